@@ -1,0 +1,11 @@
+package dev.appointmentbridge.common;
+
+import java.util.List;
+
+/** The one error body every 4xx/5xx of the bridge answers with. */
+public record ApiError(String status, String message, List<ErrorItem> errors) {
+
+    public static ApiError of(String message, List<ErrorItem> errors) {
+        return new ApiError("error", message, errors);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.appointmentbridge.event;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Tuning of the group-commit writer that stores received events. */
+@ConfigMapping(prefix = "bridge.event-log")
+public interface EventLogConfig {
+
+    /** Writer threads, each committing one batch at a time. */
+    @WithDefault("4")
+    int writers();
+
+    /** Most events committed in one transaction. */
+    @WithDefault("500")
+    int maxBatch();
+
+    /** Events waiting for a writer before new ones are refused with 503 (back-pressure, not a lost event). */
+    @WithDefault("20000")
+    int queueCapacity();
+}

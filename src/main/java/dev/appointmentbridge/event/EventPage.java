@@ -1,0 +1,11 @@
+package dev.appointmentbridge.event;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/** A page of events; pass {@code next_cursor} back as {@code cursor} for the next (older) page. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record EventPage(List<EventView> events, int count, String nextCursor) {
+}

@@ -1,0 +1,119 @@
+package dev.appointmentbridge.event;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Durable append for single events arriving concurrently (the receiving endpoint). Requests queue here
+ * and a few writer threads commit them in batches: one fsync covers many events, and each caller's
+ * future completes only after its batch has committed, so a 201 always means "on disk".
+ */
+@ApplicationScoped
+public class GroupCommitEventLog {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommitEventLog.class);
+
+    private record Pending(NewEvent event, CompletableFuture<StoredEvent> result) {
+    }
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    EventInserter inserter;
+
+    @Inject
+    EventLogConfig config;
+
+    private BlockingQueue<Pending> queue;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running;
+
+    void start(@Observes StartupEvent ignored) {
+        queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        running = true;
+        for (int i = 0; i < config.writers(); i++) {
+            Thread t = new Thread(this::writeLoop, "event-log-writer-" + i);
+            t.setDaemon(true);
+            t.start();
+            writers.add(t);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        running = false; // writers drain what is queued, then exit
+        for (Thread t : writers) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    public CompletionStage<StoredEvent> append(NewEvent event) {
+        CompletableFuture<StoredEvent> result = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(event, result))) {
+            result.completeExceptionally(new EventLogUnavailableException("event log is saturated", null));
+        }
+        return result;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(config.maxBatch());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, config.maxBatch() - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<NewEvent> events = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            events.add(p.event());
+        }
+        List<StoredEvent> stored;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                stored = inserter.insert(connection, events);
+                connection.commit();
+            } catch (Exception e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (Exception e) {
+            LOG.warnf("Could not commit a batch of %d events: %s", batch.size(), e.getClass().getSimpleName());
+            EventLogUnavailableException failure = new EventLogUnavailableException("event log unavailable", e);
+            batch.forEach(p -> p.result().completeExceptionally(failure));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(stored.get(i));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.appointmentbridge.inbound;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import dev.appointmentbridge.common.ApiException;
+import dev.appointmentbridge.common.ErrorItem;
+import dev.appointmentbridge.common.ErrorResponses;
+import dev.appointmentbridge.event.EventLogUnavailableException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** {@code POST /webhook/appointment}: the published receiving contract. */
+@Path("/webhook/appointment")
+@Tag(name = "Receiving")
+public class InboundEventResource {
+
+    private final ObjectReader reader;
+
+    @Inject
+    InboundEventService service;
+
+    @Inject
+    InboundConfig config;
+
+    @Inject
+    public InboundEventResource(ObjectMapper mapper) {
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Receive an appointment event",
+            description = "Stores the event once per webhook-id / Idempotency-Key and answers with its event_id.")
+    @RequestBody(required = true)
+    @APIResponse(responseCode = "201", description = "Stored")
+    @APIResponse(responseCode = "200", description = "Already stored under this idempotency key")
+    @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed")
+    public CompletionStage<Response> receive(byte[] body, @HeaderParam("webhook-id") String webhookId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (body.length > config.maxBodyBytes()) {
+            throw BodyLimits.tooLarge(config.maxBodyBytes());
+        }
+        InboundEvent event = InboundEventValidator.validate(parse(body));
+        String key = webhookId != null ? webhookId : idempotencyKey;
+        return service.receive(event, key)
+                .thenApply(outcome -> Response.status(outcome.created() ? 201 : 200).entity(outcome.receipt())
+                        .build())
+                .exceptionally(InboundEventResource::failure);
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.unprocessable("Invalid payload structure",
+                    List.of(new ErrorItem(List.of("body"), "Field required", "missing")));
+        }
+        try {
+            return reader.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw ApiException.unprocessable("Malformed JSON body",
+                    List.of(new ErrorItem(List.of("body"), "JSON decode error" + where, "json_invalid")));
+        } catch (IOException e) {
+            throw ApiException.unprocessable("Malformed JSON body",
+                    List.of(new ErrorItem(List.of("body"), "JSON decode error", "json_invalid")));
+        }
+    }
+
+    private static Response failure(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof ApiException api) {
+            return api.toResponse();
+        }
+        if (cause instanceof EventLogUnavailableException) {
+            Response r = ErrorResponses.of(503, "Event store unavailable; the event was not stored, retry later",
+                    ErrorItem.of("server", "event_log", "Database unavailable or saturated", "unavailable"));
+            return Response.fromResponse(r).header("Retry-After", "5").build();
+        }
+        throw new CompletionException(cause);
+    }
+}

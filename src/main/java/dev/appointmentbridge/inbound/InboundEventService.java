@@ -1,0 +1,101 @@
+package dev.appointmentbridge.inbound;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.appointmentbridge.common.ApiException;
+import dev.appointmentbridge.common.ErrorItem;
+import dev.appointmentbridge.event.CanonicalEvent;
+import dev.appointmentbridge.event.GroupCommitEventLog;
+import dev.appointmentbridge.event.NewEvent;
+import dev.appointmentbridge.event.StoredEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Stores a received event once per idempotency key and answers with the contract's receipt. */
+@ApplicationScoped
+public class InboundEventService {
+
+    public static final String SOURCE = "inbound";
+    private static final Logger LOG = Logger.getLogger(InboundEventService.class);
+    private static final int KEY_MAX = 255;
+
+    /** A stored or found event and whether this request created it. */
+    public record Outcome(Receipt receipt, boolean created) {
+    }
+
+    @Inject
+    GroupCommitEventLog eventLog;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    MeterRegistry registry;
+
+    public CompletionStage<Outcome> receive(InboundEvent event, String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > KEY_MAX)) {
+            throw ApiException.unprocessable("Invalid idempotency key", List.of(ErrorItem.of("header",
+                    "Idempotency-Key", "Must be 1-" + KEY_MAX + " characters", "idempotency_key")));
+        }
+        UUID uuid = UUID.randomUUID();
+        String hash = requestHash(event);
+        NewEvent newEvent = new NewEvent(uuid, event.type(), SOURCE, event.appointmentId(), event.patientId(),
+                event.timestamp(), idempotencyKey, hash, event.notes(), canonicalJson(uuid, event));
+        return eventLog.append(newEvent).thenApply(stored -> outcome(stored, hash));
+    }
+
+    private Outcome outcome(StoredEvent stored, String hash) {
+        if (stored.duplicate() && !hash.equals(stored.requestHash())) {
+            throw new ApiException(409, "Idempotency key already used for a different event", List.of(
+                    ErrorItem.of("header", "Idempotency-Key",
+                            "This key was first used with event " + stored.id() + " and a different body",
+                            "idempotency_conflict")));
+        }
+        if (!stored.duplicate()) {
+            registry.counter("bridge.inbound.events", "type", stored.type()).increment();
+            LOG.infof("Received event id=%d type=%s appointment=%s", stored.id(), stored.type(),
+                    stored.appointmentId());
+        }
+        Receipt receipt = new Receipt("success", stored.duplicate() ? Receipt.ALREADY_STORED : Receipt.STORED,
+                stored.id(), stored.receivedAt().toInstant().toString(),
+                new Receipt.Data(stored.type(), stored.appointmentId(), stored.patientId()));
+        return new Outcome(receipt, !stored.duplicate());
+    }
+
+    private String canonicalJson(UUID uuid, InboundEvent event) {
+        CanonicalEvent canonical = new CanonicalEvent(uuid.toString(), event.type().wireName(), SOURCE,
+                event.timestamp().toInstant().toString(),
+                new CanonicalEvent.Appointment(event.appointmentId(), null, null, null, null, null, null,
+                        event.patientId()),
+                null, new CanonicalEvent.Patient(event.patientId(), null, null), event.notes());
+        try {
+            return mapper.writeValueAsString(canonical);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("canonical event could not be serialized", e);
+        }
+    }
+
+    /** Fingerprint of the request's content, to tell a retry from a reused key with another body. */
+    private static String requestHash(InboundEvent e) {
+        String joined = String.join("\u0000", e.type().wireName(), e.appointmentId(), e.patientId(),
+                e.rawTimestamp(), e.notes() == null ? "" : e.notes());
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(joined.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible); // every JDK ships SHA-256
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.appointmentbridge.inbound;
+
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.appointmentbridge.common.ApiException;
+import dev.appointmentbridge.common.ErrorItem;
+import dev.appointmentbridge.event.EventType;
+
+/**
+ * Validates a receiving-endpoint body against the published contract, collecting every bad field.
+ * Works on the JSON tree rather than a bound object so that wrong types (a number for an id, a unix
+ * number for the timestamp) are reported per field instead of failing the whole bind, and are never
+ * silently coerced.
+ */
+public final class InboundEventValidator {
+
+    static final int ID_MAX = 50;
+    static final int NOTES_MAX = 1000;
+
+    private InboundEventValidator() {
+    }
+
+    public static InboundEvent validate(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.unprocessable("Invalid payload structure", List.of(new ErrorItem(List.of("body"),
+                    "Input should be a valid dictionary or object to extract fields from", "model_attributes_type")));
+        }
+        List<ErrorItem> errors = new ArrayList<>();
+        EventType type = eventType(body.get("event_type"), errors);
+        String appointmentId = boundedString(body.get("appointment_id"), "appointment_id", 1, ID_MAX, true, errors);
+        String patientId = boundedString(body.get("patient_id"), "patient_id", 1, ID_MAX, true, errors);
+        OffsetDateTime timestamp = timestamp(body.get("timestamp"), errors);
+        String notes = boundedString(body.get("notes"), "notes", 0, NOTES_MAX, false, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.unprocessable("Invalid payload structure", errors);
+        }
+        return new InboundEvent(type, appointmentId, patientId, timestamp, body.get("timestamp").asText(), notes);
+    }
+
+    private static EventType eventType(JsonNode node, List<ErrorItem> errors) {
+        if (isAbsent(node)) {
+            errors.add(missing("event_type"));
+            return null;
+        }
+        Optional<EventType> type = node.isTextual() ? EventType.fromWire(node.asText()) : Optional.empty();
+        if (type.isEmpty()) {
+            errors.add(ErrorItem.body("event_type", "Input should be " + EventType.allowedList(), "literal_error"));
+        }
+        return type.orElse(null);
+    }
+
+    private static String boundedString(JsonNode node, String field, int min, int max, boolean required,
+            List<ErrorItem> errors) {
+        if (isAbsent(node)) {
+            if (required) {
+                errors.add(missing(field));
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(ErrorItem.body(field, "Input should be a valid string", "string_type"));
+            return null;
+        }
+        String value = node.asText();
+        int length = value.codePointCount(0, value.length());
+        if (length < min) {
+            errors.add(ErrorItem.body(field, "String should have at least " + plural(min, "character"),
+                    "string_too_short"));
+        } else if (length > max) {
+            errors.add(ErrorItem.body(field, "String should have at most " + plural(max, "character"),
+                    "string_too_long"));
+        }
+        return value;
+    }
+
+    private static OffsetDateTime timestamp(JsonNode node, List<ErrorItem> errors) {
+        if (isAbsent(node)) {
+            errors.add(missing("timestamp"));
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(ErrorItem.body("timestamp",
+                    "Input should be an ISO 8601 datetime string with a timezone, e.g. 2025-01-10T12:30:00Z;"
+                            + " unix numbers are not accepted",
+                    "datetime_type"));
+            return null;
+        }
+        String text = node.asText();
+        try {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        } catch (DateTimeParseException notOffset) {
+            if (isLocalDateTime(text)) {
+                errors.add(ErrorItem.body("timestamp",
+                        "Input should have timezone info (Z or ±hh:mm), e.g. 2025-01-10T12:30:00Z", "timezone_aware"));
+            } else {
+                errors.add(ErrorItem.body("timestamp",
+                        "Input should be an ISO 8601 datetime with a timezone, e.g. 2025-01-10T12:30:00Z",
+                        "datetime_parsing"));
+            }
+            return null;
+        }
+    }
+
+    private static boolean isLocalDateTime(String text) {
+        try {
+            LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static boolean isAbsent(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode();
+    }
+
+    private static ErrorItem missing(String field) {
+        return ErrorItem.body(field, "Field required", "missing");
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}
