@@ -7,8 +7,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "bridge.event-log")
 public interface EventLogConfig {
 
-    /** Writer threads, each committing one batch at a time. */
-    @WithDefault("4")
+    /**
+     * Writer threads, each committing one batch at a time. Few writers make large batches (one fsync for
+     * many events); measured best at 2 on a 2-core host (bench/inbound.sh).
+     */
+    @WithDefault("2")
     int writers();
 
     /** Most events committed in one transaction. */

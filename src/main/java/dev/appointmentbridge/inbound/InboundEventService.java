@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
@@ -16,9 +18,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appointmentbridge.common.ApiException;
 import dev.appointmentbridge.common.ErrorItem;
 import dev.appointmentbridge.event.CanonicalEvent;
+import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.event.GroupCommitEventLog;
 import dev.appointmentbridge.event.NewEvent;
 import dev.appointmentbridge.event.StoredEvent;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,8 +45,15 @@ public class InboundEventService {
     @Inject
     ObjectMapper mapper;
 
+    private final Map<EventType, Counter> receivedCounters = new EnumMap<>(EventType.class);
+
     @Inject
-    MeterRegistry registry;
+    InboundEventService(MeterRegistry registry) {
+        for (EventType type : EventType.values()) {
+            receivedCounters.put(type, Counter.builder("bridge.inbound.events").tag("type", type.wireName())
+                    .description("Events received and stored, by type").register(registry));
+        }
+    }
 
     public CompletionStage<Outcome> receive(InboundEvent event, String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > KEY_MAX)) {
@@ -50,21 +61,21 @@ public class InboundEventService {
                     "Idempotency-Key", "Must be 1-" + KEY_MAX + " characters", "idempotency_key")));
         }
         UUID uuid = UUID.randomUUID();
-        String hash = requestHash(event);
+        String hash = idempotencyKey == null ? null : requestHash(event); // only a keyed retry is compared
         NewEvent newEvent = new NewEvent(uuid, event.type(), SOURCE, event.appointmentId(), event.patientId(),
                 event.timestamp(), idempotencyKey, hash, event.notes(), canonicalJson(uuid, event));
         return eventLog.append(newEvent).thenApply(stored -> outcome(stored, hash));
     }
 
     private Outcome outcome(StoredEvent stored, String hash) {
-        if (stored.duplicate() && !hash.equals(stored.requestHash())) {
+        if (stored.duplicate() && !java.util.Objects.equals(stored.requestHash(), hash)) {
             throw new ApiException(409, "Idempotency key already used for a different event", List.of(
                     ErrorItem.of("header", "Idempotency-Key",
                             "This key was first used with event " + stored.id() + " and a different body",
                             "idempotency_conflict")));
         }
         if (!stored.duplicate()) {
-            registry.counter("bridge.inbound.events", "type", stored.type()).increment();
+            receivedCounters.get(EventType.fromWire(stored.type()).orElseThrow()).increment();
             LOG.infof("Received event id=%d type=%s appointment=%s", stored.id(), stored.type(),
                     stored.appointmentId());
         }
