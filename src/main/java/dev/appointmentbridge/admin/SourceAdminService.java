@@ -1,0 +1,48 @@
+package dev.appointmentbridge.admin;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.appointmentbridge.common.SafeUrl;
+import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.SourceRegistry;
+import dev.appointmentbridge.source.SourcesConfig;
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+@ApplicationScoped
+public class SourceAdminService {
+
+    @Inject
+    SourceRegistry sources;
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<SourceView> list() {
+        Map<String, SourceStateEntity> states = new HashMap<>();
+        SourceStateEntity.<SourceStateEntity>listAll().forEach(s -> states.put(s.name, s));
+        Map<String, Long> snapshotCounts = new HashMap<>();
+        List<Object[]> rows = Panache.getEntityManager()
+                .createNativeQuery("SELECT source, count(*) FROM appointment_snapshot GROUP BY source")
+                .getResultList();
+        rows.forEach(r -> snapshotCounts.put((String) r[0], ((Number) r[1]).longValue()));
+        return sources.all().stream().map(s -> view(s, states.get(s.name()), snapshotCounts)).toList();
+    }
+
+    private static SourceView view(FhirSource source, SourceStateEntity state, Map<String, Long> counts) {
+        SourcesConfig.Source c = source.config();
+        String auth = c.auth().oauth2().isPresent() ? "oauth2" : c.auth().bearerToken().isPresent() ? "bearer" : "none";
+        SourceStateEntity s = state != null ? state : new SourceStateEntity();
+        return new SourceView(source.name(), c.type(), SafeUrl.of(c.baseUrl()), c.pollInterval().toString(), auth,
+                text(s.cursorAt), s.baselineDone, text(s.lastPollAt), text(s.lastSuccessAt),
+                s.lastResult == null ? "never polled" : s.lastResult, s.lastError, s.lastRecords, s.lastEvents,
+                s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L));
+    }
+
+    private static String text(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
+    }
+}

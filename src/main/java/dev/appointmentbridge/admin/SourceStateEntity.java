@@ -1,0 +1,51 @@
+package dev.appointmentbridge.admin;
+
+import java.time.OffsetDateTime;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** Read model of {@code source_state} for the operator view; written by the poll cycle. */
+@Entity
+@Table(name = "source_state")
+public class SourceStateEntity extends PanacheEntityBase {
+
+    @Id
+    public String name;
+
+    @Column(name = "cursor_at")
+    public OffsetDateTime cursorAt;
+
+    @Column(name = "baseline_done")
+    public boolean baselineDone;
+
+    @Column(name = "last_poll_at")
+    public OffsetDateTime lastPollAt;
+
+    @Column(name = "last_success_at")
+    public OffsetDateTime lastSuccessAt;
+
+    @Column(name = "last_result")
+    public String lastResult;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "last_records")
+    public int lastRecords;
+
+    @Column(name = "last_events")
+    public int lastEvents;
+
+    @Column(name = "polls_ok")
+    public long pollsOk;
+
+    @Column(name = "polls_failed")
+    public long pollsFailed;
+
+    @Column(name = "events_total")
+    public long eventsTotal;
+}

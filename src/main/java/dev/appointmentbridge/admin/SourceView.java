@@ -1,0 +1,11 @@
+package dev.appointmentbridge.admin;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/** One source in {@code GET /admin/sources}: its configuration (no secrets) and its last poll. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record SourceView(String name, String type, String baseUrl, String pollInterval, String auth, String cursor,
+        boolean baselineDone, String lastPollAt, String lastSuccessAt, String lastResult, String lastError,
+        int lastRecords, int lastEvents, long pollsOk, long pollsFailed, long eventsTotal, long snapshots) {
+}

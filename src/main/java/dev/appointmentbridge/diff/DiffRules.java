@@ -1,0 +1,93 @@
+package dev.appointmentbridge.diff;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.snapshot.Snapshot;
+import dev.appointmentbridge.source.AppointmentRecord;
+
+/**
+ * The design's rule table, as a pure function of (snapshot, record): no I/O, no clock. Records older than
+ * their snapshot (out-of-order pages, overlapping cursor) and records whose content hash is unchanged
+ * produce nothing, which makes repeated polls idempotent.
+ */
+public final class DiffRules {
+
+    private DiffRules() {
+    }
+
+    /**
+     * @param previous this appointment's snapshot, or null when first seen
+     * @param replaced snapshot of the appointment {@code current} was rebooked from, or null
+     */
+    public static Change derive(Snapshot previous, AppointmentRecord current, Snapshot replaced) {
+        if (previous != null && isOlder(current, previous)) {
+            return new Change(null, current, previous, null);
+        }
+        String hash = contentHash(current);
+        if (previous != null && hash.equals(previous.contentHash())) {
+            return new Change(null, current, previous, null);
+        }
+        Snapshot next = snapshot(current, hash, previous == null ? null : previous.replacedById());
+        StatusClass now = StatusClass.of(current.status());
+        if (previous == null) {
+            if (now != StatusClass.ACTIVE) {
+                return new Change(null, current, null, next); // first seen already over: nothing to announce
+            }
+            return replaced != null
+                    ? new Change(EventType.RESCHEDULED, current, replaced, next)
+                    : new Change(EventType.SCHEDULED, current, null, next);
+        }
+        StatusClass before = StatusClass.of(previous.status());
+        EventType event = switch (now) {
+            // A rebooked appointment's cancellation is part of its reschedule, not a cancellation.
+            case CANCELLED -> before != StatusClass.CANCELLED && previous.replacedById() == null
+                    ? EventType.CANCELLED : null;
+            case NO_SHOW -> before != StatusClass.NO_SHOW ? EventType.NO_SHOW : null;
+            case FULFILLED -> before != StatusClass.FULFILLED ? EventType.COMPLETED : null;
+            case ACTIVE -> switch (before) {
+                case ACTIVE -> timeOrPlaceChanged(previous, current) ? EventType.RESCHEDULED : null;
+                // Booked again after a cancellation or no-show: for a receiver it is scheduled again.
+                case CANCELLED, NO_SHOW -> EventType.SCHEDULED;
+                default -> null;
+            };
+            case OTHER -> null;
+        };
+        return new Change(event, current, event == EventType.RESCHEDULED ? previous : null, next);
+    }
+
+    public static boolean timeOrPlaceChanged(Snapshot previous, AppointmentRecord current) {
+        return !Objects.equals(previous.start(), current.start())
+                || !Objects.equals(previous.end(), current.end())
+                || !Objects.equals(previous.durationMinutes(), current.durationMinutes())
+                || !Objects.equals(previous.providerId(), current.providerId())
+                || !Objects.equals(previous.locationId(), current.locationId());
+    }
+
+    private static boolean isOlder(AppointmentRecord current, Snapshot previous) {
+        return current.lastUpdated() != null && previous.lastUpdated() != null
+                && current.lastUpdated().isBefore(previous.lastUpdated());
+    }
+
+    public static Snapshot snapshot(AppointmentRecord r, String hash, String replacedById) {
+        return new Snapshot(r.id(), r.status(), r.start(), r.end(), r.durationMinutes(), r.providerId(),
+                r.locationId(), r.patientId(), r.replacesId(), replacedById, hash, r.lastUpdated());
+    }
+
+    /** Hash of the fields events are made of; meta.lastUpdated alone changing is not a change. */
+    public static String contentHash(AppointmentRecord r) {
+        String joined = String.join("|", r.status(), String.valueOf(r.start()), String.valueOf(r.end()),
+                String.valueOf(r.durationMinutes()), String.valueOf(r.providerId()), String.valueOf(r.locationId()),
+                String.valueOf(r.patientId()), String.valueOf(r.replacesId()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

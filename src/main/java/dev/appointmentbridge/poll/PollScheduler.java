@@ -1,0 +1,49 @@
+package dev.appointmentbridge.poll;
+
+import org.jboss.logging.Logger;
+
+import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.SourceRegistry;
+import dev.appointmentbridge.source.SourcesConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** One programmatic job per source, each on its own poll-interval; a slow cycle is never overlapped. */
+@ApplicationScoped
+public class PollScheduler {
+
+    private static final Logger LOG = Logger.getLogger(PollScheduler.class);
+
+    @Inject
+    Scheduler scheduler;
+
+    @Inject
+    SourceRegistry sources;
+
+    @Inject
+    SourcesConfig config;
+
+    @Inject
+    PollService polls;
+
+    void start(@Observes StartupEvent ignored) {
+        if (!config.pollEnabled()) {
+            LOG.info("Polling disabled (bridge.poll-enabled=false)");
+            return;
+        }
+        for (FhirSource source : sources.all()) {
+            String name = source.name();
+            scheduler.newJob("poll-" + name)
+                    .setInterval(source.config().pollInterval().toString())
+                    .setConcurrentExecution(ConcurrentExecution.SKIP)
+                    .setTask(execution -> polls.poll(name))
+                    .schedule();
+            LOG.infof("Polling source=%s every %s from %s", name, source.config().pollInterval(),
+                    dev.appointmentbridge.common.SafeUrl.of(source.config().baseUrl()));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.appointmentbridge.snapshot;
+
+import java.time.Instant;
+
+/** The last known state of one appointment of one source (no patient names: ids only). */
+public record Snapshot(String appointmentId, String status, Instant start, Instant end, Integer durationMinutes,
+        String providerId, String locationId, String patientId, String replacesId, String replacedById,
+        String contentHash, Instant lastUpdated) {
+
+    public Snapshot withReplacedBy(String id) {
+        return new Snapshot(appointmentId, status, start, end, durationMinutes, providerId, locationId, patientId,
+                replacesId, id, contentHash, lastUpdated);
+    }
+}

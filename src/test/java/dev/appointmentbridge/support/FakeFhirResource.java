@@ -1,0 +1,49 @@
+package dev.appointmentbridge.support;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts three fake FHIR servers before Quarkus and configures them as sources: {@code clinic} (bearer
+ * token, silent first sync), {@code eager} (emit-on-first-sync) and {@code secured} (OAuth2).
+ */
+public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
+
+    public static FakeFhirServer clinic;
+    public static FakeFhirServer eager;
+    public static FakeFhirServer secured;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            clinic = new FakeFhirServer();
+            eager = new FakeFhirServer();
+            secured = new FakeFhirServer();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        secured.enableOAuth();
+        Map<String, String> config = new HashMap<>();
+        config.put("bridge.sources.clinic.base-url", clinic.baseUrl());
+        config.put("bridge.sources.clinic.page-size", "3");
+        config.put("bridge.sources.clinic.auth.bearer-token", "static-token");
+        config.put("bridge.sources.clinic.request-timeout", "1s");
+        config.put("bridge.sources.eager.base-url", eager.baseUrl());
+        config.put("bridge.sources.eager.emit-on-first-sync", "true");
+        config.put("bridge.sources.secured.base-url", secured.baseUrl());
+        config.put("bridge.sources.secured.auth.oauth2.token-url", secured.tokenUrl());
+        config.put("bridge.sources.secured.auth.oauth2.client-id", "bridge");
+        config.put("bridge.sources.secured.auth.oauth2.client-secret", "s3cret");
+        config.put("bridge.sources.secured.request-timeout", "2s");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        clinic.close();
+        eager.close();
+        secured.close();
+    }
+}
