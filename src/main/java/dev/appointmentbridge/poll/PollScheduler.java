@@ -4,7 +4,6 @@ import org.jboss.logging.Logger;
 
 import dev.appointmentbridge.source.FhirSource;
 import dev.appointmentbridge.source.SourceRegistry;
-import dev.appointmentbridge.source.SourcesConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
@@ -25,14 +24,14 @@ public class PollScheduler {
     SourceRegistry sources;
 
     @Inject
-    SourcesConfig config;
+    PollConfig config;
 
     @Inject
     PollService polls;
 
     void start(@Observes StartupEvent ignored) {
-        if (!config.pollEnabled()) {
-            LOG.info("Polling disabled (bridge.poll-enabled=false)");
+        if (!config.enabled()) {
+            LOG.info("Polling disabled (bridge.poll.enabled=false)");
             return;
         }
         for (FhirSource source : sources.all()) {

@@ -6,16 +6,14 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 
 /** {@code bridge.sources.<name>.*}: the scheduling systems to poll, exactly as the design's contract. */
-@ConfigMapping(prefix = "bridge")
+@ConfigMapping(prefix = "bridge.sources")
 public interface SourcesConfig {
 
+    @WithParentName
     Map<String, Source> sources();
-
-    /** Off in tests that drive cycles by hand; on everywhere else. */
-    @WithDefault("true")
-    boolean pollEnabled();
 
     interface Source {
 

@@ -1,0 +1,75 @@
+package dev.appointmentbridge.demo;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+
+/** A FHIR R4 Appointment search over {@link SimulatedSchedule}, polled by the demo's source. */
+@Path("/demo/fhir/Appointment")
+public class SimulatedFhirResource {
+
+    @Inject
+    SimulatedSchedule schedule;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @GET
+    @Produces("application/fhir+json")
+    public ObjectNode search(@QueryParam("_lastUpdated") String lastUpdated,
+            @QueryParam("_count") @DefaultValue("100") int count, @QueryParam("_offset") @DefaultValue("0") int offset,
+            @QueryParam("_include") String include) {
+        Instant since = lastUpdated == null ? null : OffsetDateTime.parse(lastUpdated.substring(2)).toInstant();
+        List<SimulatedSchedule.Appointment> all = schedule.changedSince(since);
+        List<SimulatedSchedule.Appointment> page = all.subList(Math.min(offset, all.size()),
+                Math.min(offset + count, all.size()));
+        ObjectNode bundle = mapper.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
+        ArrayNode links = bundle.putArray("link");
+        if (offset + count < all.size()) {
+            links.addObject().put("relation", "next").put("url", "Appointment?"
+                    + (lastUpdated == null ? "" : "_lastUpdated=" + lastUpdated + "&") + "_count=" + count
+                    + "&_offset=" + (offset + count) + (include == null ? "" : "&_include=" + include));
+        }
+        ArrayNode entries = bundle.putArray("entry");
+        Set<String> patients = new LinkedHashSet<>();
+        for (SimulatedSchedule.Appointment a : page) {
+            ObjectNode r = entries.addObject().putObject("resource");
+            r.put("resourceType", "Appointment").put("id", a.id()).put("status", a.status())
+                    .put("start", a.start().toString()).put("end", a.start().plusSeconds(a.minutes() * 60L).toString())
+                    .put("minutesDuration", a.minutes());
+            r.putObject("meta").put("lastUpdated", a.lastUpdated().toString());
+            ArrayNode participants = r.putArray("participant");
+            participants.addObject().putObject("actor").put("reference", "Patient/" + a.patient());
+            participants.addObject().putObject("actor").put("reference", "Practitioner/" + a.practitioner());
+            participants.addObject().putObject("actor").put("reference", "Location/main-clinic");
+            if (a.replaces() != null) {
+                r.putObject("previousAppointment").put("reference", "Appointment/" + a.replaces());
+            }
+            patients.add(a.patient());
+        }
+        if ("Appointment:patient".equals(include)) {
+            for (String id : patients) {
+                String[] name = schedule.patientName(id);
+                ObjectNode p = entries.addObject();
+                ObjectNode r = p.putObject("resource").put("resourceType", "Patient").put("id", id);
+                ObjectNode n = r.putArray("name").addObject().put("use", "official").put("family", name[1]);
+                n.putArray("given").add(name[0]);
+                p.putObject("search").put("mode", "include");
+            }
+        }
+        return bundle;
+    }
+}
