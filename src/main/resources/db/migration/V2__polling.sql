@@ -32,5 +32,3 @@ CREATE TABLE source_state (
     polls_failed      BIGINT      NOT NULL DEFAULT 0,
     events_total      BIGINT      NOT NULL DEFAULT 0
 );
-
-CREATE INDEX event_source_idx ON event (source, id);

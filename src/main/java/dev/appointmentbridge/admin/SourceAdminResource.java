@@ -5,7 +5,14 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.appointmentbridge.common.ApiException;
+import dev.appointmentbridge.common.ErrorItem;
+import dev.appointmentbridge.common.ErrorResponses;
+import dev.appointmentbridge.poll.PollService;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,10 +25,29 @@ public class SourceAdminResource {
     @Inject
     SourceAdminService service;
 
+    @Inject
+    PollService polls;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Polled sources", description = "Cursor, last poll time and result, counts; no secrets.")
     public List<SourceView> list() {
         return service.list();
+    }
+
+    @POST
+    @Path("/{name}/poll")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Poll a source now", description = "Runs one cycle and answers what it did; 502 when "
+            + "the upstream failed (nothing committed), 409 when another replica is polling it.")
+    public Response pollNow(@PathParam("name") String name) {
+        if (polls.find(name).isEmpty()) {
+            throw new ApiException(404, "Unknown source",
+                    List.of(ErrorItem.of("path", "name", "No source named " + name + " is configured", "not_found")));
+        }
+        return polls.poll(name)
+                .map(r -> Response.status(r.skipped() ? 409 : 200).entity(CycleView.of(r)).build())
+                .orElseGet(() -> ErrorResponses.of(502, "Poll failed; nothing was committed",
+                        ErrorItem.of("source", name, service.lastError(name), "upstream_failed")));
     }
 }

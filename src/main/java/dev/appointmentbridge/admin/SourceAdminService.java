@@ -32,6 +32,12 @@ public class SourceAdminService {
         return sources.all().stream().map(s -> view(s, states.get(s.name()), snapshotCounts)).toList();
     }
 
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public String lastError(String name) {
+        SourceStateEntity state = SourceStateEntity.findById(name);
+        return state == null || state.lastError == null ? "unknown error" : state.lastError;
+    }
+
     private static SourceView view(FhirSource source, SourceStateEntity state, Map<String, Long> counts) {
         SourcesConfig.Source c = source.config();
         String auth = c.auth().oauth2().isPresent() ? "oauth2" : c.auth().bearerToken().isPresent() ? "bearer" : "none";

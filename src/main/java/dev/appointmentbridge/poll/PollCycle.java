@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
@@ -85,23 +86,25 @@ public class PollCycle {
         int records = 0;
         // Cancellations wait for the end of the cycle: a later page may show the appointment was rebooked.
         Map<String, NewEvent> heldCancellations = new LinkedHashMap<>();
-        URI url = source.firstPage(position.cursor());
-        while (url != null) {
+        CycleSnapshots cycleSnapshots = new CycleSnapshots(snapshots.isEmpty(c, name));
+        CompletableFuture<SourcePage> pending = source.fetchAsync(source.firstPage(position.cursor()));
+        while (pending != null) {
             if (++pages > source.config().maxPages()) {
                 throw new SourceFetchException("more than " + source.config().maxPages() + " pages in one cycle", 0,
                         null);
             }
-            SourcePage page = source.fetch(url);
+            SourcePage page = FhirSource.await(pending);
+            // Prefetch: the next page travels while this one is diffed and written.
+            pending = page.next() == null ? null : source.fetchAsync(URI.create(page.next()));
             records += page.appointments().size();
             for (AppointmentRecord r : page.appointments()) {
                 if (r.lastUpdated() != null && (maxUpdated == null || r.lastUpdated().isAfter(maxUpdated))) {
                     maxUpdated = r.lastUpdated();
                 }
             }
-            for (NewEvent e : applyPage(c, name, page, baseline, now, heldCancellations)) {
+            for (NewEvent e : applyPage(c, name, page, baseline, now, heldCancellations, cycleSnapshots)) {
                 counts.merge(e.type(), 1, Integer::sum);
             }
-            url = page.next() == null ? null : URI.create(page.next());
         }
         if (!heldCancellations.isEmpty()) {
             events.insert(c, new ArrayList<>(heldCancellations.values()));
@@ -115,7 +118,7 @@ public class PollCycle {
 
     /** Diffs one page against the snapshots (including this cycle's earlier pages) and writes the result. */
     private List<NewEvent> applyPage(Connection c, String source, SourcePage page, boolean baseline, Instant now,
-            Map<String, NewEvent> heldCancellations) throws SQLException {
+            Map<String, NewEvent> heldCancellations, CycleSnapshots cycleSnapshots) throws SQLException {
         Set<String> ids = new HashSet<>();
         for (AppointmentRecord r : page.appointments()) {
             ids.add(r.id());
@@ -123,7 +126,7 @@ public class PollCycle {
                 ids.add(r.replacesId());
             }
         }
-        Map<String, Snapshot> known = new LinkedHashMap<>(snapshots.load(c, source, ids));
+        Map<String, Snapshot> known = cycleSnapshots.known(ids, missing -> snapshots.load(c, source, missing));
         Map<String, Snapshot> toWrite = new LinkedHashMap<>();
         List<NewEvent> newEvents = new ArrayList<>();
         // Rebookings first, so the cancellation of the appointment they replace is recognised as part of them.
@@ -154,6 +157,7 @@ public class PollCycle {
             }
         }
         snapshots.upsert(c, source, toWrite.values());
+        cycleSnapshots.written(toWrite.values());
         if (!newEvents.isEmpty()) {
             events.insert(c, newEvents);
         }

@@ -39,6 +39,10 @@ public class PollService {
     @Inject
     MeterRegistry registry;
 
+    public Optional<FhirSource> find(String name) {
+        return sources.find(name);
+    }
+
     /** Polls the named source now; empty when it is unknown or its cycle failed (already recorded). */
     public Optional<CycleResult> poll(String name) {
         Optional<FhirSource> source = sources.find(name);

@@ -43,6 +43,17 @@ public class SnapshotStore {
                    last_seen_at = EXCLUDED.last_seen_at
             """;
 
+    public boolean isEmpty(Connection c, String source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT NOT EXISTS (SELECT 1 FROM appointment_snapshot WHERE source = ?)")) {
+            ps.setString(1, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     public Map<String, Snapshot> load(Connection c, String source, Collection<String> ids) throws SQLException {
         Map<String, Snapshot> found = new HashMap<>(ids.size() * 2);
         if (ids.isEmpty()) {

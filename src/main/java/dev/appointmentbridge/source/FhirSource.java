@@ -1,6 +1,5 @@
 package dev.appointmentbridge.source;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
@@ -58,12 +60,45 @@ public class FhirSource {
         return URI.create(url.toString());
     }
 
+    /** Fetches and parses one page; blocking. */
     public SourcePage fetch(URI url) throws SourceFetchException {
-        HttpResponse<byte[]> response = send(url, false);
-        if (response.statusCode() == 401 && oauth2 != null) {
-            oauth2.invalidate();
-            response = send(url, true);
+        return await(fetchAsync(url));
+    }
+
+    /**
+     * Starts fetching a page; parsing happens on the HTTP client's threads, so the poll cycle can write
+     * one page while the next is on its way.
+     */
+    public CompletableFuture<SourcePage> fetchAsync(URI url) {
+        return send(url).thenCompose(response -> {
+            if (response.statusCode() == 401 && oauth2 != null) {
+                oauth2.invalidate();
+                return send(url);
+            }
+            return CompletableFuture.completedFuture(response);
+        }).thenApply(response -> {
+            try {
+                return page(url, response);
+            } catch (SourceFetchException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** Waits for a page, unwrapping the failure into a {@link SourceFetchException}. */
+    public static SourcePage await(CompletableFuture<SourcePage> pending) throws SourceFetchException {
+        try {
+            return pending.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof SourceFetchException fetch) {
+                throw fetch;
+            }
+            throw new SourceFetchException("page fetch failed: " + cause.getClass().getSimpleName(), 0, cause);
         }
+    }
+
+    private SourcePage page(URI url, HttpResponse<byte[]> response) throws SourceFetchException {
         if (response.statusCode() / 100 != 2) {
             throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + response.statusCode(),
                     response.statusCode(), null);
@@ -75,24 +110,29 @@ public class FhirSource {
         return new SourcePage(page.appointments(), page.patients(), url.resolve(page.next()).toString());
     }
 
-    private HttpResponse<byte[]> send(URI url, boolean retry) throws SourceFetchException {
+    private CompletableFuture<HttpResponse<byte[]>> send(URI url) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(config.requestTimeout())
                 .header("Accept", "application/fhir+json, application/json").GET();
-        if (oauth2 != null) {
-            request.header("Authorization", "Bearer " + oauth2.token());
-        } else {
-            config.auth().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-        }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new SourceFetchException("GET " + url.getPath() + " timed out" + (retry ? " (retry)" : ""), 0, e);
-        } catch (IOException e) {
-            throw new SourceFetchException("GET " + url.getPath() + " failed: " + e.getClass().getSimpleName(), 0, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SourceFetchException("GET " + url.getPath() + " interrupted", 0, e);
+            if (oauth2 != null) {
+                request.header("Authorization", "Bearer " + oauth2.token());
+            } else {
+                config.auth().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+            }
+        } catch (SourceFetchException e) {
+            return CompletableFuture.failedFuture(e);
         }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(transportFailure(url, e)));
+    }
+
+    private static SourceFetchException transportFailure(URI url, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof HttpTimeoutException) {
+            return new SourceFetchException("GET " + url.getPath() + " timed out", 0, cause);
+        }
+        return new SourceFetchException("GET " + url.getPath() + " failed: " + cause.getClass().getSimpleName(), 0,
+                cause);
     }
 
     private static String stripSlash(String url) {

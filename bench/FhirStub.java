@@ -1,0 +1,126 @@
+// Benchmark stub of a FHIR R4 Appointment search, run as a single-file program:
+//   java bench/FhirStub.java <port> <appointments>
+// GET /fhir/Appointment?_lastUpdated=ge..&_count=..&_offset=.. pages through appointments sorted by
+// meta.lastUpdated; POST /control/change?n=N reschedules N of them (a newer lastUpdated, start +1 h).
+// Loopback only; no dependencies beyond the JDK.
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+public class FhirStub {
+    static int n;
+    static long[] updated;  // epoch millis, per appointment
+    static long[] start;
+    static Integer[] order; // indexes sorted by updated
+    static long clock = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+    static int nextToChange = 0;
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        n = Integer.parseInt(args[1]);
+        updated = new long[n];
+        start = new long[n];
+        for (int i = 0; i < n; i++) {
+            updated[i] = clock += 1000; // one change a second, a day and more of history
+            start[i] = Instant.parse("2025-06-01T08:00:00Z").toEpochMilli() + (i % 2000) * 900_000L;
+        }
+        resort();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.createContext("/fhir/Appointment", FhirStub::search);
+        server.createContext("/control/change", FhirStub::change);
+        server.start();
+        System.out.println("FHIR stub on 127.0.0.1:" + port + " with " + n + " appointments");
+    }
+
+    static synchronized void resort() {
+        order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Long.compare(updated[a], updated[b]));
+    }
+
+    static void change(HttpExchange ex) throws IOException {
+        int count = Integer.parseInt(query(ex).getOrDefault("n", "1000"));
+        synchronized (FhirStub.class) {
+            clock += 60_000; // the changes happen a minute later
+            for (int k = 0; k < count; k++) {
+                int i = nextToChange++ % n;
+                updated[i] = clock += 10;
+                start[i] += 3_600_000L;
+            }
+            resort();
+        }
+        respond(ex, 200, "{\"changed\":" + count + "}");
+    }
+
+    static void search(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex);
+        int count = Integer.parseInt(q.getOrDefault("_count", "100"));
+        int offset = Integer.parseInt(q.getOrDefault("_offset", "0"));
+        long since = q.containsKey("_lastUpdated")
+                ? OffsetDateTime.parse(q.get("_lastUpdated").substring(2)).toInstant().toEpochMilli() : Long.MIN_VALUE;
+        Integer[] sorted;
+        synchronized (FhirStub.class) { sorted = order; }
+        int first = lowerBound(sorted, since);
+        int from = first + offset;
+        int to = Math.min(from + count, n);
+        StringBuilder s = new StringBuilder(count * 420);
+        s.append("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[");
+        if (to < n) {
+            s.append("{\"relation\":\"next\",\"url\":\"Appointment?")
+                    .append(q.containsKey("_lastUpdated") ? "_lastUpdated=" + q.get("_lastUpdated") + "&" : "")
+                    .append("_count=").append(count).append("&_offset=").append(offset + count).append("\"}");
+        }
+        s.append("],\"entry\":[");
+        for (int k = from; k < to; k++) {
+            int i = sorted[k];
+            if (k > from) s.append(',');
+            s.append("{\"resource\":{\"resourceType\":\"Appointment\",\"id\":\"apt-").append(i)
+                    .append("\",\"meta\":{\"lastUpdated\":\"").append(Instant.ofEpochMilli(updated[i]))
+                    .append("\"},\"status\":\"booked\",\"start\":\"").append(Instant.ofEpochMilli(start[i]))
+                    .append("\",\"end\":\"").append(Instant.ofEpochMilli(start[i] + 1_800_000L))
+                    .append("\",\"minutesDuration\":30,\"participant\":[{\"actor\":{\"reference\":\"Patient/pat-")
+                    .append(i % 5000).append("\"}},{\"actor\":{\"reference\":\"Practitioner/dr-").append(i % 40)
+                    .append("\"}},{\"actor\":{\"reference\":\"Location/loc-").append(i % 5).append("\"}}]}}");
+        }
+        s.append("]}");
+        respond(ex, 200, s.toString());
+    }
+
+    static int lowerBound(Integer[] sorted, long since) {
+        int lo = 0, hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (updated[sorted[mid]] < since) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> q = new HashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw == null) return q;
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return q;
+    }
+
+    static void respond(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) { out.write(bytes); }
+    }
+}

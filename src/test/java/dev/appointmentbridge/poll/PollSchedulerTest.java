@@ -1,0 +1,54 @@
+package dev.appointmentbridge.poll;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.appointmentbridge.support.FakeFhirResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** With polling on, each source is polled by its own scheduler job at its own interval. */
+@QuarkusTest
+@QuarkusTestResource(FakeFhirResource.class)
+@TestProfile(PollSchedulerTest.Scheduled.class)
+class PollSchedulerTest {
+
+    public static class Scheduled implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("bridge.poll.enabled", "true", "bridge.sources.eager.poll-interval", "1s",
+                    "bridge.sources.clinic.poll-interval", "1h", "bridge.sources.secured.poll-interval", "1h");
+        }
+    }
+
+    @Test
+    void sourcesArePolledOnTheirOwnIntervals() throws Exception {
+        FakeFhirResource.eager.put("sched-1", "booked", Instant.parse("2025-03-03T09:00:00Z"), "dr-1", "pat-1");
+        int clinicBefore = FakeFhirResource.clinic.searches();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline
+                && given().queryParam("appointment_id", "sched-1").get("/webhook/events").jsonPath().getInt("count") == 0) {
+            Thread.sleep(200);
+        }
+        given().queryParam("appointment_id", "sched-1").get("/webhook/events").then()
+                .body("count", equalTo(1)).body("events[0].source", equalTo("eager"));
+        int eagerSearches = FakeFhirResource.eager.searches();
+        Thread.sleep(2500);
+        assertTrue(FakeFhirResource.eager.searches() >= eagerSearches + 2, "eager polled every second");
+        assertTrue(FakeFhirResource.clinic.searches() <= clinicBefore + 1, "clinic polled at most once in an hour");
+    }
+
+    @Test
+    void pollNowRunsACycleAndUnknownSourcesAre404() {
+        given().post("/admin/sources/secured/poll").then().statusCode(200).body("skipped", equalTo(false));
+        given().post("/admin/sources/nope/poll").then().statusCode(404).body("status", equalTo("error"));
+    }
+}
