@@ -11,15 +11,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.appointmentbridge.delivery.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * Appends events inside the caller's transaction with one statement per batch (arrays + unnest), so a
  * batch of 500 costs about as much as one row. Rows whose idempotency key already exists are not
- * inserted; the existing row is returned in their place.
+ * inserted; the existing row is returned in their place. New events get their outbox rows in the same
+ * transaction.
  */
 @ApplicationScoped
 public class EventInserter {
+
+    @Inject
+    Outbox outbox;
 
     private static final String INSERT = """
             INSERT INTO event (uuid, type, source, appointment_id, patient_id, occurred_at,
@@ -77,6 +83,16 @@ public class EventInserter {
         if (!missing.isEmpty()) {
             resolveDuplicates(connection, events, missing, result);
         }
+        List<Long> newIds = new ArrayList<>(inserted.size());
+        List<EventType> newTypes = new ArrayList<>(inserted.size());
+        for (int i = 0; i < n; i++) {
+            StoredEvent stored = result.get(i);
+            if (!stored.duplicate()) {
+                newIds.add(stored.id());
+                newTypes.add(events.get(i).type());
+            }
+        }
+        outbox.enqueue(connection, newIds, newTypes);
         return result;
     }
 

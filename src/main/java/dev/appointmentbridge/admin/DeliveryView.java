@@ -1,0 +1,18 @@
+package dev.appointmentbridge.admin;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/** One delivery in the admin API, with its attempts when asked for one delivery. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record DeliveryView(long id, long eventId, String webhookId, String eventType, String appointmentId,
+        String target, String status, int attempts, String createdAt, String nextAttemptAt, String lastAttemptAt,
+        Integer lastStatusCode, String lastError, String sentAt, List<Attempt> attemptLog) {
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Attempt(int attempt, String attemptedAt, Integer statusCode, int durationMs, String error,
+            String responseBody) {
+    }
+}

@@ -1,0 +1,15 @@
+package dev.appointmentbridge.admin;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/** One target in {@code GET /admin/targets}; secrets appear only as "configured". */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record TargetView(String name, String url, String format, List<String> events, boolean enabled,
+        String disabledReason, String secret, String bearerToken, List<String> headers, String health,
+        Double successRate, long queueDepth, String oldestPendingAt, Map<String, Long> deliveries,
+        String lastError, String lastErrorAt) {
+}

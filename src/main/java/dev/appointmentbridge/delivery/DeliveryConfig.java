@@ -1,0 +1,38 @@
+package dev.appointmentbridge.delivery;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "bridge.delivery")
+public interface DeliveryConfig {
+
+    /** Delays before each retry after the first attempt; exhausted means dead. */
+    @WithDefault("5s,5m,30m,2h,5h,10h,10h")
+    List<Duration> retrySchedule();
+
+    /** Each delay is moved by up to this fraction either way, so retries of many deliveries spread out. */
+    @WithDefault("0.2")
+    double jitter();
+
+    /** Requests in flight at once, over all targets. */
+    @WithDefault("256")
+    int maxInFlight();
+
+    /** A claimed delivery becomes due again after this if its worker died mid-flight. */
+    @WithDefault("2m")
+    Duration lease();
+
+    /** Outbox re-check when no NOTIFY arrives (missed notifications, due retries). */
+    @WithDefault("5s")
+    Duration backstopPoll();
+
+    /** Longest Retry-After honoured. */
+    @WithDefault("24h")
+    Duration maxRetryAfter();
+
+    @WithDefault("true")
+    boolean enabled();
+}

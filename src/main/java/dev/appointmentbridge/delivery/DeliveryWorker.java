@@ -1,0 +1,253 @@
+package dev.appointmentbridge.delivery;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * The delivery worker: one dispatcher thread claims due outbox rows, hands them to the non-blocking
+ * sender, and writes the outcomes back in batches. It sleeps until a NOTIFY (new deliveries committed),
+ * an outcome, a due retry, or the slow backstop poll, whichever comes first.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    TargetRegistry targets;
+
+    @Inject
+    DeliveryStore store;
+
+    @Inject
+    PayloadFormatter formatter;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Semaphore wake = new Semaphore(0);
+    private final ConcurrentLinkedQueue<AttemptOutcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong queueDepth = new AtomicLong();
+    private final AtomicLong oldestPendingSeconds = new AtomicLong();
+    private volatile boolean running;
+    private volatile Instant nextRetryAt = Instant.MAX;
+    private Thread dispatcher;
+    private WebhookSender sender;
+    private RetryPolicy retries;
+
+    void start(@Observes StartupEvent ignored) {
+        Gauge.builder("bridge.delivery.queue.depth", queueDepth, AtomicLong::get)
+                .description("Deliveries waiting to be sent (pending, including retries)").register(registry);
+        Gauge.builder("bridge.delivery.oldest.pending.age", oldestPendingSeconds, AtomicLong::get)
+                .baseUnit("seconds").description("Age of the oldest pending delivery").register(registry);
+        if (!config.enabled() || targets.all().isEmpty()) {
+            LOG.info(targets.all().isEmpty() ? "No delivery targets configured" : "Delivery disabled");
+            return;
+        }
+        retries = new RetryPolicy(config.retrySchedule(), config.jitter(), config.maxRetryAfter(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        sender = new WebhookSender(vertx, targets.all());
+        running = true;
+        dispatcher = new Thread(this::loop, "delivery-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+        targets.all().forEach(t -> LOG.infof("Delivering to target=%s format=%s url=%s signed=%s", t.name(),
+                t.config().format(), dev.appointmentbridge.common.SafeUrl.of(t.config().url()), t.signer() != null));
+    }
+
+    /** Graceful stop: no new claims; in-flight requests get a few seconds to finish and be recorded. */
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wake();
+        dispatcher.join(TimeUnit.SECONDS.toMillis(15));
+        sender.close();
+    }
+
+    /** New work may be due: called by the NOTIFY listener and by admin retry/replay. */
+    public void wake() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void loop() {
+        long lastStats = 0;
+        while (running || inFlight.get() > 0) {
+            try {
+                flushOutcomes();
+                int claimed = running ? claimAndSend() : 0;
+                if (System.currentTimeMillis() - lastStats > config.backstopPoll().toMillis()) {
+                    lastStats = System.currentTimeMillis();
+                    refreshStats();
+                }
+                boolean full = claimed > 0 && inFlight.get() >= config.maxInFlight();
+                if (claimed == 0 || full) {
+                    wake.tryAcquire(sleepMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.warnf("Delivery loop: %s %s; retrying in 1 s", e.getClass().getSimpleName(),
+                        e instanceof SQLException sql ? sql.getSQLState() : "");
+                sleepQuietly(1000);
+            }
+        }
+        try {
+            flushOutcomes();
+        } catch (SQLException e) {
+            LOG.warnf("Could not record the last outcomes (database error %s); they will be retried", e.getSQLState());
+        }
+    }
+
+    private long sleepMillis() {
+        long backstop = config.backstopPoll().toMillis();
+        Instant retryAt = nextRetryAt;
+        if (retryAt.isAfter(Instant.now().plusMillis(backstop))) {
+            return backstop;
+        }
+        return Math.max(10, Duration.between(Instant.now(), retryAt).toMillis());
+    }
+
+    private int claimAndSend() throws SQLException {
+        int room = config.maxInFlight() - inFlight.get();
+        if (room <= 0) {
+            return 0;
+        }
+        if (!Instant.now().isBefore(nextRetryAt)) {
+            nextRetryAt = Instant.MAX;
+        }
+        List<String> active = targets.all().stream().map(TargetRegistry.Target::name)
+                .filter(name -> !targets.isDisabled(name)).toList();
+        List<ClaimedDelivery> claimed = store.claim(active, room, config.lease());
+        for (ClaimedDelivery d : claimed) {
+            send(d);
+        }
+        return claimed.size();
+    }
+
+    private void send(ClaimedDelivery d) {
+        TargetRegistry.Target target = targets.find(d.target()).orElseThrow();
+        Instant started = Instant.now();
+        Optional<byte[]> body = formatter.render(target.config().format(), d.payload(),
+                target.config().includePatientName());
+        if (body.isEmpty()) {
+            complete(new AttemptOutcome(d.id(), d.attempt(), d.target(), "skipped", started, null, null, 0,
+                    "format " + target.config().format() + " cannot express this event", null));
+            return;
+        }
+        inFlight.incrementAndGet();
+        sender.send(target, d.webhookId(), body.get()).onComplete(result -> {
+            inFlight.decrementAndGet();
+            WebhookSender.Response response = result.result();
+            int ms = (int) Duration.between(started, Instant.now()).toMillis();
+            registry.timer("bridge.delivery.attempt.duration", "target", d.target())
+                    .record(Duration.ofMillis(ms));
+            complete(decide(d, started, ms, response));
+        });
+    }
+
+    private AttemptOutcome decide(ClaimedDelivery d, Instant started, int ms, WebhookSender.Response r) {
+        Integer code = r.statusCode();
+        if (code != null && code / 100 == 2) {
+            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "sent", started, null, code, ms, null, r.body());
+        }
+        String error = code != null ? "HTTP " + code : r.error();
+        if (code != null && code == 410) {
+            try {
+                targets.disable(d.target(), "410 Gone from the target at " + Instant.now());
+            } catch (SQLException e) {
+                LOG.warnf("Could not store the disabling of %s: %s", d.target(), e.getSQLState());
+            }
+            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "dead", started, null, code, ms,
+                    "410 Gone: target disabled", r.body());
+        }
+        Optional<Instant> next = retries.nextAttempt(d.attempt(), Instant.now(), r.retryAfter());
+        if (next.isEmpty()) {
+            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "dead", started, null, code, ms,
+                    error + " (retry schedule exhausted)", r.body());
+        }
+        if (next.get().isBefore(nextRetryAt)) {
+            nextRetryAt = next.get();
+        }
+        return new AttemptOutcome(d.id(), d.attempt(), d.target(), "pending", started, next.get(), code, ms, error,
+                r.body());
+    }
+
+    private void complete(AttemptOutcome outcome) {
+        outcomes.add(outcome);
+        registry.counter("bridge.delivery.outcomes", "target", outcome.target(), "outcome",
+                "pending".equals(outcome.status()) ? "retry" : outcome.status()).increment();
+        if (!"sent".equals(outcome.status())) {
+            LOG.infof("Delivery id=%d target=%s attempt=%d -> %s%s", outcome.deliveryId(), outcome.target(),
+                    outcome.attempt(), outcome.status(), outcome.error() == null ? "" : " (" + outcome.error() + ")");
+        }
+        wake();
+    }
+
+    private void flushOutcomes() throws SQLException {
+        List<AttemptOutcome> batch = new ArrayList<>();
+        AttemptOutcome o;
+        while (batch.size() < 2000 && (o = outcomes.poll()) != null) {
+            batch.add(o);
+        }
+        try {
+            store.record(batch);
+        } catch (SQLException e) {
+            outcomes.addAll(batch); // kept in memory and written when the database is back
+            throw e;
+        }
+    }
+
+    private void refreshStats() {
+        targets.reloadDisabled();
+        try {
+            long[] stats = store.queueStats();
+            queueDepth.set(stats[0]);
+            oldestPendingSeconds.set(stats[1]);
+        } catch (SQLException e) {
+            LOG.debugf("Queue stats unavailable: %s", e.getSQLState());
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

@@ -1,0 +1,87 @@
+package dev.appointmentbridge.delivery;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * LISTENs on the outbox channel with one dedicated connection and wakes the worker on every commit that
+ * created deliveries. If the connection drops (database restart), it reconnects; the worker's backstop
+ * poll covers anything notified meanwhile.
+ */
+@ApplicationScoped
+public class NotificationListener {
+
+    private static final Logger LOG = Logger.getLogger(NotificationListener.class);
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    DeliveryWorker worker;
+
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    TargetRegistry targets;
+
+    private volatile boolean running;
+    private Thread thread;
+
+    void start(@Observes StartupEvent ignored) {
+        if (!config.enabled() || targets.all().isEmpty()) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::listen, "delivery-listener");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection c = dataSource.getConnection()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + Outbox.CHANNEL);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                worker.wake(); // anything committed while we were not listening
+                while (running) {
+                    PGNotification[] notes = pg.getNotifications(1000);
+                    if (notes != null && notes.length > 0) {
+                        worker.wake();
+                    }
+                }
+            } catch (SQLException e) {
+                if (running) {
+                    LOG.warnf("Outbox listener lost its connection (%s); reconnecting", e.getSQLState());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

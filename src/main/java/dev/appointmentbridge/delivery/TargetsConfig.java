@@ -1,0 +1,47 @@
+package dev.appointmentbridge.delivery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
+
+/** {@code bridge.targets.<name>.*}: where events are pushed, exactly as the design's contract. */
+@ConfigMapping(prefix = "bridge.targets")
+public interface TargetsConfig {
+
+    @WithParentName
+    Map<String, Target> targets();
+
+    interface Target {
+
+        String url();
+
+        @WithDefault("standard")
+        Format format();
+
+        /** Event types to send; all when unset. */
+        Optional<List<String>> events();
+
+        /** {@code whsec_...}: Standard Webhooks signing key. */
+        Optional<String> secret();
+
+        Optional<String> bearerToken();
+
+        /** Extra headers, e.g. {@code bridge.targets.x.headers."Authtoken"=...}. */
+        Map<String, String> headers();
+
+        /** Slack messages name the patient only when a target opts in. */
+        @WithDefault("false")
+        boolean includePatientName();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithDefault("15s")
+        Duration requestTimeout();
+    }
+}

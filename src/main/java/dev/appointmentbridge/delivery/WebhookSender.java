@@ -1,0 +1,86 @@
+package dev.appointmentbridge.delivery;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Sends one signed POST with Vert.x's pooled, non-blocking HTTP client (one pool per target). A fresh
+ * webhook-timestamp and signature are made for every attempt; the webhook-id stays the event's.
+ */
+public class WebhookSender {
+
+    /** What came back: a status code, or an error when there was no HTTP answer. */
+    public record Response(Integer statusCode, String retryAfter, String body, String error) {
+    }
+
+    private static final int BODY_KEEP = 1024;
+
+    private final Map<String, HttpClient> clients = new HashMap<>();
+    private final Vertx vertx;
+
+    public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets) {
+        this.vertx = vertx;
+        for (TargetRegistry.Target t : targets) {
+            clients.put(t.name(), vertx.createHttpClient(new HttpClientOptions()
+                    .setConnectTimeout((int) t.config().connectTimeout().toMillis()).setMaxPoolSize(64)
+                    .setKeepAlive(true).setTryUseCompression(false)));
+        }
+    }
+
+    public Future<Response> send(TargetRegistry.Target target, String webhookId, byte[] body) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        headers.set("Content-Type", "application/json");
+        headers.set("User-Agent", "appointment-bridge");
+        long timestamp = Instant.now().getEpochSecond();
+        headers.set("webhook-id", webhookId);
+        headers.set("webhook-timestamp", Long.toString(timestamp));
+        if (target.signer() != null) {
+            headers.set("webhook-signature", target.signer().sign(webhookId, timestamp, body));
+        }
+        target.config().bearerToken().ifPresent(token -> headers.set("Authorization", "Bearer " + token));
+        target.config().headers().forEach(headers::set);
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(target.config().url()).setHeaders(headers)
+                .setTimeout(target.config().requestTimeout().toMillis());
+        return clients.get(target.name()).request(options)
+                .compose(request -> request.send(Buffer.buffer(body)))
+                .compose(response -> response.body().map(b -> new Response(response.statusCode(),
+                        response.getHeader("Retry-After"), truncate(b), null)))
+                .recover(failure -> Future.succeededFuture(new Response(null, null, null, describe(failure))));
+    }
+
+    public void close() {
+        clients.values().forEach(HttpClient::close);
+    }
+
+    private static String truncate(Buffer body) {
+        if (body == null || body.length() == 0) {
+            return null;
+        }
+        String text = body.length() > BODY_KEEP ? body.getString(0, BODY_KEEP) : body.toString();
+        return text;
+    }
+
+    /** A failure's kind, never a message that could echo request data. */
+    private static String describe(Throwable failure) {
+        String type = failure.getClass().getSimpleName();
+        if (type.contains("Timeout") || String.valueOf(failure.getMessage()).contains("timeout")) {
+            return "timeout";
+        }
+        if (type.contains("Connect")) {
+            return "connection failed";
+        }
+        return type;
+    }
+
+}

@@ -1,0 +1,217 @@
+package dev.appointmentbridge.delivery;
+
+import static dev.appointmentbridge.support.TestReceiver.seconds;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.standardwebhooks.Webhook;
+
+import dev.appointmentbridge.support.TestReceiver;
+import dev.appointmentbridge.support.TestReceiver.Answer;
+import dev.appointmentbridge.support.TestReceiver.Received;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/** Events received over HTTP are delivered to a local receiver in each target's format. */
+@QuarkusTest
+@TestProfile(DeliveryTestProfile.class)
+class DeliveryIntegrationTest {
+
+    private static TestReceiver receiver() {
+        return DeliveryTestProfile.receiver;
+    }
+
+    private static String post(String type, String appointmentId, String patientId) {
+        String id = "evt-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).header("webhook-id", id).body("""
+                {"event_type":"%s","appointment_id":"%s","patient_id":"%s","timestamp":"2025-01-10T12:30:00Z","notes":"n"}
+                """.formatted(type, appointmentId, patientId)).post("/webhook/appointment").then().statusCode(201);
+        return id;
+    }
+
+    private static JsonPath storedEvent(String appointmentId) {
+        return given().queryParam("appointment_id", appointmentId).get("/webhook/events").then().extract().jsonPath();
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void standardFormatIsSignedAndVerifiesWithTheReferenceLibrary() throws Exception {
+        String apt = unique("apt-std");
+        post("appointment.scheduled", apt, "pat-1");
+        Received r = receiver().await("/std", apt, 1, seconds(10)).get(0);
+        JsonPath stored = storedEvent(apt);
+        String payload = given().queryParam("appointment_id", apt).get("/webhook/events").then().extract().asString();
+        String data = payload.substring(payload.indexOf("\"payload\":") + 10, payload.indexOf(",\"received_at\""));
+        assertEquals("{\"type\":\"appointment.scheduled\",\"timestamp\":\"2025-01-10T12:30:00Z\",\"data\":" + data + "}",
+                r.body());
+        assertEquals(stored.getString("events[0].event_uuid"), r.header("webhook-id"));
+        new Webhook(DeliveryTestProfile.SECRET).verify(r.body(), r.headers().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toLowerCase(), Map.Entry::getValue)));
+        assertEquals("Bearer target-token", r.header("Authorization"));
+        assertEquals("abc123", r.header("Authtoken"));
+        assertEquals("application/json", r.header("Content-Type"));
+    }
+
+    @Test
+    void everyFormatReceivesItsShape() throws Exception {
+        String apt = unique("apt-fmt");
+        post("appointment.cancelled", apt, "pat-9");
+        assertEquals("{\"event_type\":\"appointment_canceled\",\"appointment\":{\"id\":\"" + apt
+                + "\",\"provider_id\":null,\"start_time\":null,\"duration_minutes\":null,\"end_time\":null},"
+                + "\"timestamp\":\"2025-01-10T12:30:00+00:00\",\"patient\":{\"id\":\"pat-9\",\"first_name\":null,"
+                + "\"last_name\":null}}", receiver().await("/canvas", apt, 1, seconds(10)).get(0).body());
+        assertEquals("{\"event_type\":\"appointment.cancelled\",\"appointment_id\":\"" + apt
+                + "\",\"patient_id\":\"pat-9\",\"timestamp\":\"2025-01-10T12:30:00Z\",\"notes\":\"n\"}",
+                receiver().await("/flat", apt, 1, seconds(10)).get(0).body());
+        assertEquals("{\"text\":\"Appointment " + apt + " cancelled: unknown time\"}",
+                receiver().await("/slack", apt, 1, seconds(10)).get(0).body());
+        assertEquals("{\"appointment_id\":\"" + apt + "\",\"event_type\":\"remove\"}",
+                receiver().await("/clock", apt, 1, seconds(10)).get(0).body());
+    }
+
+    @Test
+    void aFormatThatCannotExpressAnEventSkipsItWithoutFailing() throws Exception {
+        String apt = unique("apt-skip");
+        post("appointment.completed", apt, "pat-1");
+        receiver().await("/std", apt, 1, seconds(10));
+        long eventId = storedEvent(apt).getLong("events[0].event_id");
+        given().queryParam("event", eventId).queryParam("target", "canvas").get("/admin/deliveries").then()
+                .body("[0].status", equalTo("skipped"));
+        assertTrue(receiver().receivedFor("/canvas", apt).isEmpty());
+    }
+
+    @Test
+    void a500IsRetriedWithTheSameWebhookIdAndAFreshTimestampHonouringRetryAfter() throws Exception {
+        String apt = unique("apt-retry");
+        receiver().script("/std", apt, new Answer(500, 0, "2"));
+        post("appointment.scheduled", apt, "pat-1");
+        List<Received> got = receiver().await("/std", apt, 2, seconds(15));
+        assertEquals(2, got.size());
+        assertEquals(got.get(0).header("webhook-id"), got.get(1).header("webhook-id"));
+        assertEquals(got.get(0).body(), got.get(1).body());
+        long t1 = Long.parseLong(got.get(0).header("webhook-timestamp"));
+        long t2 = Long.parseLong(got.get(1).header("webhook-timestamp"));
+        assertTrue(t2 >= t1 + 1, "re-signed with a fresh timestamp");
+        assertTrue(got.get(1).at().isAfter(got.get(0).at().plusMillis(1800)), "Retry-After: 2 honoured");
+        Map<String, List<String>> headers = got.get(1).headers();
+        new Webhook(DeliveryTestProfile.SECRET).verify(got.get(1).body(), headers.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(e -> e.getKey().toLowerCase(), Map.Entry::getValue)));
+        long eventId = storedEvent(apt).getLong("events[0].event_id");
+        JsonPath delivery = given().queryParam("event", eventId).queryParam("target", "std").get("/admin/deliveries")
+                .then().extract().jsonPath();
+        awaitStatus(delivery.getLong("[0].id"), "sent");
+        given().get("/admin/deliveries/" + delivery.getLong("[0].id")).then()
+                .body("attempt_log.size()", equalTo(2))
+                .body("attempt_log[0].status_code", equalTo(500))
+                .body("attempt_log[0].response_body", equalTo("{\"status\":500}"))
+                .body("attempt_log[1].status_code", equalTo(200));
+    }
+
+    @Test
+    void aTimeoutIsRetried() throws Exception {
+        String apt = unique("apt-slow");
+        receiver().script("/slow", apt, new Answer(200, 1500, null));
+        post("appointment.scheduled", apt, "pat-1");
+        long eventId = storedEvent(apt).getLong("events[0].event_id");
+        long id = given().queryParam("event", eventId).queryParam("target", "slow").get("/admin/deliveries").then()
+                .extract().jsonPath().getLong("[0].id");
+        awaitStatus(id, "sent");
+        given().get("/admin/deliveries/" + id).then().body("attempt_log[0].error", equalTo("timeout"))
+                .body("attempt_log[1].status_code", equalTo(200));
+    }
+
+    @Test
+    void deadAfterTheScheduleThenReplayed() throws Exception {
+        String apt = unique("apt-dead");
+        receiver().script("/clock", apt, Answer.status(503), Answer.status(503), Answer.status(503),
+                Answer.status(503));
+        Instant before = Instant.now().minusSeconds(1);
+        post("appointment.scheduled", apt, "pat-1");
+        long eventId = storedEvent(apt).getLong("events[0].event_id");
+        long id = given().queryParam("event", eventId).queryParam("target", "clock").get("/admin/deliveries").then()
+                .extract().jsonPath().getLong("[0].id");
+        awaitStatus(id, "dead");
+        assertEquals(4, receiver().receivedFor("/clock", apt).size(), "1 attempt + 3 retries");
+        given().post("/admin/targets/clock/replay?since=" + before).then().statusCode(200)
+                .body("requeued", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+        awaitStatus(id, "sent");
+        assertEquals(5, receiver().receivedFor("/clock", apt).size());
+    }
+
+    @Test
+    void a410DisablesTheTargetUntilEnabled() throws Exception {
+        String first = unique("apt-gone");
+        receiver().script("/gone", first, Answer.status(410));
+        post("appointment.scheduled", first, "pat-1");
+        long id = deliveryId(first, "gone");
+        awaitStatus(id, "dead");
+        given().get("/admin/targets").then().body("find { it.name == 'gone' }.enabled", equalTo(false))
+                .body("find { it.name == 'gone' }.health", equalTo("disabled"));
+        String second = unique("apt-gone2");
+        post("appointment.scheduled", second, "pat-1");
+        receiver().await("/std", second, 1, seconds(10));
+        Thread.sleep(500);
+        assertTrue(receiver().receivedFor("/gone", second).isEmpty(), "nothing sent to a disabled target");
+        given().post("/admin/targets/gone/enable").then().statusCode(200);
+        assertEquals(1, receiver().await("/gone", second, 1, seconds(10)).size());
+        given().post("/admin/deliveries/" + id + "/retry").then().statusCode(200);
+        assertEquals(2, receiver().await("/gone", first, 2, seconds(10)).size());
+    }
+
+    @Test
+    void aTargetReceivesOnlyTheEventTypesItAskedFor() throws Exception {
+        String apt = unique("apt-filter");
+        post("appointment.scheduled", apt, "pat-1");
+        post("appointment.cancelled", apt, "pat-1");
+        receiver().await("/std", apt, 2, seconds(10));
+        List<Received> got = receiver().await("/filtered", apt, 1, seconds(10));
+        Thread.sleep(300);
+        assertEquals(1, receiver().receivedFor("/filtered", apt).size());
+        assertTrue(got.get(0).body().contains("\"type\":\"appointment.cancelled\""));
+    }
+
+    @Test
+    void adminTargetsMaskSecretsAndShowQueueState() {
+        String body = given().get("/admin/targets").then().statusCode(200)
+                .body("find { it.name == 'std' }.secret", equalTo("configured"))
+                .body("find { it.name == 'std' }.bearer_token", equalTo("configured"))
+                .extract().asString();
+        assertTrue(!body.contains(DeliveryTestProfile.SECRET) && !body.contains("target-token")
+                && !body.contains("abc123"));
+        given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString("bridge_delivery_queue_depth"));
+    }
+
+    private static long deliveryId(String apt, String target) {
+        long eventId = storedEvent(apt).getLong("events[0].event_id");
+        return given().queryParam("event", eventId).queryParam("target", target).get("/admin/deliveries").then()
+                .extract().jsonPath().getLong("[0].id");
+    }
+
+    private static void awaitStatus(long id, String status) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(15);
+        String now = null;
+        while (Instant.now().isBefore(deadline)) {
+            now = given().get("/admin/deliveries/" + id).then().extract().jsonPath().getString("status");
+            if (status.equals(now)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertNotNull(null, "delivery " + id + " is " + now + ", expected " + status);
+    }
+}

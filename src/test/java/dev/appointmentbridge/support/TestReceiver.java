@@ -1,0 +1,129 @@
+package dev.appointmentbridge.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A webhook receiver on loopback for delivery tests: records every request and answers 200 unless a
+ * scripted answer is queued for requests whose body contains a marker (an appointment id).
+ */
+public class TestReceiver implements AutoCloseable {
+
+    public record Received(String path, Map<String, List<String>> headers, String body, Instant at) {
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (h.getKey() != null && h.getKey().equalsIgnoreCase(name)) {
+                    return h.getValue().get(0);
+                }
+            }
+            return null;
+        }
+    }
+
+    public record Answer(int status, long delayMillis, String retryAfter) {
+        public static Answer status(int status) {
+            return new Answer(status, 0, null);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
+
+    public TestReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public void script(String path, String marker, Answer... answers) {
+        scripts.computeIfAbsent(path + "|" + marker, k -> new ArrayDeque<>()).addAll(List.of(answers));
+    }
+
+    public List<Received> receivedFor(String path, String marker) {
+        List<Received> out = new ArrayList<>();
+        for (Received r : received) {
+            if (r.path().equals(path) && r.body().contains(marker)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Waits until {@code count} requests for the path and marker arrived; returns what arrived. */
+    public List<Received> await(String path, String marker, int count, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline) && receivedFor(path, marker).size() < count) {
+            Thread.sleep(50);
+        }
+        return receivedFor(path, marker);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String path = ex.getRequestURI().getPath();
+        received.add(new Received(path, new HashMap<>(ex.getRequestHeaders()), body, Instant.now()));
+        Answer answer = Answer.status(200);
+        for (Map.Entry<String, Deque<Answer>> s : scripts.entrySet()) {
+            String[] key = s.getKey().split("\\|", 2);
+            if (key[0].equals(path) && body.contains(key[1])) {
+                synchronized (s.getValue()) {
+                    Answer next = s.getValue().poll();
+                    if (next != null) {
+                        answer = next;
+                    }
+                }
+                break;
+            }
+        }
+        if (answer.delayMillis() > 0) {
+            try {
+                Thread.sleep(answer.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (answer.retryAfter() != null) {
+            ex.getResponseHeaders().set("Retry-After", answer.retryAfter());
+        }
+        byte[] reply = ("{\"status\":" + answer.status() + "}").getBytes(StandardCharsets.UTF_8);
+        try {
+            ex.sendResponseHeaders(answer.status(), reply.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(reply);
+            }
+        } catch (IOException clientGone) {
+            // the bridge timed out and closed the connection: expected in timeout tests
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    public static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}
