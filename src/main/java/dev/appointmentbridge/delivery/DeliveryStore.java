@@ -33,7 +33,7 @@ public class DeliveryStore {
                SET next_attempt_at = now() + make_interval(secs => ?), attempts = d.attempts + 1
               FROM due, event e
              WHERE d.id = due.id AND e.id = d.event_id
-            RETURNING d.id, d.target, d.attempts, e.uuid::text, e.payload
+            RETURNING d.id, d.target, d.attempts, e.uuid::text, e.type, e.occurred_at, e.payload
             """;
 
     private static final String RECORD = """
@@ -69,7 +69,7 @@ public class DeliveryStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getString(5)));
+                            rs.getString(5), rs.getTimestamp(6).toInstant().toString(), rs.getString(7)));
                 }
             }
         }

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -53,6 +57,8 @@ public class DeliveryWorker {
     MeterRegistry registry;
 
     private final Semaphore wake = new Semaphore(0);
+    private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> outcomeCounters = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<AttemptOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong queueDepth = new AtomicLong();
@@ -74,7 +80,7 @@ public class DeliveryWorker {
         }
         retries = new RetryPolicy(config.retrySchedule(), config.jitter(), config.maxRetryAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        sender = new WebhookSender(vertx, targets.all());
+        sender = new WebhookSender(vertx, targets.all(), config.maxConnectionsPerTarget());
         running = true;
         dispatcher = new Thread(this::loop, "delivery-dispatcher");
         dispatcher.setDaemon(true);
@@ -161,8 +167,9 @@ public class DeliveryWorker {
     private void send(ClaimedDelivery d) {
         TargetRegistry.Target target = targets.find(d.target()).orElseThrow();
         Instant started = Instant.now();
-        Optional<byte[]> body = formatter.render(target.config().format(), d.payload(),
-                target.config().includePatientName());
+        Optional<byte[]> body = target.config().format() == Format.STANDARD
+                ? Optional.of(formatter.standard(d.eventType(), d.occurredAt(), d.payload()))
+                : formatter.render(target.config().format(), d.payload(), target.config().includePatientName());
         if (body.isEmpty()) {
             complete(new AttemptOutcome(d.id(), d.attempt(), d.target(), "skipped", started, null, null, 0,
                     "format " + target.config().format() + " cannot express this event", null));
@@ -173,8 +180,7 @@ public class DeliveryWorker {
             inFlight.decrementAndGet();
             WebhookSender.Response response = result.result();
             int ms = (int) Duration.between(started, Instant.now()).toMillis();
-            registry.timer("bridge.delivery.attempt.duration", "target", d.target())
-                    .record(Duration.ofMillis(ms));
+            attemptTimer(d.target()).record(Duration.ofMillis(ms));
             complete(decide(d, started, ms, response));
         });
     }
@@ -208,13 +214,20 @@ public class DeliveryWorker {
 
     private void complete(AttemptOutcome outcome) {
         outcomes.add(outcome);
-        registry.counter("bridge.delivery.outcomes", "target", outcome.target(), "outcome",
-                "pending".equals(outcome.status()) ? "retry" : outcome.status()).increment();
+        String kind = "pending".equals(outcome.status()) ? "retry" : outcome.status();
+        outcomeCounters.computeIfAbsent(outcome.target() + '/' + kind, k -> registry.counter(
+                "bridge.delivery.outcomes", "target", outcome.target(), "outcome", kind)).increment();
         if (!"sent".equals(outcome.status())) {
             LOG.infof("Delivery id=%d target=%s attempt=%d -> %s%s", outcome.deliveryId(), outcome.target(),
                     outcome.attempt(), outcome.status(), outcome.error() == null ? "" : " (" + outcome.error() + ")");
         }
         wake();
+    }
+
+    private Timer attemptTimer(String target) {
+        return attemptTimers.computeIfAbsent(target, t -> Timer.builder("bridge.delivery.attempt.duration")
+                .tag("target", t).publishPercentileHistogram().description("Time from sending to the answer")
+                .register(registry));
     }
 
     private void flushOutcomes() throws SQLException {

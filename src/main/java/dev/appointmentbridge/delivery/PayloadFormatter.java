@@ -31,25 +31,41 @@ public class PayloadFormatter {
     ObjectMapper mapper;
 
     public Optional<byte[]> render(Format format, String canonicalJson, boolean includePatientName) {
-        JsonNode event;
-        try {
-            event = mapper.readTree(canonicalJson);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored payload is not JSON", e);
+        if (format == Format.STANDARD) {
+            JsonNode head = parse(canonicalJson);
+            return Optional.of(standard(head.path("type").asText(), head.path("occurred_at").asText(), canonicalJson));
         }
+        JsonNode event = parse(canonicalJson);
         EventType type = EventType.fromWire(event.path("type").asText())
                 .orElseThrow(() -> new IllegalStateException("stored event has an unknown type"));
         Optional<String> body = switch (format) {
-            case STANDARD -> Optional.of("{\"type\":" + quote(type.wireName()) + ",\"timestamp\":"
-                    + quote(event.path("occurred_at").asText()) + ",\"data\":" + canonicalJson + "}");
+            case STANDARD -> throw new IllegalStateException("handled above");
             case CANVAS -> canvas(type, event);
             case FLAT -> flat(type, event);
             case SLACK -> Optional.of(json(mapper.createObjectNode().put("text", slackText(type, event,
                     includePatientName))));
-            case CLOCKWISE -> Optional.ofNullable(FormatSupport.CLOCKWISE_TYPES.get(type)).map(t -> json(mapper.createObjectNode()
-                    .put("appointment_id", event.path("appointment").path("id").asText()).put("event_type", t)));
+            case CLOCKWISE -> Optional.ofNullable(FormatSupport.CLOCKWISE_TYPES.get(type)).map(t -> json(mapper
+                    .createObjectNode().put("appointment_id", event.path("appointment").path("id").asText())
+                    .put("event_type", t)));
         };
         return body.map(b -> b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The standard envelope around the stored bytes, unchanged. Type and time come from the event row, so the
+     * hot path does not parse the payload.
+     */
+    public byte[] standard(String type, String occurredAt, String canonicalJson) {
+        return ("{\"type\":" + quote(type) + ",\"timestamp\":" + quote(occurredAt) + ",\"data\":" + canonicalJson
+                + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private JsonNode parse(String canonicalJson) {
+        try {
+            return mapper.readTree(canonicalJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored payload is not JSON", e);
+        }
     }
 
     private Optional<String> canvas(EventType type, JsonNode event) {
@@ -134,8 +150,9 @@ public class PayloadFormatter {
                     case NO_SHOW -> "marked no-show";
                     case COMPLETED -> "completed";
                 });
-        text.append(": ").append(type == EventType.RESCHEDULED ? summary(type, event) : shortTime(text(a, "start")));
-        if (text(a, "provider_id") != null) {
+        String when = type == EventType.RESCHEDULED ? summary(type, event) : shortTime(text(a, "start"));
+        text.append(": ").append(when);
+        if (text(a, "provider_id") != null && !when.contains("provider")) {
             text.append(", provider ").append(text(a, "provider_id"));
         }
         JsonNode patient = event.path("patient");

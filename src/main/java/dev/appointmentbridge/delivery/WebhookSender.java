@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,18 +30,31 @@ public class WebhookSender {
     private static final int BODY_KEEP = 1024;
 
     private final Map<String, HttpClient> clients = new HashMap<>();
-    private final Vertx vertx;
+    /** Requests start on these contexts in turn, so connections spread over the event loops. */
+    private final Context[] contexts;
+    private final AtomicInteger next = new AtomicInteger();
 
-    public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets) {
-        this.vertx = vertx;
+    public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, int maxConnectionsPerTarget) {
+        contexts = new Context[Math.max(1, Runtime.getRuntime().availableProcessors())];
+        for (int i = 0; i < contexts.length; i++) {
+            contexts[i] = vertx.getOrCreateContext(); // off a Vert.x thread: a new context, next event loop
+        }
         for (TargetRegistry.Target t : targets) {
             clients.put(t.name(), vertx.createHttpClient(new HttpClientOptions()
-                    .setConnectTimeout((int) t.config().connectTimeout().toMillis()).setMaxPoolSize(64)
+                    .setConnectTimeout((int) t.config().connectTimeout().toMillis())
+                    .setMaxPoolSize(maxConnectionsPerTarget).setMaxWaitQueueSize(-1)
                     .setKeepAlive(true).setTryUseCompression(false)));
         }
     }
 
     public Future<Response> send(TargetRegistry.Target target, String webhookId, byte[] body) {
+        Promise<Response> result = Promise.promise();
+        contexts[Math.floorMod(next.getAndIncrement(), contexts.length)]
+                .runOnContext(v -> sendOnContext(target, webhookId, body).onComplete(result));
+        return result.future();
+    }
+
+    private Future<Response> sendOnContext(TargetRegistry.Target target, String webhookId, byte[] body) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         headers.set("Content-Type", "application/json");
         headers.set("User-Agent", "appointment-bridge");
@@ -67,8 +84,7 @@ public class WebhookSender {
         if (body == null || body.length() == 0) {
             return null;
         }
-        String text = body.length() > BODY_KEEP ? body.getString(0, BODY_KEEP) : body.toString();
-        return text;
+        return body.length() > BODY_KEEP ? body.getString(0, BODY_KEEP) : body.toString();
     }
 
     /** A failure's kind, never a message that could echo request data. */

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +64,10 @@ public class InboundEventService {
         }
         UUID uuid = UUID.randomUUID();
         String hash = idempotencyKey == null ? null : requestHash(event); // only a keyed retry is compared
+        // Microseconds, as PostgreSQL stores them, so the payload and the event row agree to the digit.
+        OffsetDateTime occurredAt = event.timestamp().truncatedTo(ChronoUnit.MICROS);
         NewEvent newEvent = new NewEvent(uuid, event.type(), SOURCE, event.appointmentId(), event.patientId(),
-                event.timestamp(), idempotencyKey, hash, event.notes(), canonicalJson(uuid, event));
+                occurredAt, idempotencyKey, hash, event.notes(), canonicalJson(uuid, event, occurredAt));
         return eventLog.append(newEvent).thenApply(stored -> outcome(stored, hash));
     }
 
@@ -85,9 +89,9 @@ public class InboundEventService {
         return new Outcome(receipt, !stored.duplicate());
     }
 
-    private String canonicalJson(UUID uuid, InboundEvent event) {
+    private String canonicalJson(UUID uuid, InboundEvent event, OffsetDateTime occurredAt) {
         CanonicalEvent canonical = new CanonicalEvent(uuid.toString(), event.type().wireName(), SOURCE,
-                event.timestamp().toInstant().toString(),
+                occurredAt.toInstant().toString(),
                 new CanonicalEvent.Appointment(event.appointmentId(), null, null, null, null, null, null,
                         event.patientId()),
                 null, new CanonicalEvent.Patient(event.patientId(), null, null), event.notes());

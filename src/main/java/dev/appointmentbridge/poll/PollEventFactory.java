@@ -26,7 +26,9 @@ public class PollEventFactory {
     public NewEvent create(String source, Change change, PatientName patient, Instant now) {
         AppointmentRecord r = change.current();
         UUID uuid = UUID.randomUUID();
-        Instant occurredAt = r.lastUpdated() != null ? r.lastUpdated() : now;
+        // Microseconds, as PostgreSQL stores them, so the payload and the event row agree to the digit.
+        Instant occurredAt = (r.lastUpdated() != null ? r.lastUpdated() : now)
+                .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         CanonicalEvent.Appointment appointment = new CanonicalEvent.Appointment(r.id(), r.status(), text(r.start()),
                 text(r.end()), duration(r.durationMinutes(), r.start(), r.end()), r.providerId(), r.locationId(),
                 r.patientId());
