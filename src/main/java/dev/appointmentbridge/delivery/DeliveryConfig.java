@@ -21,7 +21,10 @@ public interface DeliveryConfig {
     @WithDefault("256")
     int maxInFlight();
 
-    /** A claimed delivery becomes due again after this if its worker died mid-flight. */
+    /**
+     * A claimed delivery becomes due again after this if its worker died mid-flight; never shorter than the
+     * longest connect + request timeout of any target plus 5 s.
+     */
     @WithDefault("2m")
     Duration lease();
 

@@ -68,6 +68,7 @@ public class DeliveryWorker {
     private Thread dispatcher;
     private WebhookSender sender;
     private RetryPolicy retries;
+    private Duration lease;
 
     void start(@Observes StartupEvent ignored) {
         Gauge.builder("bridge.delivery.queue.depth", queueDepth, AtomicLong::get)
@@ -81,6 +82,11 @@ public class DeliveryWorker {
         retries = new RetryPolicy(config.retrySchedule(), config.jitter(), config.maxRetryAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         sender = new WebhookSender(vertx, targets.all(), config.maxConnectionsPerTarget());
+        // A lease shorter than a request could last would let this worker claim a row it is still sending.
+        Duration longestRequest = targets.all().stream()
+                .map(t -> t.config().connectTimeout().plus(t.config().requestTimeout()))
+                .max(Duration::compareTo).orElse(Duration.ZERO).plusSeconds(5);
+        lease = config.lease().compareTo(longestRequest) >= 0 ? config.lease() : longestRequest;
         running = true;
         dispatcher = new Thread(this::loop, "delivery-dispatcher");
         dispatcher.setDaemon(true);
@@ -157,7 +163,7 @@ public class DeliveryWorker {
         }
         List<String> active = targets.all().stream().map(TargetRegistry.Target::name)
                 .filter(name -> !targets.isDisabled(name)).toList();
-        List<ClaimedDelivery> claimed = store.claim(active, room, config.lease());
+        List<ClaimedDelivery> claimed = store.claim(active, room, lease);
         for (ClaimedDelivery d : claimed) {
             send(d);
         }
