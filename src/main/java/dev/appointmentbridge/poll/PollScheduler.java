@@ -39,6 +39,7 @@ public class PollScheduler {
             scheduler.newJob("poll-" + name)
                     .setInterval(source.config().pollInterval().toString())
                     .setConcurrentExecution(ConcurrentExecution.SKIP)
+                    .setDelayed(config.initialDelay().toString())
                     .setTask(execution -> polls.poll(name))
                     .schedule();
             LOG.infof("Polling source=%s every %s from %s", name, source.config().pollInterval(),
