@@ -6,25 +6,23 @@
 #   DURATION=10 bench/inbound.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION=${DURATION:-30}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18080}
 DB=appointment_bridge_bench
-PSQL="psql -h 127.0.0.1 -U postgres -Atq"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
-
-$PSQL -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+ensure_jar
+fresh_db $DB
 mkdir -p bench/results
 LOG=bench/results/inbound-service.log
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
   java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 1; done
-curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service did not start; see $LOG" >&2; exit 1; }
+wait_http "http://127.0.0.1:$PORT/q/health/ready" 60 || { echo "service did not start; see $LOG" >&2; exit 1; }
 
 WARMUP=${WARMUP:-15}
 echo "warm-up (${WARMUP} s)"

@@ -6,16 +6,16 @@
 #   N=20000 C=2000 PAGE=500 bench/poll.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 N=${N:-100000}
 C=${C:-10000}
 PAGE=${PAGE:-1000}
 PORT=${PORT:-18081}
 STUB_PORT=${STUB_PORT:-18090}
 DB=appointment_bridge_bench_poll
-PSQL="psql -h 127.0.0.1 -U postgres -Atq"
 
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
-$PSQL -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+ensure_jar
+fresh_db $DB
 mkdir -p bench/results
 
 java -Xmx1g bench/FhirStub.java "$STUB_PORT" "$N" >bench/results/poll-stub.log 2>&1 &

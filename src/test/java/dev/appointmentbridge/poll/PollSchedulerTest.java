@@ -2,6 +2,7 @@ package dev.appointmentbridge.poll;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -47,8 +48,17 @@ class PollSchedulerTest {
     }
 
     @Test
-    void pollNowRunsACycleAndUnknownSourcesAre404() {
-        given().post("/admin/sources/secured/poll").then().statusCode(200).body("skipped", equalTo(false));
+    void pollNowRunsACycleAndUnknownSourcesAre404() throws Exception {
+        // The scheduled first poll may hold the source's lock right now: that answers 409, never a double poll.
+        int status = 0;
+        for (int i = 0; i < 50 && status != 200; i++) {
+            status = given().post("/admin/sources/secured/poll").then().extract().statusCode();
+            assertTrue(status == 200 || status == 409, "poll now answered " + status);
+            if (status == 409) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(200, status);
         given().post("/admin/sources/nope/poll").then().statusCode(404).body("status", equalTo("error"));
     }
 }
