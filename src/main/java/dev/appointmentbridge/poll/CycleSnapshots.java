@@ -44,6 +44,11 @@ final class CycleSnapshots {
         return known;
     }
 
+    /** True when no snapshot of this id can exist yet: the store was empty and this cycle has not written it. */
+    boolean certainlyNew(String id) {
+        return storeWasEmpty && !written.containsKey(id);
+    }
+
     void written(Collection<Snapshot> snapshots) {
         for (Snapshot s : snapshots) {
             written.put(s.appointmentId(), s);

@@ -156,7 +156,13 @@ public class PollCycle {
                 }
             }
         }
-        snapshots.upsert(c, source, toWrite.values());
+        List<Snapshot> fresh = new ArrayList<>();
+        List<Snapshot> existing = new ArrayList<>();
+        for (Snapshot s : toWrite.values()) {
+            (cycleSnapshots.certainlyNew(s.appointmentId()) ? fresh : existing).add(s);
+        }
+        snapshots.insertNew(c, source, fresh);
+        snapshots.upsert(c, source, existing);
         cycleSnapshots.written(toWrite.values());
         if (!newEvents.isEmpty()) {
             events.insert(c, newEvents);

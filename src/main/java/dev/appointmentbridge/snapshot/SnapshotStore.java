@@ -26,7 +26,7 @@ public class SnapshotStore {
              WHERE source = ? AND appointment_id = ANY(?)
             """;
 
-    private static final String UPSERT = """
+    private static final String INSERT_ROWS = """
             INSERT INTO appointment_snapshot (source, appointment_id, status, start_at, end_at, duration_minutes,
                    provider_id, location_id, patient_id, replaces_id, replaced_by_id, content_hash, last_updated,
                    last_seen_at)
@@ -34,6 +34,9 @@ public class SnapshotStore {
               FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                           ?::text[], ?::text[], ?::text[], ?::text[])
                    AS x(a, s, st, en, d, pr, lo, pa, rp, rb, h, lu)
+            """;
+
+    private static final String ON_CONFLICT = """
             ON CONFLICT (source, appointment_id) DO UPDATE SET
                    status = EXCLUDED.status, start_at = EXCLUDED.start_at, end_at = EXCLUDED.end_at,
                    duration_minutes = EXCLUDED.duration_minutes, provider_id = EXCLUDED.provider_id,
@@ -42,6 +45,8 @@ public class SnapshotStore {
                    content_hash = EXCLUDED.content_hash, last_updated = EXCLUDED.last_updated,
                    last_seen_at = EXCLUDED.last_seen_at
             """;
+
+    private static final String UPSERT = INSERT_ROWS + ON_CONFLICT;
 
     public boolean isEmpty(Connection c, String source) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
@@ -75,6 +80,15 @@ public class SnapshotStore {
     }
 
     public void upsert(Connection c, String source, Collection<Snapshot> snapshots) throws SQLException {
+        write(c, source, snapshots, UPSERT);
+    }
+
+    /** Plain insert for ids known to be new (a first sync): skips ON CONFLICT's speculative insertion. */
+    public void insertNew(Connection c, String source, Collection<Snapshot> snapshots) throws SQLException {
+        write(c, source, snapshots, INSERT_ROWS);
+    }
+
+    private void write(Connection c, String source, Collection<Snapshot> snapshots, String sql) throws SQLException {
         if (snapshots.isEmpty()) {
             return;
         }
@@ -96,7 +110,7 @@ public class SnapshotStore {
             cols[11][i] = text(s.lastUpdated());
             i++;
         }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, source);
             for (int col = 0; col < cols.length; col++) {
                 ps.setArray(col + 2, c.createArrayOf("text", cols[col]));
