@@ -15,6 +15,8 @@ public final class WebhookSigner {
 
     private static final String PREFIX = "whsec_";
     private final SecretKeySpec key;
+    /** An initialised Mac per thread: getInstance + init on every request showed up in the delivery profile. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public WebhookSigner(String secret) {
         String encoded = secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret;
@@ -31,11 +33,16 @@ public final class WebhookSigner {
     }
 
     public String sign(String id, long timestampSeconds, byte[] body) {
+        Mac mac = macs.get(); // doFinal resets it for the next use
+        mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
