@@ -24,6 +24,8 @@ QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PO
 BRIDGE_POLL_ENABLED=false \
 BRIDGE_SOURCES_BENCH_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_BENCH_PAGE_SIZE=$PAGE \
 BRIDGE_SOURCES_BENCH_INCLUDE_PATIENT=false \
+BRIDGE_SOURCES_WARM_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_WARM_PAGE_SIZE=$PAGE \
+BRIDGE_SOURCES_WARM_INCLUDE_PATIENT=false \
   java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >bench/results/poll-service.log 2>&1 &
 PID=$!
 trap 'kill $PID $STUB 2>/dev/null || true' EXIT
@@ -32,11 +34,13 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
-poll() { curl -fs -X POST -w ' %{time_total}' "http://127.0.0.1:$PORT/admin/sources/bench/poll"; }
+poll() { curl -fs -X POST -w ' %{time_total}' "http://127.0.0.1:$PORT/admin/sources/${1:-bench}/poll"; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 
 OUT=$(poll); T=${OUT##* }
-echo "first sync:   $(echo "$OUT" | grep -o '"records":[0-9]*') in ${T}s = $(rate "$N" "$T") appointments/s (baseline, $(echo "$OUT" | grep -o '"events":[0-9]*'))"
+echo "first sync:   $(echo "$OUT" | grep -o '"records":[0-9]*') in ${T}s = $(rate "$N" "$T") appointments/s (baseline, $(echo "$OUT" | grep -o '"events":[0-9]*'); JVM just started)"
+OUT=$(poll warm); T=${OUT##* }
+echo "first sync of a second source on the running bridge: $(echo "$OUT" | grep -o '"records":[0-9]*') in ${T}s = $(rate "$N" "$T") appointments/s"
 OUT=$(poll); T=${OUT##* }
 echo "no-change poll: $(echo "$OUT" | grep -o '"records":[0-9]*') in ${T}s"
 for round in 1 2 3; do
