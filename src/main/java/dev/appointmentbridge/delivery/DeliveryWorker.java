@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,6 +61,7 @@ public class DeliveryWorker {
     private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> outcomeCounters = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<AttemptOutcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final Set<String> goneTargets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong queueDepth = new AtomicLong();
     private final AtomicLong oldestPendingSeconds = new AtomicLong();
@@ -162,7 +164,7 @@ public class DeliveryWorker {
             nextRetryAt = Instant.MAX;
         }
         List<String> active = targets.all().stream().map(TargetRegistry.Target::name)
-                .filter(name -> !targets.isDisabled(name)).toList();
+                .filter(name -> !targets.isDisabled(name) && !goneTargets.contains(name)).toList();
         List<ClaimedDelivery> claimed = store.claim(active, room, lease);
         for (ClaimedDelivery d : claimed) {
             send(d);
@@ -198,11 +200,8 @@ public class DeliveryWorker {
         }
         String error = code != null ? "HTTP " + code : r.error();
         if (code != null && code == 410) {
-            try {
-                targets.disable(d.target(), "410 Gone from the target at " + Instant.now());
-            } catch (SQLException e) {
-                LOG.warnf("Could not store the disabling of %s: %s", d.target(), e.getSQLState());
-            }
+            // This runs on a Vert.x event loop: no JDBC here, the dispatcher stores it (see flushOutcomes).
+            goneTargets.add(d.target());
             return new AttemptOutcome(d.id(), d.attempt(), d.target(), "dead", started, null, code, ms,
                     "410 Gone: target disabled", r.body());
         }
@@ -237,6 +236,10 @@ public class DeliveryWorker {
     }
 
     private void flushOutcomes() throws SQLException {
+        for (String target : goneTargets) {
+            targets.disable(target, "410 Gone from the target at " + Instant.now());
+            goneTargets.remove(target);
+        }
         List<AttemptOutcome> batch = new ArrayList<>();
         AttemptOutcome o;
         while (batch.size() < 2000 && (o = outcomes.poll()) != null) {
