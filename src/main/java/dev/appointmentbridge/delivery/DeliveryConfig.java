@@ -42,4 +42,8 @@ public interface DeliveryConfig {
 
     @WithDefault("true")
     boolean enabled();
+
+    /** Link-local and cloud metadata addresses are refused as target URLs unless this is true. */
+    @WithDefault("false")
+    boolean allowLinkLocalTargets();
 }

@@ -40,6 +40,9 @@ public class TargetRegistry {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    DeliveryConfig delivery;
+
     private final Map<String, Target> targets = new TreeMap<>();
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
 
@@ -60,6 +63,12 @@ public class TargetRegistry {
                     throw new IllegalArgumentException("bridge.targets." + name + ".secret: " + bad.getMessage());
                 }
             }).orElse(null);
+            if (!delivery.allowLinkLocalTargets()) {
+                OutboundUrlGuard.refusal(t.url()).ifPresent(reason -> {
+                    throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason
+                            + " (set bridge.delivery.allow-link-local-targets=true to allow it)");
+                });
+            }
             targets.put(name, new Target(name, t, events, signer));
         }
         reloadDisabled();

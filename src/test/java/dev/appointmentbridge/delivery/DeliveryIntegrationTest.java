@@ -196,6 +196,15 @@ class DeliveryIntegrationTest {
         given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString("bridge_delivery_queue_depth"));
     }
 
+    @Test
+    void targetSecretsNeverReachTheLog() throws Exception {
+        String apt = unique("apt-log");
+        post("appointment.scheduled", apt, "pat-1");
+        receiver().await("/std", apt, 1, seconds(10));
+        dev.appointmentbridge.support.LogScan.assertNeverLogged(DeliveryTestProfile.SECRET,
+                DeliveryTestProfile.SECRET.substring(6), "target-token", "abc123");
+    }
+
     private static long deliveryId(String apt, String target) {
         long eventId = storedEvent(apt).getLong("events[0].event_id");
         return given().queryParam("event", eventId).queryParam("target", target).get("/admin/deliveries").then()

@@ -71,14 +71,14 @@ class PollIntegrationTest {
     @Test
     @Order(2)
     void newAppointmentIsScheduledWithPatientName() throws Exception {
-        clinic().patient("pat-new", "Ada", "Lovelace");
+        clinic().patient("pat-new", "Zenobia", "Lovelace");
         clinic().put("apt-new", "booked", NINE, "dr-1", "pat-new");
         CycleResult r = poll("clinic");
         assertEquals(1, r.eventCount());
         JsonPath event = onlyEvent("apt-new");
         assertEquals("appointment.scheduled", event.getString("event_type"));
         assertEquals("clinic", event.getString("source"));
-        assertEquals("Ada", event.getString("payload.patient.first_name"));
+        assertEquals("Zenobia", event.getString("payload.patient.first_name"));
         assertEquals("Lovelace", event.getString("payload.patient.last_name"));
         assertEquals("dr-1", event.getString("payload.appointment.provider_id"));
         assertEquals(30, event.getInt("payload.appointment.duration_minutes"));
@@ -278,6 +278,12 @@ class PollIntegrationTest {
         String body = given().get("/admin/sources").then().statusCode(200).extract().asString();
         assertFalse(body.contains("static-token"));
         assertFalse(body.contains("s3cret"));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // after every other test of this class, the unordered ones included
+    void patientNamesAndSourceSecretsNeverReachTheLog() throws Exception {
+        dev.appointmentbridge.support.LogScan.assertNeverLogged("Zenobia", "Lovelace", "static-token", "s3cret", "tok-1");
     }
 
     // --- helpers -------------------------------------------------------------------------------

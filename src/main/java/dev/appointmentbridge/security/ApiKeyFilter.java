@@ -1,33 +1,44 @@
-package dev.appointmentbridge.inbound;
+package dev.appointmentbridge.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.appointmentbridge.common.ApiError;
 import dev.appointmentbridge.common.ErrorItem;
 import dev.appointmentbridge.common.ErrorResponses;
+import dev.appointmentbridge.inbound.InboundConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
-/** Optional shared-key auth for {@code /webhook/*}: on only when {@code bridge.inbound.api-key} is set. */
+/**
+ * Shared-key auth, each area with its own key: {@code /webhook/*} with {@code bridge.inbound.api-key},
+ * {@code /admin/*} with {@code bridge.admin.api-key}. An area whose key is unset is open.
+ */
 public class ApiKeyFilter {
 
     private static final String BEARER = "Bearer ";
 
     @Inject
-    InboundConfig config;
+    InboundConfig inbound;
+
+    @Inject
+    SecurityConfig admin;
 
     @ServerRequestFilter(preMatching = true)
     public Response check(ContainerRequestContext request) {
-        if (config.apiKey().isEmpty() || !request.getUriInfo().getPath().startsWith("/webhook")) {
+        String path = request.getUriInfo().getPath();
+        Optional<String> key = path.startsWith("/webhook") ? inbound.apiKey()
+                : path.startsWith("/admin") ? admin.apiKey() : Optional.empty();
+        if (key.isEmpty()) {
             return null;
         }
-        byte[] expected = config.apiKey().get().getBytes(StandardCharsets.UTF_8);
+        byte[] expected = key.get().getBytes(StandardCharsets.UTF_8);
         if (matches(request.getHeaderString("X-API-Key"), expected)
                 || matches(bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION)), expected)) {
             return null;
