@@ -108,6 +108,15 @@ public class DeliveryWorker {
         sender.close();
     }
 
+    /** True when delivery is off, or its dispatcher thread is alive. */
+    public boolean isHealthy() {
+        return !running || (dispatcher != null && dispatcher.isAlive());
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** New work may be due: called by the NOTIFY listener and by admin retry/replay. */
     public void wake() {
         if (wake.availablePermits() == 0) {

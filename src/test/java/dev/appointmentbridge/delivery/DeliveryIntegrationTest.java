@@ -197,6 +197,12 @@ class DeliveryIntegrationTest {
     }
 
     @Test
+    void livenessIncludesTheDeliveryWorker() {
+        given().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'Delivery worker' }.status", equalTo("UP"));
+    }
+
+    @Test
     void targetSecretsNeverReachTheLog() throws Exception {
         String apt = unique("apt-log");
         post("appointment.scheduled", apt, "pat-1");
