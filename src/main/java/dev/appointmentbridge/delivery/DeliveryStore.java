@@ -11,6 +11,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.appointmentbridge.common.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -97,25 +98,17 @@ public class DeliveryStore {
                 attempted.add(o);
             }
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-                    ps.setArray(1, c.createArrayOf("bigint", ids));
-                    for (int col = 0; col < cols.length; col++) {
-                        ps.setArray(col + 2, c.createArrayOf("text", cols[col]));
-                    }
-                    ps.executeUpdate();
+        Transactions.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(RECORD)) {
+                ps.setArray(1, c.createArrayOf("bigint", ids));
+                for (int col = 0; col < cols.length; col++) {
+                    ps.setArray(col + 2, c.createArrayOf("text", cols[col]));
                 }
-                insertAttempts(c, attempted);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                ps.executeUpdate();
             }
-        }
+            insertAttempts(c, attempted);
+            return null;
+        });
     }
 
     private static void insertAttempts(Connection c, List<AttemptOutcome> attempted) throws SQLException {

@@ -1,6 +1,6 @@
 package dev.appointmentbridge.event;
 
-import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import org.jboss.logging.Logger;
 
+import dev.appointmentbridge.common.Transactions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -97,16 +98,9 @@ public class GroupCommitEventLog {
             events.add(p.event());
         }
         List<StoredEvent> stored;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                stored = inserter.insert(connection, events);
-                connection.commit();
-            } catch (Exception e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (Exception e) {
+        try {
+            stored = Transactions.inTransaction(dataSource, c -> inserter.insert(c, events));
+        } catch (SQLException | RuntimeException e) {
             LOG.warnf("Could not commit a batch of %d events: %s", batch.size(), e.getClass().getSimpleName());
             EventLogUnavailableException failure = new EventLogUnavailableException("event log unavailable", e);
             batch.forEach(p -> p.result().completeExceptionally(failure));

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
+import dev.appointmentbridge.common.Transactions;
 import dev.appointmentbridge.diff.Change;
 import dev.appointmentbridge.diff.DiffRules;
 import dev.appointmentbridge.event.EventInserter;
@@ -57,19 +58,7 @@ public class PollCycle {
     PollEventFactory eventFactory;
 
     public CycleResult run(FhirSource source) throws SourceFetchException, SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                CycleResult result = runIn(c, source);
-                c.commit();
-                return result;
-            } catch (SourceFetchException | SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        return Transactions.inTransaction(dataSource, c -> runIn(c, source));
     }
 
     private CycleResult runIn(Connection c, FhirSource source) throws SourceFetchException, SQLException {
@@ -110,10 +99,10 @@ public class PollCycle {
             events.insert(c, new ArrayList<>(heldCancellations.values()));
             counts.merge(EventType.CANCELLED, heldCancellations.size(), Integer::sum);
         }
-        Instant cursor = nextCursor(position.cursor(), maxUpdated, source);
-        int eventCount = counts.values().stream().mapToInt(Integer::intValue).sum();
-        states.recordSuccess(c, name, cursor, records, eventCount);
-        return new CycleResult(false, baseline, pages, records, counts, cursor);
+        CycleResult result = new CycleResult(false, baseline, pages, records, counts,
+                nextCursor(position.cursor(), maxUpdated, source));
+        states.recordSuccess(c, name, result.cursor(), records, result.eventCount());
+        return result;
     }
 
     /** Diffs one page against the snapshots (including this cycle's earlier pages) and writes the result. */
