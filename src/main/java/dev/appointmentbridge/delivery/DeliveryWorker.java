@@ -184,9 +184,8 @@ public class DeliveryWorker {
     private void send(ClaimedDelivery d) {
         TargetRegistry.Target target = targets.find(d.target()).orElseThrow();
         Instant started = Instant.now();
-        Optional<byte[]> body = target.config().format() == Format.STANDARD
-                ? Optional.of(formatter.standard(d.eventType(), d.occurredAt(), d.payload()))
-                : formatter.render(target.config().format(), d.payload(), target.config().includePatientName());
+        Optional<byte[]> body = formatter.render(target.config().format(), d.eventType(), d.occurredAt(),
+                d.payload(), target.config().includePatientName());
         if (body.isEmpty()) {
             complete(new AttemptOutcome(d.id(), d.attempt(), d.target(), "skipped", started, null, null, 0,
                     "format " + target.config().format() + " cannot express this event", null));

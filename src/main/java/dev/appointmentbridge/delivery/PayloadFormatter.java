@@ -30,34 +30,31 @@ public class PayloadFormatter {
     @Inject
     ObjectMapper mapper;
 
-    public Optional<byte[]> render(Format format, String canonicalJson, boolean includePatientName) {
+    /**
+     * @param type       the event's type, from the event row
+     * @param occurredAt the event's time, from the event row (it equals the payload's occurred_at)
+     */
+    public Optional<byte[]> render(Format format, String type, String occurredAt, String canonicalJson,
+            boolean includePatientName) {
         if (format == Format.STANDARD) {
-            JsonNode head = parse(canonicalJson);
-            return Optional.of(standard(head.path("type").asText(), head.path("occurred_at").asText(), canonicalJson));
+            // The stored bytes unchanged in the envelope; the hot path never parses the payload.
+            return Optional.of(("{\"type\":" + quote(type) + ",\"timestamp\":" + quote(occurredAt) + ",\"data\":"
+                    + canonicalJson + "}").getBytes(StandardCharsets.UTF_8));
         }
         JsonNode event = parse(canonicalJson);
-        EventType type = EventType.fromWire(event.path("type").asText())
+        EventType eventType = EventType.fromWire(type)
                 .orElseThrow(() -> new IllegalStateException("stored event has an unknown type"));
         Optional<String> body = switch (format) {
-            case STANDARD -> throw new IllegalStateException("handled above");
-            case CANVAS -> canvas(type, event);
-            case FLAT -> flat(type, event);
-            case SLACK -> Optional.of(json(mapper.createObjectNode().put("text", slackText(type, event,
+            case STANDARD -> throw new IllegalStateException("returned above");
+            case CANVAS -> canvas(eventType, event);
+            case FLAT -> flat(eventType, event);
+            case SLACK -> Optional.of(json(mapper.createObjectNode().put("text", slackText(eventType, event,
                     includePatientName))));
-            case CLOCKWISE -> Optional.ofNullable(FormatSupport.CLOCKWISE_TYPES.get(type)).map(t -> json(mapper
+            case CLOCKWISE -> Optional.ofNullable(FormatSupport.CLOCKWISE_TYPES.get(eventType)).map(t -> json(mapper
                     .createObjectNode().put("appointment_id", event.path("appointment").path("id").asText())
                     .put("event_type", t)));
         };
         return body.map(b -> b.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * The standard envelope around the stored bytes, unchanged. Type and time come from the event row, so the
-     * hot path does not parse the payload.
-     */
-    public byte[] standard(String type, String occurredAt, String canonicalJson) {
-        return ("{\"type\":" + quote(type) + ",\"timestamp\":" + quote(occurredAt) + ",\"data\":" + canonicalJson
-                + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     private JsonNode parse(String canonicalJson) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Exact bodies of every format, from canonical events as the poll cycle stores them. */
@@ -30,18 +31,21 @@ class PayloadFormatterTest {
         formatter.mapper = new ObjectMapper();
     }
 
-    private String render(Format format, String event, boolean names) {
-        return formatter.render(format, event, names).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+    /** Type and time as the worker passes them: from the event row, equal to the payload's own. */
+    private String render(Format format, String event, boolean names) throws Exception {
+        JsonNode head = new ObjectMapper().readTree(event);
+        return formatter.render(format, head.path("type").asText(), head.path("occurred_at").asText(), event, names)
+                .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
     }
 
     @Test
-    void standardWrapsTheCanonicalEventUnchanged() {
+    void standardWrapsTheCanonicalEventUnchanged() throws Exception {
         assertEquals("{\"type\":\"appointment.rescheduled\",\"timestamp\":\"2025-01-09T08:00:00Z\",\"data\":"
                 + RESCHEDULED + "}", render(Format.STANDARD, RESCHEDULED, false));
     }
 
     @Test
-    void canvasMatchesTheAppointmentSyncPluginFieldForField() {
+    void canvasMatchesTheAppointmentSyncPluginFieldForField() throws Exception {
         assertEquals("{\"event_type\":\"appointment_rescheduled\",\"appointment\":{\"id\":\"apt-2\","
                 + "\"provider_id\":\"dr-2\",\"start_time\":\"2025-01-10T14:00:00+00:00\",\"duration_minutes\":30,"
                 + "\"end_time\":\"2025-01-10T14:30:00+00:00\",\"original_appointment\":{\"id\":\"apt-1\","
@@ -52,27 +56,27 @@ class PayloadFormatterTest {
     }
 
     @Test
-    void canvasCannotExpressCompleted() {
+    void canvasCannotExpressCompleted() throws Exception {
         assertEquals(null, render(Format.CANVAS, COMPLETED, false));
         assertTrue(FormatSupport.canExpress(Format.CANVAS, dev.appointmentbridge.event.EventType.NO_SHOW));
     }
 
     @Test
-    void flatIsTheReceivingContractWithAPatientFreeSummary() {
+    void flatIsTheReceivingContractWithAPatientFreeSummary() throws Exception {
         assertEquals("{\"event_type\":\"appointment.rescheduled\",\"appointment_id\":\"apt-2\",\"patient_id\":\"pat-1\","
                 + "\"timestamp\":\"2025-01-09T08:00:00Z\",\"notes\":\"moved from 2025-01-10 10:00Z to 2025-01-10 14:00Z,"
                 + " provider dr-1 to dr-2\"}", render(Format.FLAT, RESCHEDULED, false));
     }
 
     @Test
-    void slackNamesThePatientOnlyWhenTheTargetOptsIn() {
+    void slackNamesThePatientOnlyWhenTheTargetOptsIn() throws Exception {
         assertEquals("{\"text\":\"Appointment apt-2 rescheduled: moved from 2025-01-10 10:00Z to 2025-01-10 14:00Z,"
                 + " provider dr-1 to dr-2\"}", render(Format.SLACK, RESCHEDULED, false));
         assertTrue(render(Format.SLACK, RESCHEDULED, true).contains("patient Ada Lovelace"));
     }
 
     @Test
-    void clockwiseMapsTypes() {
+    void clockwiseMapsTypes() throws Exception {
         assertEquals("{\"appointment_id\":\"apt-2\",\"event_type\":\"reschedule\"}",
                 render(Format.CLOCKWISE, RESCHEDULED, false));
         assertEquals("{\"appointment_id\":\"apt-3\",\"event_type\":\"discharge\"}",
