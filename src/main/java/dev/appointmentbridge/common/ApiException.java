@@ -21,7 +21,11 @@ public class ApiException extends RuntimeException {
     }
 
     public Response toResponse() {
-        return ErrorResponses.json(status, ApiError.of(getMessage(), errors));
+        return ErrorResponses.json(status, error());
+    }
+
+    public ApiError error() {
+        return ApiError.of(getMessage(), errors);
     }
 
     public int status() {

@@ -1,5 +1,8 @@
 package dev.appointmentbridge.inbound;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,16 +22,19 @@ public class BodySizeGuard {
     @Inject
     RejectionMetrics rejections;
 
-    void install(@Observes Router router) {
+    @Inject
+    ObjectMapper mapper;
+
+    void install(@Observes Router router) throws JsonProcessingException {
+        // The same body the resource answers for a chunked oversized request.
+        String tooLarge = mapper.writeValueAsString(BodyLimits.tooLarge(config.maxBodyBytes()).error());
         router.post("/webhook/*").order(-100).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && exceeds(length)) {
                 rejections.count(413);
                 ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end("{\"status\":\"error\",\"message\":\"Request body too large\",\"errors\":[{\"loc\":[\"body\"],"
-                                + "\"msg\":\"Body must be at most " + config.maxBodyBytes()
-                                + " bytes\",\"type\":\"body_too_large\"}]}");
+                        .end(tooLarge);
                 return;
             }
             ctx.next();

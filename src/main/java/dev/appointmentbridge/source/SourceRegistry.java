@@ -2,7 +2,6 @@ package dev.appointmentbridge.source;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -33,14 +32,10 @@ public class SourceRegistry {
             if (!"fhir".equals(source.type())) {
                 throw new IllegalArgumentException("bridge.sources." + e.getKey() + ".type: only 'fhir' is supported");
             }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout(source))
+            HttpClient http = HttpClient.newBuilder().connectTimeout(source.connectTimeout())
                     .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL).build();
             sources.put(e.getKey(), new FhirSource(e.getKey(), source, http, mapper.reader(), Clock.systemUTC()));
         }
-    }
-
-    private static Duration connectTimeout(SourcesConfig.Source source) {
-        return source.connectTimeout();
     }
 
     public Collection<FhirSource> all() {
