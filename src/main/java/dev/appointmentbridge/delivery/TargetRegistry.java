@@ -86,10 +86,6 @@ public class TargetRegistry {
         return disabled.contains(name);
     }
 
-    public Set<String> disabledNames() {
-        return Set.copyOf(disabled);
-    }
-
     public void disable(String name, String reason) throws SQLException {
         setEnabled(name, false, reason);
         LOG.warnf("Target %s disabled: %s", name, reason);

@@ -60,11 +60,6 @@ public class FhirSource {
         return URI.create(url.toString());
     }
 
-    /** Fetches and parses one page; blocking. */
-    public SourcePage fetch(URI url) throws SourceFetchException {
-        return await(fetchAsync(url));
-    }
-
     /**
      * Starts fetching a page; parsing happens on the HTTP client's threads, so the poll cycle can write
      * one page while the next is on its way.
