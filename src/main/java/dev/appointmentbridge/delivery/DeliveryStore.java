@@ -21,12 +21,17 @@ public class DeliveryStore {
 
     /**
      * SKIP LOCKED lets replicas claim disjoint rows; pushing next_attempt_at forward by the lease makes a
-     * row due again if this worker dies before recording an outcome (at-least-once).
+     * row due again if this worker dies before recording an outcome (at-least-once). A row waits while an
+     * older row of its (target, appointment) is pending, in flight or backing off, so each target sees one
+     * appointment's events in order of creation; a dead row stops blocking.
      */
     private static final String CLAIM = """
             WITH due AS (
-                SELECT id FROM delivery
+                SELECT id FROM delivery d
                  WHERE status = 'pending' AND next_attempt_at <= now() AND target = ANY(?::text[])
+                   AND NOT EXISTS (SELECT 1 FROM delivery o
+                                    WHERE o.status = 'pending' AND o.target = d.target
+                                      AND o.appointment_id = d.appointment_id AND o.id < d.id)
                  ORDER BY next_attempt_at, id
                  LIMIT ?
                  FOR UPDATE SKIP LOCKED)

@@ -20,8 +20,11 @@ public class Outbox {
     public static final String CHANNEL = "bridge_delivery";
 
     private static final String INSERT = """
-            INSERT INTO delivery (event_id, target, status)
-            SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[])
+            INSERT INTO delivery (event_id, target, status, appointment_id)
+            SELECT x.event_id, x.target, x.status, e.appointment_id
+              FROM unnest(?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS x(event_id, target, status, ord)
+              JOIN event e ON e.id = x.event_id
+             ORDER BY x.ord
             ON CONFLICT (event_id, target) DO NOTHING
             """;
 

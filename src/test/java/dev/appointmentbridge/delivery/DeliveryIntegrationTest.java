@@ -123,6 +123,30 @@ class DeliveryIntegrationTest {
     }
 
     @Test
+    void oneAppointmentsEventsArriveInOrderOfCreationAcrossRetries() throws Exception {
+        String apt = unique("apt-order");
+        receiver().script("/std", apt, Answer.status(500), Answer.status(500));
+        String[] types = { "appointment.scheduled", "appointment.rescheduled", "appointment.cancelled",
+                "appointment.scheduled" };
+        for (String type : types) {
+            post(type, apt, "pat-1");
+        }
+        List<String> created = new java.util.ArrayList<>(storedEvent(apt).getList("events.event_uuid", String.class));
+        java.util.Collections.reverse(created); // the list is newest first
+        List<Received> got = receiver().await("/std", apt, types.length + 2, seconds(20));
+        List<String> arrivalOrder = new java.util.ArrayList<>();
+        for (Received r : got) {
+            String id = r.header("webhook-id");
+            if (arrivalOrder.isEmpty() || !arrivalOrder.get(arrivalOrder.size() - 1).equals(id)) {
+                arrivalOrder.add(id);
+            }
+        }
+        // the first event's two failures hold the later ones back instead of letting them overtake it
+        assertEquals(created, arrivalOrder);
+        assertEquals(types.length + 2, got.size());
+    }
+
+    @Test
     void aTimeoutIsRetried() throws Exception {
         String apt = unique("apt-slow");
         receiver().script("/slow", apt, new Answer(200, 1500, null));
