@@ -1,7 +1,8 @@
 // Benchmark stub of a FHIR R4 Appointment search, run as a single-file program:
 //   java bench/FhirStub.java <port> <appointments>
 // GET /fhir/Appointment?_lastUpdated=ge..&_count=..&_offset=.. pages through appointments sorted by
-// meta.lastUpdated; POST /control/change?n=N reschedules N of them (a newer lastUpdated, start +1 h).
+// meta.lastUpdated; POST /control/change?n=N reschedules N of them (a newer lastUpdated, start +1 h);
+// GET /control/stats counts poll cycles (first page to last page) and the most ever open at once.
 // Loopback only; no dependencies beyond the JDK.
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,6 +25,7 @@ public class FhirStub {
     static Integer[] order; // indexes sorted by updated
     static long clock = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
     static int nextToChange = 0;
+    static int openCycles, maxOpenCycles, cycles;
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
@@ -39,6 +41,7 @@ public class FhirStub {
         server.setExecutor(Executors.newFixedThreadPool(2));
         server.createContext("/fhir/Appointment", FhirStub::search);
         server.createContext("/control/change", FhirStub::change);
+        server.createContext("/control/stats", ex -> respond(ex, 200, stats()));
         server.start();
         System.out.println("FHIR stub on 127.0.0.1:" + port + " with " + n + " appointments");
     }
@@ -61,6 +64,18 @@ public class FhirStub {
             resort();
         }
         respond(ex, 200, "{\"changed\":" + count + "}");
+    }
+
+    static synchronized String stats() {
+        return "{\"cycles\":" + cycles + ",\"max_open_cycles\":" + maxOpenCycles + "}";
+    }
+
+    static synchronized void cycleEdge(boolean first, boolean last) {
+        if (first) {
+            cycles++;
+            maxOpenCycles = Math.max(maxOpenCycles, ++openCycles);
+        }
+        if (last) openCycles--;
     }
 
     static void search(HttpExchange ex) throws IOException {
@@ -94,6 +109,7 @@ public class FhirStub {
                     .append("\"}},{\"actor\":{\"reference\":\"Location/loc-").append(i % 5).append("\"}}]}}");
         }
         s.append("]}");
+        cycleEdge(offset == 0, to >= n);
         respond(ex, 200, s.toString());
     }
 

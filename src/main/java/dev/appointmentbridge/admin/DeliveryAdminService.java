@@ -191,14 +191,14 @@ public class DeliveryAdminService {
     private static List<DeliveryView.Attempt> attempts(Connection c, long id) throws SQLException {
         List<DeliveryView.Attempt> attempts = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT attempt, attempted_at, status_code, duration_ms, error, response_body
+                SELECT attempt, attempted_at, status_code, duration_ms, error, response_body, instance
                   FROM delivery_attempt WHERE delivery_id = ? ORDER BY id
                 """)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     attempts.add(new DeliveryView.Attempt(rs.getInt(1), time(rs, 2), (Integer) rs.getObject(3),
-                            rs.getInt(4), rs.getString(5), rs.getString(6)));
+                            rs.getInt(4), rs.getString(5), rs.getString(6), rs.getString(7)));
                 }
             }
         }

@@ -13,6 +13,6 @@ public record DeliveryView(long id, long eventId, String webhookId, String event
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Attempt(int attempt, String attemptedAt, Integer statusCode, int durationMs, String error,
-            String responseBody) {
+            String responseBody, String instance) {
     }
 }

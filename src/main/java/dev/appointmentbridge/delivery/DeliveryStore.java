@@ -11,6 +11,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.appointmentbridge.common.InstanceName;
 import dev.appointmentbridge.common.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,8 +55,8 @@ public class DeliveryStore {
 
     private static final String ATTEMPTS = """
             INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, duration_ms, error,
-                                          response_body)
-            SELECT id, n::int, at::timestamptz, code::int, ms::int, err, body
+                                          response_body, instance)
+            SELECT id, n::int, at::timestamptz, code::int, ms::int, err, body, ?
               FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                    AS x(id, n, at, code, ms, err, body)
             """;
@@ -134,9 +135,10 @@ public class DeliveryStore {
             cols[5][i] = o.responseBody();
         }
         try (PreparedStatement ps = c.prepareStatement(ATTEMPTS)) {
-            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setString(1, InstanceName.get()); // the SELECT list's parameter comes first
+            ps.setArray(2, c.createArrayOf("bigint", ids));
             for (int col = 0; col < cols.length; col++) {
-                ps.setArray(col + 2, c.createArrayOf("text", cols[col]));
+                ps.setArray(col + 3, c.createArrayOf("text", cols[col]));
             }
             ps.executeUpdate();
         }

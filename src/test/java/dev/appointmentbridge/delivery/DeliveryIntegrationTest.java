@@ -119,7 +119,8 @@ class DeliveryIntegrationTest {
                 .body("attempt_log.size()", equalTo(2))
                 .body("attempt_log[0].status_code", equalTo(500))
                 .body("attempt_log[0].response_body", equalTo("{\"status\":500}"))
-                .body("attempt_log[1].status_code", equalTo(200));
+                .body("attempt_log[1].status_code", equalTo(200))
+                .body("attempt_log[0].instance", org.hamcrest.Matchers.endsWith(":" + ProcessHandle.current().pid()));
     }
 
     @Test
