@@ -247,6 +247,51 @@ class PollIntegrationTest {
     }
 
     @Test
+    @Order(12)
+    void garbageTruncatedOrEmptyPagesNeverProduceFalseEvents() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            clinic().put("apt-g" + i, "booked", NINE, "dr-1", "pat-g");
+        }
+        poll("clinic");
+        clinic().update("apt-g0", a -> new FakeFhirServer.Appt(a.id(), "cancelled", a.start(), a.end(),
+                a.practitioner(), a.location(), a.patient(), null, null));
+        clinic().put("apt-h0", "booked", NINE, "dr-1", "pat-g");
+        String[][] garbage = {
+                { "<html><body>502 Bad Gateway</body></html>", "1" },
+                { "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\"}]}", "1" },
+                { "[]", "1" },
+                { "", "1" },
+                { "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Appointment\",\"id\":\"apt-g1\",\"sta",
+                        "2" },
+                { "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Appointment\",\"id\":\"apt-g2\"}}]}",
+                        "1" } };
+        for (String[] g : garbage) {
+            clinic().garbage(g[0], Integer.parseInt(g[1]));
+            try {
+                assertTrue(polls.poll("clinic").isEmpty(), "a cycle over " + g[0] + " fails");
+            } finally {
+                clinic().garbage(null, 1);
+            }
+        }
+        // A valid but empty page (an upstream that lost its data) is a cycle with nothing in it, not a
+        // cancellation of every appointment it no longer lists.
+        clinic().garbage("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}", 1);
+        try {
+            assertEquals(0, poll("clinic").eventCount());
+        } finally {
+            clinic().garbage(null, 1);
+        }
+        for (String id : List.of("apt-g0", "apt-g1", "apt-g2", "apt-g3", "apt-h0")) {
+            List<String> expectedBefore = id.equals("apt-h0") ? List.of() : List.of("appointment.scheduled");
+            assertEquals(expectedBefore, types(eventsOfAppointment(id)), "no event for " + id + " from bad pages");
+        }
+        poll("clinic");
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOfAppointment("apt-g0")));
+        assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("apt-g1")));
+        assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("apt-h0")));
+    }
+
+    @Test
     void emitOnFirstSyncAnnouncesExistingAppointments() throws Exception {
         FakeFhirResource.eager.put("eager-1", "booked", NINE, "dr-9", "pat-e");
         FakeFhirResource.eager.put("eager-2", "pending", NINE, "dr-9", "pat-e");

@@ -38,7 +38,8 @@ public class FakeFhirServer implements AutoCloseable {
     private volatile boolean absoluteNextLinks;
     private volatile int failPage; // 1-based page number that answers failStatus; 0 = none
     private volatile int failStatus = 500;
-    private volatile boolean malformed;
+    private volatile String garbage;
+    private volatile int garbageFromPage = 1;
     private volatile long delayMillis;
     private volatile String requiredToken; // when set, Appointment search requires Bearer <token>
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
@@ -97,8 +98,14 @@ public class FakeFhirServer implements AutoCloseable {
         this.failStatus = status;
     }
 
+    /** Answers search pages from {@code fromPage} on with HTTP 200 and this body; null turns it off. */
+    public void garbage(String body, int fromPage) {
+        this.garbage = body;
+        this.garbageFromPage = fromPage;
+    }
+
     public void malformed(boolean on) {
-        this.malformed = on;
+        garbage(on ? "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":" : null, 1);
     }
 
     public void delay(long millis) {
@@ -161,8 +168,9 @@ public class FakeFhirServer implements AutoCloseable {
             respond(ex, failStatus, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"diagnostics\":\"boom\"}]}");
             return;
         }
-        if (malformed) {
-            respond(ex, 200, "{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":");
+        String garbageBody = garbage;
+        if (garbageBody != null && page >= garbageFromPage) {
+            respond(ex, 200, garbageBody);
             return;
         }
         Instant since = q.containsKey("_lastUpdated")
