@@ -1,5 +1,5 @@
 // Benchmark stub of a FHIR R4 Appointment search, run as a single-file program:
-//   java bench/FhirStub.java <port> <appointments>
+//   java bench/FhirStub.java <port> <appointments> [page delay ms]
 // GET /fhir/Appointment?_lastUpdated=ge..&_count=..&_offset=.. pages through appointments sorted by
 // meta.lastUpdated; POST /control/change?n=N reschedules N of them (a newer lastUpdated, start +1 h);
 // GET /control/stats counts poll cycles (first page to last page) and the most ever open at once.
@@ -26,10 +26,12 @@ public class FhirStub {
     static long clock = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
     static int nextToChange = 0;
     static int openCycles, maxOpenCycles, cycles;
+    static long pageDelayMillis;
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
         n = Integer.parseInt(args[1]);
+        pageDelayMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         updated = new long[n];
         start = new long[n];
         for (int i = 0; i < n; i++) {
@@ -67,7 +69,8 @@ public class FhirStub {
     }
 
     static synchronized String stats() {
-        return "{\"cycles\":" + cycles + ",\"max_open_cycles\":" + maxOpenCycles + "}";
+        return "{\"cycles\":" + cycles + ",\"open_cycles\":" + openCycles + ",\"max_open_cycles\":" + maxOpenCycles
+                + "}";
     }
 
     static synchronized void cycleEdge(boolean first, boolean last) {
@@ -79,6 +82,9 @@ public class FhirStub {
     }
 
     static void search(HttpExchange ex) throws IOException {
+        if (pageDelayMillis > 0) {
+            try { Thread.sleep(pageDelayMillis); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
         Map<String, String> q = query(ex);
         int count = Integer.parseInt(q.getOrDefault("_count", "100"));
         int offset = Integer.parseInt(q.getOrDefault("_offset", "0"));
