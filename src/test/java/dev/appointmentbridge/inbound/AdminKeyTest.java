@@ -42,6 +42,19 @@ class AdminKeyTest {
     }
 
     @Test
+    void theOperatorPageLoadsWithoutTheKeyButItsDataNeedsIt() {
+        given().redirects().follow(false).get("/admin").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.endsWith("/admin/"));
+        given().get("/admin/").then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/html"))
+                .body(org.hamcrest.Matchers.containsString("<table id=\"deliveries\">"));
+        given().get("/admin/assets/admin.js").then().statusCode(200);
+        given().get("/admin/events").then().statusCode(401);
+        given().header("X-API-Key", "inbound-key").get("/admin/events").then().statusCode(401);
+        given().header("X-API-Key", "admin-key").get("/admin/events").then().statusCode(200)
+                .body("events", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
     void healthAndDocsStayOpen() {
         given().get("/").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200);
