@@ -187,6 +187,9 @@ class DeliveryIntegrationTest {
         awaitStatus(id, "dead");
         given().get("/admin/targets").then().body("find { it.name == 'gone' }.enabled", equalTo(false))
                 .body("find { it.name == 'gone' }.health", equalTo("disabled"));
+        given().get("/q/health/group/targets").then().statusCode(503)
+                .body("checks[0].data.gone", org.hamcrest.Matchers.startsWith("disabled"));
+        given().get("/q/health/ready").then().statusCode(200); // a dead target is no reason to unroute the bridge
         String second = unique("apt-gone2");
         post("appointment.scheduled", second, "pat-1");
         receiver().await("/std", second, 1, seconds(10));
@@ -194,6 +197,8 @@ class DeliveryIntegrationTest {
         assertTrue(receiver().receivedFor("/gone", second).isEmpty(), "nothing sent to a disabled target");
         given().post("/admin/targets/gone/enable").then().statusCode(200);
         assertEquals(1, receiver().await("/gone", second, 1, seconds(10)).size());
+        given().get("/q/health/group/targets").then()
+                .body("checks[0].data.gone", org.hamcrest.Matchers.not(org.hamcrest.Matchers.startsWith("disabled")));
         given().post("/admin/deliveries/" + id + "/retry").then().statusCode(200);
         assertEquals(2, receiver().await("/gone", first, 2, seconds(10)).size());
     }

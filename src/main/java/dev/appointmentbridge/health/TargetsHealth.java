@@ -1,0 +1,44 @@
+package dev.appointmentbridge.health;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+
+import dev.appointmentbridge.admin.DeliveryAdminService;
+import dev.appointmentbridge.admin.TargetView;
+import io.smallrye.health.api.HealthGroup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * {@code /q/health/group/targets}: DOWN while a target is disabled or failing (under 50% of last hour's
+ * attempts succeeded). For alerting only, like the sources group: a dead target is not the bridge's fault.
+ */
+@HealthGroup("targets")
+@ApplicationScoped
+public class TargetsHealth implements HealthCheck {
+
+    private static final Set<String> DOWN = Set.of("disabled", "failing");
+
+    @Inject
+    DeliveryAdminService deliveries;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("Targets").up();
+        try {
+            for (TargetView t : deliveries.targets()) {
+                b.withData(t.name(), t.health() + ", " + t.queueDepth() + " pending");
+                if (DOWN.contains(t.health())) {
+                    b.down();
+                }
+            }
+        } catch (SQLException e) {
+            b.down().withData("error", "database error " + e.getSQLState());
+        }
+        return b.build();
+    }
+}
