@@ -83,7 +83,8 @@ public class DeliveryWorker {
         }
         retries = new RetryPolicy(config.retrySchedule(), config.jitter(), config.maxRetryAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        sender = new WebhookSender(vertx, targets.all(), config.maxConnectionsPerTarget());
+        sender = new WebhookSender(vertx, targets.all(), config.maxConnectionsPerTarget(),
+                !config.allowLinkLocalTargets());
         // A lease shorter than a request could last would let this worker claim a row it is still sending.
         Duration longestRequest = targets.all().stream()
                 .map(t -> t.config().connectTimeout().plus(t.config().requestTimeout()))

@@ -19,6 +19,10 @@ public final class OutboundUrlGuard {
     private OutboundUrlGuard() {
     }
 
+    /** What a host resolves to now: the address to connect to, or why it must not be called. */
+    public record Checked(InetAddress address, String refusal) {
+    }
+
     /** Why this URL must not be called, or empty when it may. A host that does not resolve now is allowed. */
     public static Optional<String> refusal(String url) {
         URI uri;
@@ -30,16 +34,28 @@ public final class OutboundUrlGuard {
         if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
             return Optional.of("must be an http(s) URL with a host");
         }
+        return Optional.ofNullable(check(uri.getHost()).refusal());
+    }
+
+    /**
+     * Resolves the host (through the JVM's DNS cache) and checks every address. The sender connects to the
+     * returned address, so a DNS answer that changes after startup (or between check and connect) cannot
+     * steer a delivery to the metadata service. A host that does not resolve gives neither: the connection
+     * attempt then fails on its own.
+     */
+    public static Checked check(String host) {
+        InetAddress[] addresses;
         try {
-            for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-                if (address.isLinkLocalAddress() || METADATA.contains(address.getHostAddress())) {
-                    return Optional.of("resolves to " + address.getHostAddress()
-                            + ", a link-local or cloud metadata address");
-                }
-            }
+            addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            return Optional.empty(); // checked again by the connection itself; DNS may not be up at start
+            return new Checked(null, null);
         }
-        return Optional.empty();
+        for (InetAddress address : addresses) {
+            if (address.isLinkLocalAddress() || METADATA.contains(address.getHostAddress())) {
+                return new Checked(null, "resolves to " + address.getHostAddress()
+                        + ", a link-local or cloud metadata address");
+            }
+        }
+        return new Checked(addresses[0], null);
     }
 }

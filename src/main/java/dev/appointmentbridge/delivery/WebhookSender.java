@@ -1,5 +1,7 @@
 package dev.appointmentbridge.delivery;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +18,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Sends one signed POST with Vert.x's pooled, non-blocking HTTP client (one pool per target). A fresh
@@ -30,16 +33,22 @@ public class WebhookSender {
     private static final int BODY_KEEP = 1024;
 
     private final Map<String, HttpClient> clients = new HashMap<>();
+    private final Map<String, URI> urls = new HashMap<>();
+    /** Off when bridge.delivery.allow-link-local-targets=true: Vert.x then resolves hosts itself. */
+    private final boolean guardAddresses;
     /** Requests start on these contexts in turn, so connections spread over the event loops. */
     private final Context[] contexts;
     private final AtomicInteger next = new AtomicInteger();
 
-    public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, int maxConnectionsPerTarget) {
+    public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, int maxConnectionsPerTarget,
+            boolean guardAddresses) {
+        this.guardAddresses = guardAddresses;
         contexts = new Context[Math.max(1, Runtime.getRuntime().availableProcessors())];
         for (int i = 0; i < contexts.length; i++) {
             contexts[i] = vertx.getOrCreateContext(); // off a Vert.x thread: a new context, next event loop
         }
         for (TargetRegistry.Target t : targets) {
+            urls.put(t.name(), URI.create(t.config().url()));
             clients.put(t.name(), vertx.createHttpClient(new HttpClientOptions()
                     .setConnectTimeout((int) t.config().connectTimeout().toMillis())
                     .setMaxPoolSize(maxConnectionsPerTarget).setMaxWaitQueueSize(-1)
@@ -47,14 +56,29 @@ public class WebhookSender {
         }
     }
 
+    /** Called on the dispatcher thread, which may block on a DNS lookup; the request itself runs on Vert.x. */
     public Future<Response> send(TargetRegistry.Target target, String webhookId, byte[] body) {
+        SocketAddress server = null;
+        if (guardAddresses) {
+            URI url = urls.get(target.name());
+            OutboundUrlGuard.Checked checked = OutboundUrlGuard.check(url.getHost());
+            if (checked.refusal() != null) {
+                return Future.succeededFuture(new Response(null, null, null, "refused: " + checked.refusal()));
+            }
+            if (checked.address() != null) {
+                int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+                server = SocketAddress.inetSocketAddress(new InetSocketAddress(checked.address(), port));
+            }
+        }
+        SocketAddress pinned = server;
         Promise<Response> result = Promise.promise();
         contexts[Math.floorMod(next.getAndIncrement(), contexts.length)]
-                .runOnContext(v -> sendOnContext(target, webhookId, body).onComplete(result));
+                .runOnContext(v -> sendOnContext(target, webhookId, body, pinned).onComplete(result));
         return result.future();
     }
 
-    private Future<Response> sendOnContext(TargetRegistry.Target target, String webhookId, byte[] body) {
+    private Future<Response> sendOnContext(TargetRegistry.Target target, String webhookId, byte[] body,
+            SocketAddress server) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         headers.set("Content-Type", "application/json");
         headers.set("User-Agent", "appointment-bridge");
@@ -69,6 +93,9 @@ public class WebhookSender {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(target.config().url()).setHeaders(headers)
                 .setTimeout(target.config().requestTimeout().toMillis());
+        if (server != null) {
+            options.setServer(server); // connect to the address that was checked; Host and TLS name stay the URL's
+        }
         return clients.get(target.name()).request(options)
                 .compose(request -> request.send(Buffer.buffer(body)))
                 .compose(response -> response.body().map(b -> new Response(response.statusCode(),

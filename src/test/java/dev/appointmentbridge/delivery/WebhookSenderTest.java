@@ -1,0 +1,85 @@
+package dev.appointmentbridge.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.support.TestReceiver;
+import io.vertx.core.Vertx;
+
+/** The address check at send time: every attempt resolves the target's host again and connects to that address. */
+class WebhookSenderTest {
+
+    private static Vertx vertx;
+    private static TestReceiver receiver;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        receiver = new TestReceiver();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        receiver.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMetadataAddressIsRefusedAtSendTimeWithoutAConnection() throws Exception {
+        WebhookSender.Response r = send(target("meta", "http://169.254.169.254/latest/meta-data/"), true);
+        assertEquals("refused: resolves to 169.254.169.254, a link-local or cloud metadata address", r.error());
+    }
+
+    @Test
+    void allowLinkLocalTargetsSkipsTheCheck() throws Exception {
+        WebhookSender.Response r = send(target("meta", "http://169.254.169.254/latest/meta-data/"), false);
+        assertTrue(r.error() == null || !r.error().startsWith("refused"), String.valueOf(r.error()));
+    }
+
+    @Test
+    void aNamedHostIsCalledAtTheAddressItResolvedToWithItsOwnHostHeader() throws Exception {
+        String url = receiver.url("/pinned").replace("127.0.0.1", "localhost");
+        WebhookSender.Response r = send(target("named", url), true);
+        assertEquals(200, r.statusCode());
+        TestReceiver.Received got = receiver.receivedFor("/pinned", "marker-1").get(0);
+        assertEquals(url.substring("http://".length(), url.indexOf("/pinned")), got.header("Host"));
+    }
+
+    private static WebhookSender.Response send(TargetRegistry.Target t, boolean guard) throws Exception {
+        WebhookSender sender = new WebhookSender(vertx, List.of(t), 4, guard);
+        try {
+            return sender.send(t, "msg_1", "{\"marker\":\"marker-1\"}".getBytes(StandardCharsets.UTF_8))
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            sender.close();
+        }
+    }
+
+    private static TargetRegistry.Target target(String name, String url) {
+        TargetsConfig.Target config = new TargetsConfig.Target() {
+            public String url() { return url; }
+            public Format format() { return Format.STANDARD; }
+            public Optional<List<String>> events() { return Optional.empty(); }
+            public Optional<String> secret() { return Optional.empty(); }
+            public Optional<String> bearerToken() { return Optional.empty(); }
+            public Map<String, String> headers() { return Map.of(); }
+            public boolean includePatientName() { return false; }
+            public Duration connectTimeout() { return Duration.ofMillis(300); }
+            public Duration requestTimeout() { return Duration.ofSeconds(2); }
+        };
+        return new TargetRegistry.Target(name, config, Set.of(EventType.values()), null);
+    }
+}
