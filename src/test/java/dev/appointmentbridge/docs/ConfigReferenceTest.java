@@ -25,12 +25,18 @@ class ConfigReferenceTest {
     @Test
     void everyBridgeKeyIsInTheReadme() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
+        List<String> keys = keys();
+        List<String> missing = keys.stream().filter(k -> !documented(readme, k)).toList();
+        assertEquals(List.of(), missing, "keys missing from the README's Configuration table (of " + keys.size() + ")");
+    }
+
+    /** Every bridge.* key, with {@code <name>} for map keys, e.g. bridge.sources.<name>.base-url. */
+    static List<String> keys() throws IOException, ClassNotFoundException {
         List<String> keys = new ArrayList<>();
         for (Class<?> mapping : mappings()) {
             collect(mapping, mapping.getAnnotation(ConfigMapping.class).prefix(), keys);
         }
-        List<String> missing = keys.stream().filter(k -> !documented(readme, k)).toList();
-        assertEquals(List.of(), missing, "keys missing from the README's Configuration table (of " + keys.size() + ")");
+        return keys;
     }
 
     /** As `full.key`, or as `.leaf` on a row that starts with a sibling key (`a.b.x` / `.y`). */
