@@ -104,9 +104,11 @@ public class DeliveryWorker {
             return;
         }
         running = false;
+        LOG.infof("Delivery worker stopping: no new claims, %d in flight", inFlight.get());
         wake();
         dispatcher.join(TimeUnit.SECONDS.toMillis(15));
         sender.close();
+        LOG.infof("Delivery worker stopped; %d cut off (sent again after their lease)", inFlight.get());
     }
 
     /** True when delivery is off, or its dispatcher thread is alive. */

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Graceful shutdown (exits non-zero on failure): 100 deliveries in flight to a receiver that answers
+# each after 4 s; the bridge gets SIGTERM. It must stop claiming, wait for those answers, record every
+# one as sent, and exit within quarkus.shutdown.timeout (30 s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+N=${N:-100}
+BRIDGE_PORT=${BRIDGE_PORT:-18073}
+RECV_PORT=${RECV_PORT:-18074}
+DB=appointment_bridge_shutdown
+OUT=bench/results/graceful-shutdown
+mkdir -p "$OUT"; rm -f "$OUT"/*.log "$OUT"/*.out
+ensure_jar
+fresh_db $DB
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cleanup() { kill -9 ${BRIDGE:-} ${RECV:-} 2>/dev/null || true; }
+trap cleanup EXIT
+
+java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java $RECV_PORT 4000 "$OUT/received.log" >"$OUT/receiver.out" 2>&1 & RECV=$!
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT BRIDGE_POLL_ENABLED=false \
+BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_REQUEST_TIMEOUT=10s \
+  java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
+BRIDGE=$!
+wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
+post_events $BRIDGE_PORT shutdown $N 8
+for _ in $(seq 1 40); do
+  INFLIGHT=$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status = 'pending' AND attempts > 0")
+  [ "$INFLIGHT" -ge "$N" ] && break; sleep 0.25
+done
+[ "$INFLIGHT" -ge "$N" ] || fail "only $INFLIGHT of $N deliveries in flight"
+START=$(date +%s%N)
+kill -TERM $BRIDGE
+wait $BRIDGE && CODE=0 || CODE=$?
+MS=$(( ($(date +%s%N) - START) / 1000000 ))
+SENT=$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status = 'sent'")
+echo "SIGTERM with $INFLIGHT deliveries in flight: exited with $CODE after $MS ms; $SENT of $N recorded as sent"
+grep -h "Delivery worker stop" "$OUT/bridge.log" | sed 's/^/  /'
+[ "$SENT" -eq "$N" ] || fail "$((N - SENT)) in-flight deliveries were not finished and recorded"
+[ "$MS" -lt 30000 ] || fail "shutdown took $MS ms"
+[ "$MS" -ge 2000 ] || fail "exited after $MS ms: it cannot have waited for the 4 s answers"
+echo "PASS"
