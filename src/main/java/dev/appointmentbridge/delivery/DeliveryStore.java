@@ -25,21 +25,25 @@ public class DeliveryStore {
      * row due again if this worker dies before recording an outcome (at-least-once). A row waits while an
      * older row of its (target, appointment) is pending, in flight or backing off, so each target sees one
      * appointment's events in order of creation; a dead row stops blocking.
+     * <p>
+     * {@code id = ANY(ARRAY(...))} rather than a join to a CTE: once the driver switches to a generic plan,
+     * the planner cannot see the LIMIT and hash-joins the CTE against a sequential scan of the whole
+     * delivery table, which only grows; the array form keeps a primary-key lookup.
      */
     private static final String CLAIM = """
-            WITH due AS (
-                SELECT id FROM delivery d
-                 WHERE status = 'pending' AND next_attempt_at <= now() AND target = ANY(?::text[])
-                   AND NOT EXISTS (SELECT 1 FROM delivery o
-                                    WHERE o.status = 'pending' AND o.target = d.target
-                                      AND o.appointment_id = d.appointment_id AND o.id < d.id)
-                 ORDER BY next_attempt_at, id
-                 LIMIT ?
-                 FOR UPDATE SKIP LOCKED)
             UPDATE delivery d
                SET next_attempt_at = now() + make_interval(secs => ?), attempts = d.attempts + 1
-              FROM due, event e
-             WHERE d.id = due.id AND e.id = d.event_id
+              FROM event e
+             WHERE d.id = ANY(ARRAY(
+                       SELECT c.id FROM delivery c
+                        WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND c.target = ANY(?::text[])
+                          AND NOT EXISTS (SELECT 1 FROM delivery o
+                                           WHERE o.status = 'pending' AND o.target = c.target
+                                             AND o.appointment_id = c.appointment_id AND o.id < c.id)
+                        ORDER BY c.next_attempt_at, c.id
+                        LIMIT ?
+                        FOR UPDATE SKIP LOCKED))
+               AND e.id = d.event_id
             RETURNING d.id, d.target, d.attempts, e.uuid::text, e.type, e.occurred_at, e.payload
             """;
 
@@ -70,9 +74,9 @@ public class DeliveryStore {
             return claimed;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            ps.setArray(1, c.createArrayOf("text", targets.toArray()));
-            ps.setInt(2, limit);
-            ps.setDouble(3, lease.toMillis() / 1000.0);
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setArray(2, c.createArrayOf("text", targets.toArray()));
+            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
