@@ -16,7 +16,6 @@ mkdir -p "$OUT"; rm -f "$OUT"/*.log
 ensure_jar
 fresh_db $DB
 
-start_receiver() { java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java "$RECV_PORT" "$1" "$OUT/received.log" >>"$OUT/receiver.out" 2>&1 & RECV=$!; }
 start_bridge() {
   QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT \
   BRIDGE_POLL_ENABLED=false BRIDGE_TARGETS_CRASH_URL=http://127.0.0.1:$RECV_PORT/hook \
@@ -30,11 +29,9 @@ start_bridge() {
 }
 cleanup() { kill -9 ${BRIDGE:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
-distinct() { cut -f1 "$OUT/received.log" 2>/dev/null | sort -u | wc -l; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 echo "== phase 1: SIGKILL with $N deliveries in flight to a receiver that holds each request 60 s"
-start_receiver 60000
+start_receiver $RECV_PORT 60000
 start_bridge 1
 post_events $BRIDGE_PORT crash $N 16
 for _ in $(seq 1 60); do
@@ -47,7 +44,7 @@ kill -9 $BRIDGE; wait $BRIDGE 2>/dev/null || true
 echo "killed the bridge with $INFLIGHT deliveries in flight ($ARRIVED had reached the receiver)"
 [ "$INFLIGHT" -ge "$N" ] || fail "only $INFLIGHT of $N deliveries were in flight at the kill"
 kill $RECV; wait $RECV 2>/dev/null || true
-start_receiver 0
+start_receiver $RECV_PORT 0
 START=$(date +%s)
 start_bridge 2
 for _ in $(seq 1 120); do [ "$(distinct)" -ge "$N" ] && break; sleep 1; done
@@ -59,15 +56,13 @@ post_events $BRIDGE_PORT down $DOWN_N 8
 sleep 6
 FAILED=$($PSQL -d $DB -c "SELECT count(*) FROM delivery_attempt WHERE status_code IS NULL")
 echo "attempts that failed while the receiver was down: $FAILED"
-start_receiver 0
+start_receiver $RECV_PORT 0
 TOTAL=$((N + DOWN_N))
 for _ in $(seq 1 90); do [ "$(distinct)" -ge "$TOTAL" ] && break; sleep 1; done
 echo "receiver back: $(distinct) of $TOTAL distinct webhook-ids received"
 
 echo "== checks"
-$PSQL -d $DB -c "SELECT uuid FROM event ORDER BY 1" >"$OUT/events.txt"
-cut -f1 "$OUT/received.log" | sort -u >"$OUT/received-ids.txt"
-MISSING=$(comm -23 "$OUT/events.txt" "$OUT/received-ids.txt" | wc -l)
+MISSING=$(missing_at_receiver $DB)
 UNKNOWN=$(comm -13 "$OUT/events.txt" "$OUT/received-ids.txt" | wc -l)
 BODIES=$(cut -f1,2 "$OUT/received.log" | sort -u | cut -f1 | uniq -d | wc -l)
 DUPLICATES=$(( $(wc -l <"$OUT/received.log") - $(distinct) ))

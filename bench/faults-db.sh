@@ -19,7 +19,6 @@ OUT=bench/results/faults-db
 mkdir -p "$OUT"; rm -f "$OUT"/*.log "$OUT"/*.out
 ensure_jar
 fresh_db $DB
-fail() { echo "FAIL: $*" >&2; exit 1; }
 cleanup() { kill -9 ${BRIDGE:-} ${STUB:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
 restart_pg() {
@@ -32,10 +31,9 @@ metric() { # metric NAME FILTER: sum of a counter on the bridge
   curl -fs "http://127.0.0.1:$BRIDGE_PORT/q/metrics" | grep "^$1" | grep -- "$2" | awk '{s += $2} END {printf "%d", s}'
 }
 events() { $PSQL -d $DB -c "SELECT count(*) FROM event"; }
-distinct() { cut -f1 "$OUT/received.log" 2>/dev/null | sort -u | wc -l; }
 
 java bench/FhirStub.java $STUB_PORT $N 40 >"$OUT/stub.out" 2>&1 & STUB=$!
-java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java $RECV_PORT 300 "$OUT/received.log" >"$OUT/receiver.out" 2>&1 & RECV=$!
+start_receiver $RECV_PORT 300
 wait_http "http://127.0.0.1:$STUB_PORT/control/stats" 30
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT \
 BRIDGE_SOURCES_CLINIC_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_CLINIC_PAGE_SIZE=100 \
@@ -70,9 +68,7 @@ sleep 3
 echo "== checks"
 EVENTS=$(events)
 TWICE=$($PSQL -d $DB -c "SELECT count(*) FROM (SELECT 1 FROM event GROUP BY appointment_id HAVING count(*) > 1) t")
-$PSQL -d $DB -c "SELECT uuid FROM event ORDER BY 1" >"$OUT/events.txt"
-cut -f1 "$OUT/received.log" | sort -u >"$OUT/received-ids.txt"
-MISSING=$(comm -23 "$OUT/events.txt" "$OUT/received-ids.txt" | wc -l)
+MISSING=$(missing_at_receiver $DB)
 NOT_SENT=$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status <> 'sent'")
 REPEATS=$(( $(wc -l <"$OUT/received.log") - $(distinct) ))
 echo "events $EVENTS (expected $N), appointments with more than one event $TWICE, missing at the target $MISSING," \

@@ -14,11 +14,10 @@ OUT=bench/results/faults-target
 mkdir -p "$OUT"; rm -f "$OUT"/*.log "$OUT"/*.out "$OUT"/*.tsv
 ensure_jar
 fresh_db $DB
-fail() { echo "FAIL: $*" >&2; exit 1; }
 cleanup() { kill -9 ${BRIDGE:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
 
-java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java $RECV_PORT 0 "$OUT/received.log" >"$OUT/receiver.out" 2>&1 & RECV=$!
+start_receiver $RECV_PORT 0
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT BRIDGE_POLL_ENABLED=false \
 BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_REQUEST_TIMEOUT=1s \
 BRIDGE_DELIVERY_LEASE=10s BRIDGE_DELIVERY_RETRY_SCHEDULE=1s,1s,2s,2s,3s,3s,5s,5s,5s,5s,10s,10s \

@@ -17,3 +17,23 @@ post_events() {
     -H 'Content-Type: application/json' \
     -d "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"$2-{}\",\"patient_id\":\"p-{}\",\"timestamp\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"}"
 }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The helpers below use the calling script's $OUT folder.
+# start_receiver PORT DELAY_MS: bench/Receiver.java appending to $OUT/received.log; sets RECV to its pid
+start_receiver() {
+  java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java "$1" "$2" "$OUT/received.log" >>"$OUT/receiver.out" 2>&1 &
+  RECV=$!
+}
+
+# distinct: how many different webhook-ids the receiver has logged
+distinct() { cut -f1 "$OUT/received.log" 2>/dev/null | sort -u | wc -l; }
+
+# missing_at_receiver DB: how many of DB's events never reached the receiver (leaves $OUT/events.txt and
+# $OUT/received-ids.txt, both sorted, for further checks)
+missing_at_receiver() {
+  $PSQL -d "$1" -c "SELECT uuid FROM event ORDER BY 1" >"$OUT/events.txt"
+  cut -f1 "$OUT/received.log" | sort -u >"$OUT/received-ids.txt"
+  comm -23 "$OUT/events.txt" "$OUT/received-ids.txt" | wc -l
+}

@@ -19,12 +19,11 @@ OUT=bench/results/replicas
 mkdir -p "$OUT"; rm -f "$OUT"/*.log "$OUT"/*.out
 ensure_jar
 fresh_db $DB
-fail() { echo "FAIL: $*" >&2; exit 1; }
 cleanup() { kill -9 ${A:-} ${B:-} ${STUB:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
 
 java bench/FhirStub.java $STUB_PORT $N >"$OUT/stub.out" 2>&1 & STUB=$!
-java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java $RECV_PORT 20 "$OUT/received.log" >"$OUT/receiver.out" 2>&1 & RECV=$!
+start_receiver $RECV_PORT 20
 start_replica() {
   QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$1 \
   BRIDGE_SOURCES_CLINIC_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_CLINIC_PAGE_SIZE=200 \
@@ -53,7 +52,6 @@ for round in $(seq 1 $ROUNDS); do
   sleep 2 # a few more cycles that must find nothing new
 done
 TOTAL=$((N + ROUNDS * CHANGES))
-distinct() { cut -f1 "$OUT/received.log" 2>/dev/null | sort -u | wc -l; }
 for _ in $(seq 1 90); do [ "$(distinct)" -ge "$TOTAL" ] && break; sleep 1; done
 sleep 3 # anything derived twice would now show
 
@@ -68,9 +66,7 @@ OK_A=$(cycles $PORT_A ok); OK_B=$(cycles $PORT_B ok)
 SKIPPED=$(( $(cycles $PORT_A skipped) + $(cycles $PORT_B skipped) ))
 EVENTS=$(events)
 TWICE=$($PSQL -d $DB -c "SELECT count(*) FROM (SELECT 1 FROM event GROUP BY appointment_id, type HAVING count(*) > 1) t")
-$PSQL -d $DB -c "SELECT uuid FROM event ORDER BY 1" >"$OUT/events.txt"
-cut -f1 "$OUT/received.log" | sort -u >"$OUT/received-ids.txt"
-MISSING=$(comm -23 "$OUT/events.txt" "$OUT/received-ids.txt" | wc -l)
+MISSING=$(missing_at_receiver $DB)
 NOT_SENT=$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status <> 'sent'")
 $PSQL -d $DB -F ' ' -c "SELECT instance, count(*) FROM delivery_attempt GROUP BY 1 ORDER BY 2 DESC" >"$OUT/spread.txt"
 INSTANCES=$(wc -l <"$OUT/spread.txt")

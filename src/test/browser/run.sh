@@ -26,7 +26,7 @@ cleanup() { kill -9 ${BRIDGE:-} ${STUB:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
 
 java bench/FhirStub.java $STUB_PORT 3 >"$OUT/stub.out" 2>&1 & STUB=$!
-java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java $RECV_PORT 0 "$OUT/received.log" >"$OUT/receiver.out" 2>&1 & RECV=$!
+start_receiver $RECV_PORT 0
 wait_http "http://127.0.0.1:$STUB_PORT/control/stats" 30
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
 BRIDGE_ADMIN_API_KEY=$ADMIN_KEY \
