@@ -125,8 +125,7 @@ class PollIntegrationTest {
         }
         poll("clinic");
         for (String[] c : cases) {
-            clinic().update(c[0], a -> new FakeFhirServer.Appt(a.id(), c[1], a.start(), a.end(), a.practitioner(),
-                    a.location(), a.patient(), null, null));
+            clinic().update(c[0], a -> a.withStatus(c[1]));
         }
         poll("clinic");
         poll("clinic"); // a repeated poll changes nothing
@@ -140,8 +139,7 @@ class PollIntegrationTest {
     void aNewAppointmentReplacingAnotherIsItsRescheduleNotACancellation() throws Exception {
         clinic().put("apt-old", "booked", NINE, "dr-1", "pat-r");
         poll("clinic");
-        clinic().update("apt-old", a -> new FakeFhirServer.Appt(a.id(), "cancelled", a.start(), a.end(),
-                a.practitioner(), a.location(), a.patient(), null, null));
+        clinic().update("apt-old", a -> a.withStatus("cancelled"));
         clinic().put("apt-rebooked", "booked", NINE.plusSeconds(86400), 30, "dr-1", "loc-1", "pat-r", "apt-old");
         poll("clinic");
         assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("apt-old")));
@@ -208,8 +206,7 @@ class PollIntegrationTest {
     void staleVersionsFromOutOfOrderPagesAreIgnored() throws Exception {
         FakeFhirServer.Appt booked = clinic().put("apt-ooo", "booked", NINE, "dr-1", "pat-o");
         poll("clinic");
-        clinic().update("apt-ooo", a -> new FakeFhirServer.Appt(a.id(), "cancelled", a.start(), a.end(),
-                a.practitioner(), a.location(), a.patient(), null, null));
+        clinic().update("apt-ooo", a -> a.withStatus("cancelled"));
         poll("clinic");
         // The server now hands back the older, booked version with its old lastUpdated.
         clinic().putRaw(booked);
@@ -258,8 +255,7 @@ class PollIntegrationTest {
             clinic().put("apt-g" + i, "booked", NINE, "dr-1", "pat-g");
         }
         poll("clinic");
-        clinic().update("apt-g0", a -> new FakeFhirServer.Appt(a.id(), "cancelled", a.start(), a.end(),
-                a.practitioner(), a.location(), a.patient(), null, null));
+        clinic().update("apt-g0", a -> a.withStatus("cancelled"));
         clinic().put("apt-h0", "booked", NINE, "dr-1", "pat-g");
         String[][] garbage = {
                 { "<html><body>502 Bad Gateway</body></html>", "1" },

@@ -29,6 +29,11 @@ public class FakeFhirServer implements AutoCloseable {
 
     public record Appt(String id, String status, Instant start, Instant end, String practitioner, String location,
             String patient, String replaces, Instant lastUpdated) {
+
+        /** The same appointment with another status, for {@link #update}, which stamps a new lastUpdated. */
+        public Appt withStatus(String newStatus) {
+            return new Appt(id, newStatus, start, end, practitioner, location, patient, replaces, null);
+        }
     }
 
     private final HttpServer server;
