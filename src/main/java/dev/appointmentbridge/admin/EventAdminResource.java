@@ -4,13 +4,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.appointmentbridge.event.EventLogService;
+import dev.appointmentbridge.event.EventListParams;
 import dev.appointmentbridge.event.EventPage;
-import dev.appointmentbridge.event.EventQuery;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -27,10 +27,7 @@ public class EventAdminResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Stored events, newest first", description = "The filters and paging of GET /webhook/events.")
-    public EventPage list(@QueryParam("event_type") String eventType,
-            @QueryParam("appointment_id") String appointmentId, @QueryParam("patient_id") String patientId,
-            @QueryParam("since") String since, @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor, @QueryParam("offset") String offset) {
-        return events.list(EventQuery.parse(eventType, appointmentId, patientId, since, limit, cursor, offset));
+    public EventPage list(@BeanParam EventListParams params) {
+        return events.list(params.toQuery());
     }
 }
