@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.NewEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -21,30 +22,33 @@ public class Outbox {
 
     private static final String INSERT = """
             INSERT INTO delivery (event_id, target, status, appointment_id)
-            SELECT x.event_id, x.target, x.status, e.appointment_id
-              FROM unnest(?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS x(event_id, target, status, ord)
-              JOIN event e ON e.id = x.event_id
-             ORDER BY x.ord
+            SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[])
             ON CONFLICT (event_id, target) DO NOTHING
             """;
 
     @Inject
     TargetRegistry targets;
 
-    /** One row per (event, target whose filter matches); formats that cannot express it are 'skipped'. */
-    public void enqueue(Connection c, List<Long> eventIds, List<EventType> types) throws SQLException {
+    /**
+     * One row per (event, target whose filter matches); formats that cannot express it are 'skipped'. Each
+     * row carries its event's appointment id for the in-order claim (see DeliveryStore).
+     */
+    public void enqueue(Connection c, List<Long> eventIds, List<NewEvent> events) throws SQLException {
         if (targets.all().isEmpty() || eventIds.isEmpty()) {
             return;
         }
         List<Long> ids = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> statuses = new ArrayList<>();
+        List<String> appointments = new ArrayList<>();
         for (int i = 0; i < eventIds.size(); i++) {
+            EventType type = events.get(i).type();
             for (TargetRegistry.Target t : targets.all()) {
-                if (t.wants(types.get(i))) {
+                if (t.wants(type)) {
                     ids.add(eventIds.get(i));
                     names.add(t.name());
-                    statuses.add(FormatSupport.canExpress(t.config().format(), types.get(i)) ? "pending" : "skipped");
+                    statuses.add(FormatSupport.canExpress(t.config().format(), type) ? "pending" : "skipped");
+                    appointments.add(events.get(i).appointmentId());
                 }
             }
         }
@@ -55,6 +59,7 @@ public class Outbox {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             ps.setArray(2, c.createArrayOf("text", names.toArray()));
             ps.setArray(3, c.createArrayOf("text", statuses.toArray()));
+            ps.setArray(4, c.createArrayOf("text", appointments.toArray()));
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', '')")) {

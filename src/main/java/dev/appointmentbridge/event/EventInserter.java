@@ -84,15 +84,15 @@ public class EventInserter {
             resolveDuplicates(connection, events, missing, result);
         }
         List<Long> newIds = new ArrayList<>(inserted.size());
-        List<EventType> newTypes = new ArrayList<>(inserted.size());
+        List<NewEvent> newEvents = new ArrayList<>(inserted.size());
         for (int i = 0; i < n; i++) {
             StoredEvent stored = result.get(i);
             if (!stored.duplicate()) {
                 newIds.add(stored.id());
-                newTypes.add(events.get(i).type());
+                newEvents.add(events.get(i));
             }
         }
-        outbox.enqueue(connection, newIds, newTypes);
+        outbox.enqueue(connection, newIds, newEvents);
         return result;
     }
 
