@@ -2,7 +2,10 @@
 //   java bench/FhirStub.java <port> <appointments> [page delay ms]
 // GET /fhir/Appointment?_lastUpdated=ge..&_count=..&_offset=.. pages through appointments sorted by
 // meta.lastUpdated; POST /control/change?n=N reschedules N of them (a newer lastUpdated, start +1 h);
-// GET /control/stats counts poll cycles (first page to last page) and the most ever open at once.
+// GET /control/stats counts poll cycles (first page to last page) and the most ever open at once. The bridge
+// asks for each next page as a new search from the previous page's greatest lastUpdated (keyset paging), so a
+// request continues a cycle when its _lastUpdated bound is the greatest lastUpdated of a page served with a
+// next link; any other first page opens one.
 // Loopback only; no dependencies beyond the JDK.
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -26,6 +29,7 @@ public class FhirStub {
     static long clock = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
     static int nextToChange = 0;
     static int openCycles, maxOpenCycles, cycles;
+    static final java.util.Set<Long> continuations = new java.util.HashSet<>();
     static long pageDelayMillis;
 
     public static void main(String[] args) throws IOException {
@@ -115,7 +119,12 @@ public class FhirStub {
                     .append("\"}},{\"actor\":{\"reference\":\"Location/loc-").append(i % 5).append("\"}}]}}");
         }
         s.append("]}");
-        cycleEdge(offset == 0, to >= n);
+        boolean continued = offset > 0;
+        synchronized (FhirStub.class) {
+            continued = continued || continuations.remove(since);
+            if (to < n && to > from) continuations.add(updated[sorted[to - 1]]);
+        }
+        cycleEdge(!continued, to >= n);
         respond(ex, 200, s.toString());
     }
 

@@ -17,7 +17,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 
-/** A FHIR R4 Appointment search over {@link SimulatedSchedule}, polled by the demo's source. */
+/**
+ * A FHIR R4 Appointment search over {@link SimulatedSchedule}, polled by the demo's source. The simulation
+ * never deletes, so its {@code _history} has no DELETE entries.
+ */
 @Path("/demo/fhir/Appointment")
 public class SimulatedFhirResource {
 
@@ -26,6 +29,16 @@ public class SimulatedFhirResource {
 
     @Inject
     ObjectMapper mapper;
+
+    @GET
+    @Path("_history")
+    @Produces("application/fhir+json")
+    public ObjectNode history() {
+        ObjectNode bundle = mapper.createObjectNode().put("resourceType", "Bundle").put("type", "history");
+        bundle.putObject("meta").put("lastUpdated", Instant.now().toString());
+        bundle.putArray("entry");
+        return bundle;
+    }
 
     @GET
     @Produces("application/fhir+json")
@@ -56,7 +69,9 @@ public class SimulatedFhirResource {
             participants.addObject().putObject("actor").put("reference", "Practitioner/" + a.practitioner());
             participants.addObject().putObject("actor").put("reference", "Location/main-clinic");
             if (a.replaces() != null) {
-                r.putObject("previousAppointment").put("reference", "Appointment/" + a.replaces());
+                ObjectNode extension = r.putArray("extension").addObject()
+                        .put("url", "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.replaces");
+                extension.putObject("valueReference").put("reference", "Appointment/" + a.replaces());
             }
             patients.add(a.patient());
         }

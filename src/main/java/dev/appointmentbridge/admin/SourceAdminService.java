@@ -29,7 +29,12 @@ public class SourceAdminService {
                 .createNativeQuery("SELECT source, count(*) FROM appointment_snapshot GROUP BY source")
                 .getResultList();
         rows.forEach(r -> snapshotCounts.put((String) r[0], ((Number) r[1]).longValue()));
-        return sources.all().stream().map(s -> view(s, states.get(s.name()), snapshotCounts)).toList();
+        Map<String, Long> quarantined = new HashMap<>();
+        List<Object[]> q = Panache.getEntityManager()
+                .createQuery("select source, count(*) from QuarantinedRecord group by source", Object[].class)
+                .getResultList();
+        q.forEach(r -> quarantined.put((String) r[0], ((Number) r[1]).longValue()));
+        return sources.all().stream().map(s -> view(s, states.get(s.name()), snapshotCounts, quarantined)).toList();
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -38,14 +43,23 @@ public class SourceAdminService {
         return state == null || state.lastError == null ? "unknown error" : state.lastError;
     }
 
-    private static SourceView view(FhirSource source, SourceStateEntity state, Map<String, Long> counts) {
+    private static SourceView view(FhirSource source, SourceStateEntity state, Map<String, Long> counts,
+            Map<String, Long> quarantined) {
         SourcesConfig.Source c = source.config();
         String auth = c.auth().oauth2().isPresent() ? "oauth2" : c.auth().bearerToken().isPresent() ? "bearer" : "none";
         SourceStateEntity s = state != null ? state : new SourceStateEntity();
         return new SourceView(source.name(), c.type(), SafeUrl.of(c.baseUrl()), c.pollInterval().toString(), auth,
                 text(s.cursorAt), s.baselineDone, text(s.lastPollAt), text(s.lastSuccessAt),
                 s.lastResult == null ? "never polled" : s.lastResult, s.lastError, s.lastRecords, s.lastEvents,
-                s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L));
+                s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L),
+                text(s.historyCursorAt), detectDeletes(c, s), quarantined.getOrDefault(source.name(), 0L));
+    }
+
+    private static String detectDeletes(SourcesConfig.Source c, SourceStateEntity s) {
+        if (c.detectDeletes() == SourcesConfig.DetectDeletes.off) {
+            return "off";
+        }
+        return s.deletesOffReason == null ? "history" : "off: " + s.deletesOffReason;
     }
 
     private static String text(OffsetDateTime time) {

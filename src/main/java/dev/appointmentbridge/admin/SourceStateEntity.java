@@ -48,4 +48,10 @@ public class SourceStateEntity extends PanacheEntityBase {
 
     @Column(name = "events_total")
     public long eventsTotal;
+
+    @Column(name = "history_cursor_at")
+    public OffsetDateTime historyCursorAt;
+
+    @Column(name = "deletes_off_reason")
+    public String deletesOffReason;
 }

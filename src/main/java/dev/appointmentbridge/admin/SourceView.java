@@ -3,9 +3,14 @@ package dev.appointmentbridge.admin;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
-/** One source in {@code GET /admin/sources}: its configuration (no secrets) and its last poll. */
+/**
+ * One source in {@code GET /admin/sources}: its configuration (no secrets) and its last poll.
+ * {@code detectDeletes} is {@code history}, {@code off} (configured) or {@code off: <reason>} (the server
+ * refused {@code _history}); {@code quarantined} counts records set aside as unreadable.
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SourceView(String name, String type, String baseUrl, String pollInterval, String auth, String cursor,
         boolean baselineDone, String lastPollAt, String lastSuccessAt, String lastResult, String lastError,
-        int lastRecords, int lastEvents, long pollsOk, long pollsFailed, long eventsTotal, long snapshots) {
+        int lastRecords, int lastEvents, long pollsOk, long pollsFailed, long eventsTotal, long snapshots,
+        String historyCursor, String detectDeletes, long quarantined) {
 }

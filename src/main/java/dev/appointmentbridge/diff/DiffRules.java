@@ -32,9 +32,9 @@ public final class DiffRules {
         if (previous != null && hash.equals(previous.contentHash())) {
             return new Change(null, current, previous, null);
         }
-        Snapshot next = snapshot(current, hash, previous == null ? null : previous.replacedById());
         StatusClass now = StatusClass.of(current.status());
         if (previous == null) {
+            Snapshot next = snapshot(current, hash, null);
             if (now != StatusClass.ACTIVE) {
                 return new Change(null, current, null, next); // first seen already over: nothing to announce
             }
@@ -51,12 +51,15 @@ public final class DiffRules {
             case FULFILLED -> before != StatusClass.FULFILLED ? EventType.COMPLETED : null;
             case ACTIVE -> switch (before) {
                 case ACTIVE -> timeOrPlaceChanged(previous, current) ? EventType.RESCHEDULED : null;
-                // Booked again after a cancellation or no-show: for a receiver it is scheduled again.
-                case CANCELLED, NO_SHOW -> EventType.SCHEDULED;
+                // Booked again after a cancellation, no-show or completion: for a receiver it is scheduled again.
+                case CANCELLED, NO_SHOW, FULFILLED -> EventType.SCHEDULED;
                 default -> null;
             };
             case OTHER -> null;
         };
+        // A rebooked appointment that changes again in its own right is live for receivers once more: its
+        // later cancellation is its own, no longer folded into the rebooking.
+        Snapshot next = snapshot(current, hash, event == null ? previous.replacedById() : null);
         return new Change(event, current, event == EventType.RESCHEDULED ? previous : null, next);
     }
 

@@ -8,13 +8,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The canonical event of the design: what is stored as the payload and what every target format is
- * derived from. Fields a source does not know are left out rather than sent as null.
+ * derived from. Fields a source does not know are left out rather than sent as null. {@code reason} is set
+ * only where the event type alone would mislead ({@code "deleted"}: the appointment was deleted upstream).
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CanonicalEvent(String id, String type, String source, String occurredAt, Appointment appointment,
-        Appointment previous, Patient patient, String notes) {
+        Appointment previous, Patient patient, String notes, String reason) {
+
+    /** {@code reason} of a cancellation the bridge derived from a delete rather than a status. */
+    public static final String REASON_DELETED = "deleted";
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)

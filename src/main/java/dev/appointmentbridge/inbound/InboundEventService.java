@@ -94,7 +94,7 @@ public class InboundEventService {
                 occurredAt.toInstant().toString(),
                 new CanonicalEvent.Appointment(event.appointmentId(), null, null, null, null, null, null,
                         event.patientId()),
-                null, new CanonicalEvent.Patient(event.patientId(), null, null), event.notes());
+                null, new CanonicalEvent.Patient(event.patientId(), null, null), event.notes(), null);
         try {
             return mapper.writeValueAsString(canonical);
         } catch (JsonProcessingException e) {

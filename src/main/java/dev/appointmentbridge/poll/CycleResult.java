@@ -5,15 +5,18 @@ import java.util.Map;
 
 import dev.appointmentbridge.event.EventType;
 
-/** What one committed poll cycle did; {@code skipped} when another replica held the source's lock. */
+/**
+ * What one poll cycle did; {@code skipped} when another replica held the source's lease. {@code quarantined}
+ * counts records set aside as unreadable, {@code deletes} appointments found deleted upstream.
+ */
 public record CycleResult(boolean skipped, boolean baseline, int pages, int records, Map<EventType, Integer> events,
-        Instant cursor) {
+        Instant cursor, int quarantined, int deletes) {
 
     public int eventCount() {
         return events.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     static CycleResult skippedCycle() {
-        return new CycleResult(true, false, 0, 0, Map.of(), null);
+        return new CycleResult(true, false, 0, 0, Map.of(), null, 0, 0);
     }
 }

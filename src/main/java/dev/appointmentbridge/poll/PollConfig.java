@@ -13,4 +13,11 @@ public interface PollConfig {
     /** Wait before each source's first poll (the demo polls its own simulated server, not yet listening at start). */
     @WithDefault("0s")
     java.time.Duration initialDelay();
+
+    /**
+     * How long a replica's claim on a source lasts after its last page commit (at least 4 × the source's
+     * request-timeout). Another replica takes the source over only after it ran out, e.g. after a crash.
+     */
+    @WithDefault("2m")
+    java.time.Duration lease();
 }

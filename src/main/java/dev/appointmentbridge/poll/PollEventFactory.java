@@ -2,6 +2,8 @@ package dev.appointmentbridge.poll;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.appointmentbridge.diff.Change;
 import dev.appointmentbridge.event.CanonicalEvent;
+import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.event.NewEvent;
 import dev.appointmentbridge.snapshot.Snapshot;
 import dev.appointmentbridge.source.AppointmentRecord;
@@ -20,35 +23,53 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class PollEventFactory {
 
+    private final ObjectMapper mapper;
+
     @Inject
-    ObjectMapper mapper;
+    public PollEventFactory(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     public NewEvent create(String source, Change change, PatientName patient, Instant now) {
         AppointmentRecord r = change.current();
-        UUID uuid = UUID.randomUUID();
-        // Microseconds, as PostgreSQL stores them, so the payload and the event row agree to the digit.
-        Instant occurredAt = (r.lastUpdated() != null ? r.lastUpdated() : now)
-                .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         CanonicalEvent.Appointment appointment = new CanonicalEvent.Appointment(r.id(), r.status(), text(r.start()),
                 text(r.end()), duration(r.durationMinutes(), r.start(), r.end()), r.providerId(), r.locationId(),
                 r.patientId());
-        CanonicalEvent.Appointment previous = change.previous() == null ? null : previous(change.previous());
+        CanonicalEvent.Appointment previous = change.previous() == null ? null : appointment(change.previous(), null);
         CanonicalEvent.Patient who = r.patientId() == null ? null
                 : new CanonicalEvent.Patient(r.patientId(), patient == null ? null : patient.firstName(),
                         patient == null ? null : patient.lastName());
-        CanonicalEvent event = new CanonicalEvent(uuid.toString(), change.event().wireName(), source,
-                occurredAt.toString(), appointment, previous, who, null);
+        return event(source, change.event(), r.id(), r.patientId(), r.lastUpdated() != null ? r.lastUpdated() : now,
+                appointment, previous, who, null);
+    }
+
+    /** {@code appointment.cancelled} with {@code "reason": "deleted"} for an appointment deleted upstream. */
+    public NewEvent deleted(String source, Snapshot s, Instant now) {
+        CanonicalEvent.Patient who = s.patientId() == null ? null : new CanonicalEvent.Patient(s.patientId(), null, null);
+        return event(source, EventType.CANCELLED, s.appointmentId(), s.patientId(), now, appointment(s, "cancelled"),
+                null, who, CanonicalEvent.REASON_DELETED);
+    }
+
+    private NewEvent event(String source, EventType type, String appointmentId, String patientId, Instant at,
+            CanonicalEvent.Appointment appointment, CanonicalEvent.Appointment previous, CanonicalEvent.Patient who,
+            String reason) {
+        UUID uuid = UUID.randomUUID();
+        // Microseconds, as PostgreSQL stores them, so the payload and the event row agree to the digit.
+        Instant occurredAt = at.truncatedTo(ChronoUnit.MICROS);
+        CanonicalEvent event = new CanonicalEvent(uuid.toString(), type.wireName(), source, occurredAt.toString(),
+                appointment, previous, who, null, reason);
         try {
-            return new NewEvent(uuid, change.event(), source, r.id(), r.patientId(),
-                    occurredAt.atOffset(java.time.ZoneOffset.UTC), null, null, null, mapper.writeValueAsString(event));
+            return new NewEvent(uuid, type, source, appointmentId, patientId, occurredAt.atOffset(ZoneOffset.UTC), null,
+                    null, null, mapper.writeValueAsString(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("canonical event could not be serialized", e);
         }
     }
 
-    private static CanonicalEvent.Appointment previous(Snapshot s) {
-        return new CanonicalEvent.Appointment(s.appointmentId(), s.status(), text(s.start()), text(s.end()),
-                duration(s.durationMinutes(), s.start(), s.end()), s.providerId(), s.locationId(), s.patientId());
+    private static CanonicalEvent.Appointment appointment(Snapshot s, String status) {
+        return new CanonicalEvent.Appointment(s.appointmentId(), status != null ? status : s.status(), text(s.start()),
+                text(s.end()), duration(s.durationMinutes(), s.start(), s.end()), s.providerId(), s.locationId(),
+                s.patientId());
     }
 
     private static Integer duration(Integer minutes, Instant start, Instant end) {

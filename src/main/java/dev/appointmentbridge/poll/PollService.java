@@ -1,11 +1,7 @@
 package dev.appointmentbridge.poll;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
-
-import javax.sql.DataSource;
 
 import org.jboss.logging.Logger;
 
@@ -31,10 +27,7 @@ public class PollService {
     PollCycle cycle;
 
     @Inject
-    SourceStateStore states;
-
-    @Inject
-    DataSource dataSource;
+    DatabaseCycleStore store;
 
     @Inject
     MeterRegistry registry;
@@ -57,8 +50,8 @@ public class PollService {
             return Optional.of(result);
         } catch (SourceFetchException e) {
             fail(name, e.status(), e.getMessage());
-        } catch (SQLException e) {
-            fail(name, 0, "database error " + e.getSQLState());
+        } catch (LeaseLostException e) {
+            fail(name, 0, e.getMessage());
         } catch (RuntimeException e) {
             fail(name, 0, "unexpected " + e.getClass().getSimpleName());
         }
@@ -76,21 +69,23 @@ public class PollService {
             registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
                     .increment(e.getValue());
         }
+        registry.counter("bridge.poll.quarantined", "source", name).increment(result.quarantined());
         if (result.records() > 0 || result.eventCount() > 0) {
-            LOG.infof("Poll source=%s pages=%d records=%d events=%d%s cursor=%s", name, result.pages(),
-                    result.records(), result.eventCount(), result.baseline() ? " (baseline, no events)" : "",
-                    result.cursor());
+            LOG.infof("Poll source=%s pages=%d records=%d events=%d quarantined=%d deletes=%d%s cursor=%s", name,
+                    result.pages(), result.records(), result.eventCount(), result.quarantined(), result.deletes(),
+                    result.baseline() ? " (baseline, no events)" : "", result.cursor());
         }
     }
 
     private void fail(String name, int status, String reason) {
-        LOG.warnf("Poll source=%s failed, nothing committed, will retry next interval: %s", name, reason);
+        LOG.warnf("Poll source=%s failed; pages before the failure are committed, the rest is read next interval: %s",
+                name, reason);
         registry.counter("bridge.poll.failures", "source", name, "status", Integer.toString(status)).increment();
         registry.counter("bridge.poll.cycles", "source", name, "result", "failed").increment();
-        try (Connection c = dataSource.getConnection()) {
-            states.recordFailure(c, name, reason);
-        } catch (SQLException e) {
-            LOG.warnf("Could not record the failed poll of %s: database error %s", name, e.getSQLState());
+        try {
+            store.recordFailure(name, reason);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record the failed poll of %s: %s", name, e.getClass().getSimpleName());
         }
     }
 }

@@ -8,16 +8,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
- * Reads a FHIR R4 searchset Bundle of Appointments (and included Patients). Strict on purpose: a page
- * that is not a Bundle, or an Appointment without id or status, fails the whole cycle, because guessing
- * could turn a broken page into false events.
+ * Reads FHIR R4 Bundles of Appointments (searchset, history) and single Appointments. A body that is not a
+ * Bundle fails the whole page, because guessing could turn a broken page into false events; one Appointment
+ * that cannot be read (no status, an unknown status code, a date that is not an instant) becomes a
+ * {@link PoisonRecord} and the rest of the page goes on.
  */
 public final class FhirBundleParser {
+
+    /** Appointment.status, R4 value set http://hl7.org/fhir/ValueSet/appointmentstatus (required binding). */
+    static final Set<String> STATUSES = Set.of("proposed", "pending", "booked", "arrived", "fulfilled", "cancelled",
+            "noshow", "entered-in-error", "checked-in", "waitlist");
+
+    /** R4 carries R5's Appointment.replaces as this cross-version extension (FHIR R5, "Extensions for Using Data Elements from R5 in R4"). */
+    static final String REPLACES_EXTENSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.replaces";
 
     private final ObjectReader reader;
 
@@ -25,7 +34,63 @@ public final class FhirBundleParser {
         this.reader = reader;
     }
 
-    public SourcePage parse(byte[] body) throws SourceFetchException {
+    /** A searchset page; {@code dateHeader} is the HTTP Date, used when the Bundle has no meta.lastUpdated. */
+    public SourcePage parse(byte[] body, Instant dateHeader) throws SourceFetchException {
+        JsonNode bundle = bundle(body);
+        List<AppointmentRecord> appointments = new ArrayList<>();
+        List<PoisonRecord> poison = new ArrayList<>();
+        Map<String, PatientName> patients = new HashMap<>();
+        for (JsonNode entry : bundle.path("entry")) {
+            JsonNode resource = entry.path("resource");
+            switch (resource.path("resourceType").asText()) {
+                case "Appointment" -> appointment(resource, appointments, poison);
+                case "Patient" -> {
+                    PatientName name = patient(resource);
+                    if (name != null) {
+                        patients.put(name.id(), name);
+                    }
+                }
+                default -> {
+                    // OperationOutcome notes and other included resources carry nothing we use
+                }
+            }
+        }
+        return new SourcePage(appointments, poison, patients, nextLink(bundle), searchTime(bundle, dateHeader));
+    }
+
+    /** A history page: ids of DELETE entries only (their {@code request.url} is Appointment/{id}/_history/{v}). */
+    public HistoryPage parseHistory(byte[] body, Instant dateHeader) throws SourceFetchException {
+        JsonNode bundle = bundle(body);
+        List<String> deleted = new ArrayList<>();
+        for (JsonNode entry : bundle.path("entry")) {
+            if ("DELETE".equals(entry.path("request").path("method").asText())) {
+                String id = referenceId(entry.path("request").path("url").asText(""));
+                if (id != null) {
+                    deleted.add(id);
+                }
+            }
+        }
+        return new HistoryPage(deleted, nextLink(bundle), searchTime(bundle, dateHeader));
+    }
+
+    /** One Appointment resource, as a page of one (or of one poison record). */
+    public SourcePage parseAppointment(byte[] body) throws SourceFetchException {
+        JsonNode resource;
+        try {
+            resource = reader.readTree(body);
+        } catch (IOException e) {
+            throw malformed("body is not valid JSON");
+        }
+        if (resource == null || !"Appointment".equals(resource.path("resourceType").asText())) {
+            throw malformed("body is not a FHIR Appointment");
+        }
+        List<AppointmentRecord> appointments = new ArrayList<>(1);
+        List<PoisonRecord> poison = new ArrayList<>(1);
+        appointment(resource, appointments, poison);
+        return new SourcePage(appointments, poison, Map.of(), null, null);
+    }
+
+    private JsonNode bundle(byte[] body) throws SourceFetchException {
         JsonNode bundle;
         try {
             bundle = reader.readTree(body);
@@ -35,22 +100,12 @@ public final class FhirBundleParser {
         if (bundle == null || !"Bundle".equals(bundle.path("resourceType").asText())) {
             throw malformed("body is not a FHIR Bundle");
         }
-        List<AppointmentRecord> appointments = new ArrayList<>();
-        Map<String, PatientName> patients = new HashMap<>();
-        for (JsonNode entry : bundle.path("entry")) {
-            JsonNode resource = entry.path("resource");
-            switch (resource.path("resourceType").asText()) {
-                case "Appointment" -> appointments.add(appointment(resource));
-                case "Patient" -> {
-                    PatientName name = patient(resource);
-                    patients.put(name.id(), name);
-                }
-                default -> {
-                    // OperationOutcome notes and other included resources carry nothing we use
-                }
-            }
-        }
-        return new SourcePage(appointments, patients, nextLink(bundle));
+        return bundle;
+    }
+
+    private static Instant searchTime(JsonNode bundle, Instant dateHeader) throws SourceFetchException {
+        Instant own = instant(bundle.path("meta"), "lastUpdated", "Bundle.meta.lastUpdated");
+        return own != null ? own : dateHeader;
     }
 
     private static String nextLink(JsonNode bundle) {
@@ -62,68 +117,76 @@ public final class FhirBundleParser {
         return null;
     }
 
-    private static AppointmentRecord appointment(JsonNode r) throws SourceFetchException {
+    private static void appointment(JsonNode r, List<AppointmentRecord> records, List<PoisonRecord> poison)
+            throws SourceFetchException {
         String id = text(r, "id");
+        if (id == null) {
+            // Without an id nothing can be diffed, re-read or even named in the quarantine: the page is broken.
+            throw malformed("Appointment without id");
+        }
+        Instant lastUpdated;
+        try {
+            lastUpdated = instant(r.path("meta"), "lastUpdated", "meta.lastUpdated");
+        } catch (SourceFetchException e) {
+            poison.add(new PoisonRecord(id, "meta.lastUpdated is not a FHIR instant", null));
+            return;
+        }
         String status = text(r, "status");
-        if (id == null || status == null) {
-            throw malformed("Appointment without id or status");
+        if (status == null) {
+            poison.add(new PoisonRecord(id, "no status", lastUpdated));
+            return;
         }
-        String provider = null;
-        String location = null;
-        String patient = null;
-        for (JsonNode participant : r.path("participant")) {
-            String reference = participant.path("actor").path("reference").asText("");
-            String type = referenceType(reference);
-            String target = referenceId(reference);
-            if (target == null) {
-                continue;
-            }
-            switch (type) {
-                case "Practitioner", "PractitionerRole" -> provider = provider == null ? target : provider;
-                case "Location" -> location = location == null ? target : location;
-                case "Patient" -> patient = patient == null ? target : patient;
-                default -> {
-                    // devices, related persons: not part of the event
-                }
-            }
+        if (!STATUSES.contains(status)) {
+            poison.add(new PoisonRecord(id, "unknown status code", lastUpdated));
+            return;
         }
-        Integer duration = r.hasNonNull("minutesDuration") ? r.get("minutesDuration").asInt() : null;
-        return new AppointmentRecord(id, status, instant(r, "start"), instant(r, "end"), duration, provider, location,
-                patient, replaces(r), instant(r.path("meta"), "lastUpdated"));
+        Instant start;
+        Instant end;
+        try {
+            start = instant(r, "start", "start");
+            end = instant(r, "end", "end");
+        } catch (SourceFetchException e) {
+            poison.add(new PoisonRecord(id, e.getMessage().replace("malformed page: ", ""), lastUpdated));
+            return;
+        }
+        Participants p = Participants.of(r.path("participant"));
+        Integer duration = r.path("minutesDuration").canConvertToInt() ? r.get("minutesDuration").asInt() : null;
+        records.add(new AppointmentRecord(id, status, start, end, duration, p.provider(), p.location(), p.patient(),
+                replaces(r), lastUpdated));
     }
 
     /**
-     * The appointment this one was rebooked from: R5's {@code previousAppointment}, an R4 extension carrying
-     * the same reference, or a {@code basedOn} pointing at an Appointment.
+     * The appointment this one was rebooked from: R5 {@code replaces}, or in R4 the cross-version extension.
+     * Not {@code previousAppointment} (R5: the previous one of a series) and not {@code basedOn}.
      */
     private static String replaces(JsonNode r) {
-        String previous = referenceId(r.path("previousAppointment").path("reference").asText(""));
-        if (previous != null) {
-            return previous;
+        String smallest = null;
+        for (JsonNode ref : r.path("replaces")) {
+            smallest = smaller(smallest, appointmentId(ref.path("reference").asText("")));
         }
         for (JsonNode extension : r.path("extension")) {
-            String url = extension.path("url").asText("");
-            if (url.endsWith("previousAppointment") || url.endsWith("previous-appointment")
-                    || url.endsWith("rescheduled-from")) {
-                String ref = referenceId(extension.path("valueReference").path("reference").asText(""));
-                if (ref != null) {
-                    return ref;
-                }
+            if (REPLACES_EXTENSION.equals(extension.path("url").asText())) {
+                smallest = smaller(smallest, appointmentId(extension.path("valueReference").path("reference").asText("")));
             }
         }
-        for (JsonNode basedOn : r.path("basedOn")) {
-            String reference = basedOn.path("reference").asText("");
-            if ("Appointment".equals(referenceType(reference))) {
-                return referenceId(reference);
-            }
-        }
-        return null;
+        return smallest;
     }
 
-    private static PatientName patient(JsonNode r) throws SourceFetchException {
+    private static String appointmentId(String reference) {
+        return "Appointment".equals(referenceType(reference)) ? referenceId(reference) : null;
+    }
+
+    static String smaller(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static PatientName patient(JsonNode r) {
         String id = text(r, "id");
         if (id == null) {
-            throw malformed("Patient without id");
+            return null;
         }
         JsonNode chosen = null;
         for (JsonNode name : r.path("name")) {
@@ -141,12 +204,12 @@ public final class FhirBundleParser {
     }
 
     /** "Practitioner/123", "https://x/fhir/Practitioner/123" or ".../Practitioner/123/_history/2" → type. */
-    private static String referenceType(String reference) {
+    static String referenceType(String reference) {
         String[] parts = stripHistory(reference).split("/");
         return parts.length >= 2 ? parts[parts.length - 2] : "";
     }
 
-    private static String referenceId(String reference) {
+    static String referenceId(String reference) {
         String[] parts = stripHistory(reference).split("/");
         return parts.length >= 2 && !parts[parts.length - 1].isBlank() ? parts[parts.length - 1] : null;
     }
@@ -161,15 +224,18 @@ public final class FhirBundleParser {
         return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
     }
 
-    private static Instant instant(JsonNode node, String field) throws SourceFetchException {
-        String value = text(node, field);
-        if (value == null) {
+    private static Instant instant(JsonNode node, String field, String name) throws SourceFetchException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
             return null;
         }
+        if (!value.isTextual()) {
+            throw malformed(name + " is not a FHIR instant");
+        }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            return OffsetDateTime.parse(value.asText()).toInstant();
         } catch (DateTimeParseException e) {
-            throw malformed(field + " is not a FHIR instant");
+            throw malformed(name + " is not a FHIR instant");
         }
     }
 

@@ -2,40 +2,47 @@ package dev.appointmentbridge.source;
 
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import jakarta.ws.rs.ProcessingException;
+
 /**
- * Client of one FHIR R4 server's Appointment search: builds the first page's URL from the cursor, then
- * follows {@code next} links (absolute or relative). Every non-2xx answer, timeout or malformed page is a
- * {@link SourceFetchException}; a 401 with OAuth2 configured is retried once with a fresh token.
+ * One FHIR R4 server's Appointment API (design.md, "Poll cycle"): search by {@code _lastUpdated}, follow
+ * {@code next} links, read {@code _history} for deletes and single appointments by id.
+ *
+ * <p>Credentials stay at home: the token goes only to the origin (scheme, host, port) of {@code base-url}. A
+ * {@code next} link to another origin fails the page before anything is sent, and redirects are never
+ * followed (a 3xx fails the page). Every non-2xx answer, timeout or malformed body is a
+ * {@link SourceFetchException} whose message carries the path and status, never the body. A 401 with OAuth2
+ * configured is retried once with a fresh token.
  */
-public class FhirSource {
+public class FhirSource implements AppointmentFeed {
 
     private final String name;
     private final SourcesConfig.Source config;
-    private final HttpClient http;
+    private final FhirClient client;
     private final FhirBundleParser parser;
-    private final OAuth2TokenProvider oauth2;
+    private final SourceToken token;
+    private final URI origin;
 
-    public FhirSource(String name, SourcesConfig.Source config, HttpClient http, ObjectReader reader, Clock clock) {
+    public FhirSource(String name, SourcesConfig.Source config, FhirClient client, ObjectReader reader,
+            SourceToken token) {
         this.name = name;
         this.config = config;
-        this.http = http;
+        this.client = client;
         this.parser = new FhirBundleParser(reader);
-        this.oauth2 = config.auth().oauth2()
-                .map(o -> new OAuth2TokenProvider(o, http, reader, config.requestTimeout(), clock)).orElse(null);
+        this.token = token;
+        this.origin = origin(URI.create(config.baseUrl()));
     }
 
     public String name() {
@@ -46,12 +53,11 @@ public class FhirSource {
         return config;
     }
 
-    /** URL of the first page of appointments changed since {@code cursor} (all of them when null). */
-    public URI firstPage(Instant cursor) {
-        StringBuilder url = new StringBuilder(stripSlash(config.baseUrl())).append("/Appointment?");
-        if (cursor != null) {
-            url.append("_lastUpdated=").append(encode("ge" + DateTimeFormatter.ISO_INSTANT.format(cursor)))
-                    .append('&');
+    /** URL of the first page of appointments changed since {@code since} (all of them when null). */
+    public URI searchUrl(Instant since) {
+        StringBuilder url = new StringBuilder(base()).append("/Appointment?");
+        if (since != null) {
+            url.append("_lastUpdated=").append(encode("ge" + DateTimeFormatter.ISO_INSTANT.format(since))).append('&');
         }
         url.append("_sort=_lastUpdated&_count=").append(config.pageSize());
         if (config.includePatient()) {
@@ -60,78 +66,126 @@ public class FhirSource {
         return URI.create(url.toString());
     }
 
-    /**
-     * Starts fetching a page; parsing happens on the HTTP client's threads, so the poll cycle can write
-     * one page while the next is on its way.
-     */
-    public CompletableFuture<SourcePage> fetchAsync(URI url) {
-        return send(url).thenCompose(response -> {
-            if (response.statusCode() == 401 && oauth2 != null) {
-                oauth2.invalidate();
-                return send(url);
-            }
-            return CompletableFuture.completedFuture(response);
-        }).thenApply(response -> {
-            try {
-                return page(url, response);
-            } catch (SourceFetchException e) {
-                throw new CompletionException(e);
-            }
-        });
+    @Override
+    public SourcePage search(Instant since) throws SourceFetchException {
+        return page(searchUrl(since));
     }
 
-    /** Waits for a page, unwrapping the failure into a {@link SourceFetchException}. */
-    public static SourcePage await(CompletableFuture<SourcePage> pending) throws SourceFetchException {
+    @Override
+    public SourcePage next(SourcePage page) throws SourceFetchException {
+        return page(URI.create(Objects.requireNonNull(page.next(), "no next page")));
+    }
+
+    @Override
+    public HistoryPage history(Instant since) throws SourceFetchException {
+        return historyPage(URI.create(base() + "/Appointment/_history?_since="
+                + encode(DateTimeFormatter.ISO_INSTANT.format(since)) + "&_count=" + config.pageSize()));
+    }
+
+    @Override
+    public HistoryPage next(HistoryPage page) throws SourceFetchException {
+        return historyPage(URI.create(Objects.requireNonNull(page.next(), "no next page")));
+    }
+
+    @Override
+    public ReadResult read(String id) throws SourceFetchException {
+        URI url = URI.create(base() + "/Appointment/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+        RestResponse<byte[]> response = get(url);
+        if (response.getStatus() == 404 || response.getStatus() == 410) {
+            return new ReadResult.Gone(response.getStatus());
+        }
+        return new ReadResult.Found(parser.parseAppointment(ok(url, response)));
+    }
+
+    private SourcePage page(URI url) throws SourceFetchException {
+        RestResponse<byte[]> response = get(url);
+        SourcePage page = parser.parse(ok(url, response), dateHeader(response));
+        return page.next() == null ? page
+                : new SourcePage(page.appointments(), page.poison(), page.patients(), checkedNext(url, page.next()),
+                        page.searchTime());
+    }
+
+    private HistoryPage historyPage(URI url) throws SourceFetchException {
+        RestResponse<byte[]> response = get(url);
+        HistoryPage page = parser.parseHistory(ok(url, response), dateHeader(response));
+        return page.next() == null ? page
+                : new HistoryPage(page.deletedIds(), checkedNext(url, page.next()), page.searchTime());
+    }
+
+    /** A next link, absolute or relative, resolved; refused when it leaves the source's origin. */
+    private String checkedNext(URI current, String next) throws SourceFetchException {
+        URI resolved;
         try {
-            return pending.join();
-        } catch (CompletionException | CancellationException e) {
+            resolved = current.resolve(next);
+        } catch (IllegalArgumentException e) {
+            throw new SourceFetchException("malformed page: next link is not a URL", 0, null);
+        }
+        if (!origin.equals(origin(resolved))) {
+            throw new SourceFetchException("next link of " + current.getPath() + " leads to another origin ("
+                    + resolved.getScheme() + "://" + resolved.getHost() + "); refused, the token stays at home", 0, null);
+        }
+        return resolved.toString();
+    }
+
+    private RestResponse<byte[]> get(URI url) throws SourceFetchException {
+        RestResponse<byte[]> response = send(url);
+        if (response.getStatus() == 401 && token.refreshable()) {
+            token.invalidate();
+            response = send(url);
+        }
+        return response;
+    }
+
+    private RestResponse<byte[]> send(URI url) throws SourceFetchException {
+        String authorization = token.header();
+        try {
+            return client.get(url.toString(), authorization);
+        } catch (ProcessingException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof SourceFetchException fetch) {
-                throw fetch;
-            }
-            throw new SourceFetchException("page fetch failed: " + cause.getClass().getSimpleName(), 0, cause);
+            String what = cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")
+                    ? "timed out" : "failed: " + cause.getClass().getSimpleName();
+            throw new SourceFetchException("GET " + url.getPath() + " " + what, 0, cause);
+        } catch (RuntimeException e) {
+            throw new SourceFetchException("GET " + url.getPath() + " failed: " + e.getClass().getSimpleName(), 0, e);
         }
     }
 
-    private SourcePage page(URI url, HttpResponse<byte[]> response) throws SourceFetchException {
-        if (response.statusCode() / 100 != 2) {
-            throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + response.statusCode(),
-                    response.statusCode(), null);
+    private static byte[] ok(URI url, RestResponse<byte[]> response) throws SourceFetchException {
+        int status = response.getStatus();
+        if (status / 100 == 3) {
+            throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status
+                    + " (redirects are not followed: the token stays at home)", status, null);
         }
-        SourcePage page = parser.parse(response.body());
-        if (page.next() == null) {
-            return page;
+        if (status / 100 != 2) {
+            throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status, status, null);
         }
-        return new SourcePage(page.appointments(), page.patients(), url.resolve(page.next()).toString());
+        byte[] body = response.getEntity();
+        return body == null ? new byte[0] : body;
     }
 
-    private CompletableFuture<HttpResponse<byte[]>> send(URI url) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(config.requestTimeout())
-                .header("Accept", "application/fhir+json, application/json").GET();
+    /** RFC 9110 section 5.6.7 IMF-fixdate; null when absent or unreadable. */
+    private static Instant dateHeader(RestResponse<?> response) {
+        String date = response.getHeaderString("Date");
+        if (date == null) {
+            return null;
+        }
         try {
-            if (oauth2 != null) {
-                request.header("Authorization", "Bearer " + oauth2.token());
-            } else {
-                config.auth().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-            }
-        } catch (SourceFetchException e) {
-            return CompletableFuture.failedFuture(e);
+            return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(transportFailure(url, e)));
     }
 
-    private static SourceFetchException transportFailure(URI url, Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof HttpTimeoutException) {
-            return new SourceFetchException("GET " + url.getPath() + " timed out", 0, cause);
-        }
-        return new SourceFetchException("GET " + url.getPath() + " failed: " + cause.getClass().getSimpleName(), 0,
-                cause);
-    }
-
-    private static String stripSlash(String url) {
+    private String base() {
+        String url = config.baseUrl();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static URI origin(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
+        int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase();
+        return URI.create(scheme + "://" + host + ":" + port);
     }
 
     private static String encode(String value) {

@@ -1,19 +1,30 @@
 package dev.appointmentbridge.source;
 
-import java.net.http.HttpClient;
-import java.time.Clock;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.oidc.client.OidcClient;
+import io.quarkus.oidc.client.OidcClientConfigBuilder;
+import io.quarkus.oidc.client.OidcClients;
+import io.quarkus.oidc.client.runtime.OidcClientConfig;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** The configured sources, each with its client, built once at startup. */
+/**
+ * The configured sources, each with its own REST client (base URL, timeouts, TLS configuration) and
+ * credentials, built once at startup. A source with OAuth2 gets a named OIDC client whose id is the source's
+ * name.
+ */
 @ApplicationScoped
 public class SourceRegistry {
 
@@ -23,19 +34,54 @@ public class SourceRegistry {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    OidcClients oidcClients;
+
+    @Inject
+    TlsConfigurationRegistry tls;
+
     private final Map<String, FhirSource> sources = new TreeMap<>();
 
     @PostConstruct
     void build() {
         for (Map.Entry<String, SourcesConfig.Source> e : config.sources().entrySet()) {
+            String name = e.getKey();
             SourcesConfig.Source source = e.getValue();
             if (!"fhir".equals(source.type())) {
-                throw new IllegalArgumentException("bridge.sources." + e.getKey() + ".type: only 'fhir' is supported");
+                throw new IllegalArgumentException("bridge.sources." + name + ".type: only 'fhir' is supported");
             }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(source.connectTimeout())
-                    .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL).build();
-            sources.put(e.getKey(), new FhirSource(e.getKey(), source, http, mapper.reader(), Clock.systemUTC()));
+            sources.put(name, new FhirSource(name, source, client(name, source), mapper.reader(), token(name, source)));
         }
+    }
+
+    private FhirClient client(String name, SourcesConfig.Source source) {
+        QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(source.baseUrl()))
+                .connectTimeout(source.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(source.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false) // a redirect could carry the token to another origin
+                .disableDefaultMapper(true); // statuses are judged by FhirSource, not thrown as exceptions
+        source.tlsConfigurationName().ifPresent(tlsName -> builder.tlsConfiguration(tls.get(tlsName)
+                .orElseThrow(() -> new IllegalArgumentException("bridge.sources." + name
+                        + ".tls-configuration-name: no quarkus.tls." + tlsName + ".* configuration"))));
+        return builder.build(FhirClient.class);
+    }
+
+    private SourceToken token(String name, SourcesConfig.Source source) {
+        if (source.auth().oauth2().isPresent()) {
+            SourcesConfig.OAuth2 o = source.auth().oauth2().get();
+            URI tokenUrl = URI.create(o.tokenUrl());
+            OidcClientConfigBuilder builder = new OidcClientConfigBuilder().id(name)
+                    .authServerUrl(tokenUrl.getScheme() + "://" + tokenUrl.getRawAuthority())
+                    .discoveryEnabled(false).tokenPath(o.tokenUrl())
+                    .clientId(o.clientId()).credentials(o.clientSecret())
+                    .grant(OidcClientConfig.Grant.Type.CLIENT)
+                    .connectionTimeout(source.requestTimeout());
+            o.scope().ifPresent(scope -> builder.scopes(scope.split(" ")));
+            OidcClient client = oidcClients.newClient(builder.build()).await().atMost(Duration.ofSeconds(30));
+            return SourceToken.oauth2(client, source.requestTimeout());
+        }
+        return source.auth().bearerToken().map(SourceToken::bearer).orElse(SourceToken.none());
     }
 
     public Collection<FhirSource> all() {

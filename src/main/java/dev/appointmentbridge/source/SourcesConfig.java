@@ -50,7 +50,22 @@ public interface SourcesConfig {
         @WithDefault("100000")
         int maxPages();
 
+        /**
+         * How deletes are noticed (FHIR deletes leave no trace in searches): {@code history} reads
+         * {@code Appointment/_history?_since=} every cycle; {@code off} never. A server that answers 4xx to
+         * {@code _history} turns it off for that source (one WARN, a flag on {@code /admin/sources}).
+         */
+        @WithDefault("history")
+        DetectDeletes detectDeletes();
+
+        /** Name of a {@code quarkus.tls.<name>.*} configuration (trust store, client certificate) for this source. */
+        Optional<String> tlsConfigurationName();
+
         Auth auth();
+    }
+
+    enum DetectDeletes {
+        history, off
     }
 
     interface Auth {

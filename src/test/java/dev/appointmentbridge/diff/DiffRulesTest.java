@@ -64,10 +64,17 @@ class DiffRulesTest {
 
     @ParameterizedTest
     @CsvSource({ "cancelled,entered-in-error", "cancelled,cancelled", "noshow,noshow", "fulfilled,fulfilled",
-            "fulfilled,booked", "booked,arrived", "arrived,checked-in" })
+            "booked,arrived", "arrived,checked-in" })
     void transitionsWithinAClassAreNotEvents(String from, String to) {
         Snapshot previous = snapshotOf(record(from, START, "dr-1", "loc-1", T1));
         assertNull(DiffRules.derive(previous, record(to, START, "dr-1", "loc-1", T2), null).event());
+    }
+
+    @Test
+    void bookedAgainAfterCompletionIsScheduledAgain() {
+        // Found by the poll invariant property test: without it a receiver keeps "completed" for an active one.
+        Snapshot previous = snapshotOf(record("fulfilled", START, "dr-1", "loc-1", T1));
+        assertEquals(EventType.SCHEDULED, DiffRules.derive(previous, booked(T2), null).event());
     }
 
     @Test

@@ -6,14 +6,19 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Starts three fake FHIR servers before Quarkus and configures them as sources: {@code clinic} (bearer
- * token, silent first sync), {@code eager} (emit-on-first-sync) and {@code secured} (OAuth2).
+ * Starts fake FHIR servers before Quarkus and configures them as sources: {@code clinic} (bearer token,
+ * silent first sync), {@code eager} (emit-on-first-sync), {@code secured} (OAuth2), {@code hostile} (for the
+ * real-server behaviours of issue 10) and {@code nohistory}; plus {@code elsewhere}, another origin.
  */
 public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
 
     public static FakeFhirServer clinic;
     public static FakeFhirServer eager;
     public static FakeFhirServer secured;
+    public static FakeFhirServer hostile;
+    public static FakeFhirServer noHistory;
+    /** Not a source: the "other origin" that next links and redirects of {@code hostile} point at. */
+    public static FakeFhirServer elsewhere;
 
     @Override
     public Map<String, String> start() {
@@ -21,6 +26,9 @@ public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
             clinic = new FakeFhirServer();
             eager = new FakeFhirServer();
             secured = new FakeFhirServer();
+            hostile = new FakeFhirServer();
+            noHistory = new FakeFhirServer();
+            elsewhere = new FakeFhirServer();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -37,6 +45,11 @@ public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
         config.put("bridge.sources.secured.auth.oauth2.client-id", "bridge");
         config.put("bridge.sources.secured.auth.oauth2.client-secret", "s3cret");
         config.put("bridge.sources.secured.request-timeout", "2s");
+        config.put("bridge.sources.hostile.base-url", hostile.baseUrl());
+        config.put("bridge.sources.hostile.page-size", "3");
+        config.put("bridge.sources.hostile.auth.bearer-token", "hostile-token");
+        config.put("bridge.sources.hostile.request-timeout", "2s");
+        config.put("bridge.sources.nohistory.base-url", noHistory.baseUrl());
         return config;
     }
 
@@ -45,5 +58,8 @@ public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
         clinic.close();
         eager.close();
         secured.close();
+        hostile.close();
+        noHistory.close();
+        elsewhere.close();
     }
 }

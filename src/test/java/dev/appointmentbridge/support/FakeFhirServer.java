@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -15,15 +16,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A FHIR R4 Appointment search on loopback for tests: appointments kept in memory with a strictly
- * increasing meta.lastUpdated, _lastUpdated=ge / _count paging with relative or absolute next links,
- * _include of Patients, optional OAuth2 client-credentials token endpoint, and switchable faults.
+ * A FHIR R4 server on loopback for tests that behaves the way real ones do, not the way the spec hopes:
+ * <ul>
+ * <li>{@code _lastUpdated=ge} / {@code _count} / {@code _offset} search sorted by meta.lastUpdated, recomputed
+ * on every request, so offset pages shift when records change between them;</li>
+ * <li>{@code Bundle.meta.lastUpdated} is the search's time; with {@link #cacheSearches} on, identical search
+ * URLs reuse the first search's id list (and its time) for 60 s of the server's clock and serve the
+ * <em>current</em> version of each id, as HAPI FHIR does; {@code Cache-Control: no-cache} bypasses it unless
+ * the cache is told to ignore it (a proxy in between);</li>
+ * <li>records may carry a meta.lastUpdated in the future ({@link #putRaw});</li>
+ * <li>deletes leave no trace in searches; {@code Appointment/_history?_since=} lists them and
+ * {@code GET Appointment/{id}} answers 410;</li>
+ * <li>switchable faults: failing or garbage pages, delays, a {@code next} link or a redirect to another
+ * origin, OAuth2 with revocable tokens, unreadable ("poison") records, reordered participants.</li>
+ * </ul>
+ * The server's clock moves one second per write, so meta.lastUpdated is strictly increasing.
  */
 public class FakeFhirServer implements AutoCloseable {
 
@@ -36,27 +50,47 @@ public class FakeFhirServer implements AutoCloseable {
         }
     }
 
+    private record CachedSearch(List<String> ids, Instant time) {
+    }
+
     private final HttpServer server;
     private final Map<String, Appt> appointments = new ConcurrentHashMap<>();
+    private final Map<String, String> poison = new ConcurrentHashMap<>(); // id -> raw resource JSON
+    private final Map<String, Instant> poisonUpdated = new ConcurrentHashMap<>();
+    private final Map<String, Instant> deleted = new ConcurrentHashMap<>();
     private final Map<String, String[]> patients = new ConcurrentHashMap<>();
+    private final Map<String, CachedSearch> cache = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private Instant clock = Instant.parse("2025-01-01T00:00:00Z");
     private volatile boolean absoluteNextLinks;
-    private volatile int failPage; // 1-based page number that answers failStatus; 0 = none
+    private volatile int failFrom; // n-th search request after failPage() and on answer failStatus; 0 = none
     private volatile int failStatus = 500;
     private volatile String garbage;
-    private volatile int garbageFromPage = 1;
+    private volatile int garbageFrom;
+    private final AtomicInteger searchesSinceFault = new AtomicInteger();
     private volatile long delayMillis;
-    private volatile String requiredToken; // when set, Appointment search requires Bearer <token>
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger searches = new AtomicInteger();
     private volatile boolean oauth;
+    private volatile boolean cacheSearches;
+    private volatile boolean cacheIgnoresNoCache;
+    private volatile String foreignNext;
+    private volatile String redirectTo;
+    private volatile int historyStatus = 200;
+    private volatile boolean reversedParticipants;
+    private volatile String attender;
+    private volatile Runnable afterFirstPage;
 
     public FakeFhirServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        server.createContext("/fhir/Appointment", this::search);
+        server.createContext("/fhir/Appointment", this::appointment);
         server.createContext("/token", this::token);
+        server.createContext("/", ex -> {
+            requests.add(ex.getRequestURI().toString());
+            respond(ex, 404, "{}");
+        });
         server.start();
     }
 
@@ -68,12 +102,23 @@ public class FakeFhirServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
     }
 
+    public synchronized Instant now() {
+        return clock;
+    }
+
+    /** Moves the server's clock on without a write (time passing between polls). */
+    public synchronized void advance(Duration d) {
+        clock = clock.plus(d);
+    }
+
     public synchronized Appt put(String id, String status, Instant start, int minutes, String practitioner,
             String location, String patient, String replaces) {
         clock = clock.plusSeconds(1); // strictly increasing, like a server's meta.lastUpdated
         Appt a = new Appt(id, status, start, start.plusSeconds(minutes * 60L), practitioner, location, patient,
                 replaces, clock);
         appointments.put(id, a);
+        poison.remove(id);
+        deleted.remove(id);
         return a;
     }
 
@@ -89,24 +134,43 @@ public class FakeFhirServer implements AutoCloseable {
                 changed.location(), changed.patient(), changed.replaces());
     }
 
-    /** Stores a version as-is, lastUpdated included: to serve stale/out-of-order data. */
+    /** Stores a version as-is, lastUpdated included: stale, out-of-order or future-dated data. */
     public void putRaw(Appt a) {
         appointments.put(a.id(), a);
+    }
+
+    /** An Appointment this server serves as given (minus meta, which it stamps): to serve unreadable records. */
+    public synchronized void putPoison(String id, String resourceJsonWithoutMeta) {
+        clock = clock.plusSeconds(1);
+        appointments.remove(id);
+        poison.put(id, resourceJsonWithoutMeta);
+        poisonUpdated.put(id, clock);
+    }
+
+    /** DELETE: gone from searches, in _history, 410 on read. */
+    public synchronized void delete(String id) {
+        clock = clock.plusSeconds(1);
+        appointments.remove(id);
+        poison.remove(id);
+        deleted.put(id, clock);
     }
 
     public void patient(String id, String given, String family) {
         patients.put(id, new String[] { given, family });
     }
 
+    /** The {@code page}-th search request from now on, and every later one, answers {@code status}; 0 = off. */
     public void failPage(int page, int status) {
-        this.failPage = page;
+        searchesSinceFault.set(0);
+        this.failFrom = page;
         this.failStatus = status;
     }
 
-    /** Answers search pages from {@code fromPage} on with HTTP 200 and this body; null turns it off. */
+    /** Answers search requests from the {@code fromPage}-th on with HTTP 200 and this body; null turns it off. */
     public void garbage(String body, int fromPage) {
+        searchesSinceFault.set(0);
         this.garbage = body;
-        this.garbageFromPage = fromPage;
+        this.garbageFrom = fromPage;
     }
 
     public void malformed(boolean on) {
@@ -119,6 +183,39 @@ public class FakeFhirServer implements AutoCloseable {
 
     public void absoluteNextLinks(boolean on) {
         this.absoluteNextLinks = on;
+    }
+
+    /** HAPI's search cache; {@code ignoreNoCache} makes it serve cached results even to no-cache requests. */
+    public void cacheSearches(boolean on, boolean ignoreNoCache) {
+        this.cacheSearches = on;
+        this.cacheIgnoresNoCache = ignoreNoCache;
+        cache.clear();
+    }
+
+    /** Every page's {@code next} link points at this URL (another origin), or null for normal links. */
+    public void foreignNext(String url) {
+        this.foreignNext = url;
+    }
+
+    /** Every search answers 302 to this URL; null turns it off. */
+    public void redirectTo(String url) {
+        this.redirectTo = url;
+    }
+
+    /** Status of {@code _history} (e.g. 404 for a server without it). */
+    public void historyStatus(int status) {
+        this.historyStatus = status;
+    }
+
+    /** Participants listed in reverse order; with an attender, an ATND Practitioner beside the PPRF one. */
+    public void participants(boolean reversed, String attenderPractitioner) {
+        this.reversedParticipants = reversed;
+        this.attender = attenderPractitioner;
+    }
+
+    /** Runs once, right after the next search's first page was computed (a change between two pages). */
+    public void afterFirstPage(Runnable change) {
+        this.afterFirstPage = change;
     }
 
     public void enableOAuth() {
@@ -138,9 +235,18 @@ public class FakeFhirServer implements AutoCloseable {
         return searches.get();
     }
 
+    /** Every request URI this server got, in order (including ones it answered 404). */
+    public List<String> requests() {
+        return requests;
+    }
+
     private void token(HttpExchange ex) throws IOException {
         String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        if (!form.contains("grant_type=client_credentials") || !form.contains("client_secret=s3cret")) {
+        String basic = ex.getRequestHeaders().getFirst("Authorization");
+        boolean secretOk = form.contains("client_secret=s3cret") || basic != null && new String(
+                java.util.Base64.getDecoder().decode(basic.substring("Basic ".length())), StandardCharsets.UTF_8)
+                .equals("bridge:s3cret");
+        if (!form.contains("grant_type=client_credentials") || !secretOk) {
             respond(ex, 401, "{\"error\":\"invalid_client\"}");
             return;
         }
@@ -149,15 +255,8 @@ public class FakeFhirServer implements AutoCloseable {
         respond(ex, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
     }
 
-    private void search(HttpExchange ex) throws IOException {
-        searches.incrementAndGet();
-        if (delayMillis > 0) {
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    private void appointment(HttpExchange ex) throws IOException {
+        requests.add(ex.getRequestURI().toString());
         if (oauth) {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !validTokens.contains(auth.replace("Bearer ", ""))) {
@@ -165,41 +264,116 @@ public class FakeFhirServer implements AutoCloseable {
                 return;
             }
         }
+        String path = ex.getRequestURI().getPath();
+        if (path.equals("/fhir/Appointment/_history")) {
+            history(ex);
+        } else if (path.startsWith("/fhir/Appointment/")) {
+            read(ex, path.substring("/fhir/Appointment/".length()));
+        } else {
+            search(ex);
+        }
+    }
+
+    private void read(HttpExchange ex, String id) throws IOException {
+        Appt a = appointments.get(id);
+        if (a != null) {
+            respond(ex, 200, appointmentJson(a));
+        } else if (poison.containsKey(id)) {
+            respond(ex, 200, poisonJson(id));
+        } else {
+            respond(ex, deleted.containsKey(id) ? 410 : 404, "{\"resourceType\":\"OperationOutcome\"}");
+        }
+    }
+
+    private void history(HttpExchange ex) throws IOException {
+        if (historyStatus != 200) {
+            respond(ex, historyStatus, "{\"resourceType\":\"OperationOutcome\"}");
+            return;
+        }
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-        int count = Integer.parseInt(q.getOrDefault("_count", "100"));
-        int offset = Integer.parseInt(q.getOrDefault("_offset", "0"));
-        int page = offset / count + 1;
-        if (failPage == page) {
+        Instant since = OffsetDateTime.parse(q.get("_since")).toInstant();
+        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"history\",\"meta\":{\"lastUpdated\":\"")
+                .append(now()).append("\"},\"entry\":[");
+        boolean first = true;
+        for (Map.Entry<String, Instant> d : deleted.entrySet()) {
+            if (!d.getValue().isBefore(since)) {
+                json.append(first ? "" : ",").append("{\"request\":{\"method\":\"DELETE\",\"url\":\"Appointment/")
+                        .append(d.getKey()).append("/_history/2\"},\"response\":{\"status\":\"200 OK\"}}");
+                first = false;
+            }
+        }
+        respond(ex, 200, json.append("]}").toString());
+    }
+
+    private void search(HttpExchange ex) throws IOException {
+        searches.incrementAndGet();
+        int nth = searchesSinceFault.incrementAndGet();
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (redirectTo != null) {
+            ex.getResponseHeaders().set("Location", redirectTo);
+            respond(ex, 302, "");
+            return;
+        }
+        if (failFrom > 0 && nth >= failFrom) {
             respond(ex, failStatus, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"diagnostics\":\"boom\"}]}");
             return;
         }
         String garbageBody = garbage;
-        if (garbageBody != null && page >= garbageFromPage) {
+        if (garbageBody != null && nth >= garbageFrom) {
             respond(ex, 200, garbageBody);
             return;
         }
+        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        int count = Integer.parseInt(q.getOrDefault("_count", "100"));
+        int offset = Integer.parseInt(q.getOrDefault("_offset", "0"));
         Instant since = q.containsKey("_lastUpdated")
                 ? OffsetDateTime.parse(q.get("_lastUpdated").substring(2)).toInstant()
                 : Instant.MIN;
-        List<Appt> matching = new ArrayList<>(appointments.values().stream()
-                .filter(a -> !a.lastUpdated().isBefore(since)).toList());
-        matching.sort(Comparator.comparing(Appt::lastUpdated).thenComparing(Appt::id));
-        List<Appt> slice = matching.subList(Math.min(offset, matching.size()),
-                Math.min(offset + count, matching.size()));
-        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[");
-        if (offset + count < matching.size()) {
+        String cacheKey = ex.getRequestURI().getPath() + "?" + withoutOffset(ex.getRequestURI().getRawQuery());
+        boolean noCache = "no-cache".equals(ex.getRequestHeaders().getFirst("Cache-Control"));
+        CachedSearch search;
+        synchronized (this) {
+            CachedSearch cached = cacheSearches ? cache.get(cacheKey) : null;
+            boolean usable = cached != null && cached.time().plusSeconds(60).isAfter(clock)
+                    && (!noCache || cacheIgnoresNoCache);
+            if (usable) {
+                search = cached;
+            } else {
+                search = new CachedSearch(matching(since), clock);
+                if (cacheSearches) {
+                    cache.put(cacheKey, search);
+                }
+            }
+        }
+        List<String> slice = search.ids().subList(Math.min(offset, search.ids().size()),
+                Math.min(offset + count, search.ids().size()));
+        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"meta\":{\"lastUpdated\":\"")
+                .append(search.time()).append("\"},\"link\":[");
+        if (offset + count < search.ids().size()) {
             String next = "Appointment?" + (q.containsKey("_lastUpdated") ? "_lastUpdated=ge" + since + "&" : "")
-                    + "_count=" + count + "&_offset=" + (offset + count)
+                    + "_sort=_lastUpdated&_count=" + count + "&_offset=" + (offset + count)
                     + (q.containsKey("_include") ? "&_include=" + q.get("_include") : "");
-            json.append("{\"relation\":\"next\",\"url\":\"").append(absoluteNextLinks ? baseUrl() + "/" + next : next)
-                    .append("\"}");
+            String url = foreignNext != null ? foreignNext : absoluteNextLinks ? baseUrl() + "/" + next : next;
+            json.append("{\"relation\":\"next\",\"url\":\"").append(url).append("\"}");
         }
         json.append("],\"entry\":[");
         Map<String, String[]> included = new LinkedHashMap<>();
-        for (int i = 0; i < slice.size(); i++) {
-            Appt a = slice.get(i);
-            json.append(i > 0 ? "," : "").append("{\"resource\":").append(appointmentJson(a)).append('}');
-            if (a.patient() != null && patients.containsKey(a.patient())) {
+        boolean first = true;
+        for (String id : slice) {
+            Appt a = appointments.get(id); // the current version, whatever the (cached) search saw
+            String resource = a != null ? appointmentJson(a) : poison.containsKey(id) ? poisonJson(id) : null;
+            if (resource == null) {
+                continue; // deleted since the search ran
+            }
+            json.append(first ? "" : ",").append("{\"resource\":").append(resource).append('}');
+            first = false;
+            if (a != null && a.patient() != null && patients.containsKey(a.patient())) {
                 included.put(a.patient(), patients.get(a.patient()));
             }
         }
@@ -213,32 +387,73 @@ public class FakeFhirServer implements AutoCloseable {
         }
         json.append("]}");
         respond(ex, 200, json.toString());
+        Runnable change = afterFirstPage;
+        if (change != null && offset == 0) {
+            afterFirstPage = null;
+            change.run();
+        }
     }
 
-    private static String appointmentJson(Appt a) {
+    private synchronized List<String> matching(Instant since) {
+        record Entry(String id, Instant lastUpdated) {
+        }
+        List<Entry> all = new ArrayList<>();
+        appointments.values().forEach(a -> all.add(new Entry(a.id(), a.lastUpdated())));
+        poisonUpdated.forEach((id, at) -> {
+            if (poison.containsKey(id)) {
+                all.add(new Entry(id, at));
+            }
+        });
+        return all.stream().filter(e -> !e.lastUpdated().isBefore(since))
+                .sorted(Comparator.comparing(Entry::lastUpdated).thenComparing(Entry::id)).map(Entry::id).toList();
+    }
+
+    private String poisonJson(String id) {
+        String raw = poison.get(id);
+        return raw.substring(0, raw.lastIndexOf('}')) + ",\"meta\":{\"lastUpdated\":\"" + poisonUpdated.get(id) + "\"}}";
+    }
+
+    private String appointmentJson(Appt a) {
         StringBuilder s = new StringBuilder("{\"resourceType\":\"Appointment\",\"id\":\"").append(a.id())
                 .append("\",\"meta\":{\"lastUpdated\":\"").append(a.lastUpdated()).append("\"},\"status\":\"")
                 .append(a.status()).append("\",\"start\":\"").append(a.start()).append("\",\"end\":\"")
                 .append(a.end()).append("\",\"participant\":[");
-        List<String> refs = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
         if (a.patient() != null) {
-            refs.add("Patient/" + a.patient());
+            parts.add(participant("Patient/" + a.patient(), null));
         }
         if (a.practitioner() != null) {
-            refs.add("Practitioner/" + a.practitioner());
+            parts.add(participant("Practitioner/" + a.practitioner(), attender != null ? "PPRF" : null));
+        }
+        if (attender != null) {
+            parts.add(participant("Practitioner/" + attender, "ATND"));
         }
         if (a.location() != null) {
-            refs.add("Location/" + a.location());
+            parts.add(participant("Location/" + a.location(), null));
         }
-        for (int i = 0; i < refs.size(); i++) {
-            s.append(i > 0 ? "," : "").append("{\"actor\":{\"reference\":\"").append(refs.get(i))
-                    .append("\"},\"status\":\"accepted\"}");
+        if (reversedParticipants) {
+            java.util.Collections.reverse(parts);
         }
-        s.append(']');
+        s.append(String.join(",", parts)).append(']');
         if (a.replaces() != null) {
-            s.append(",\"previousAppointment\":{\"reference\":\"Appointment/").append(a.replaces()).append("\"}");
+            s.append(",\"extension\":[{\"url\":\"http://hl7.org/fhir/5.0/StructureDefinition/extension-Appointment.replaces\",")
+                    .append("\"valueReference\":{\"reference\":\"Appointment/").append(a.replaces()).append("\"}}]");
         }
         return s.append('}').toString();
+    }
+
+    private static String participant(String reference, String type) {
+        String typeJson = type == null ? ""
+                : ",\"type\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ParticipationType\","
+                        + "\"code\":\"" + type + "\"}]}]";
+        return "{\"actor\":{\"reference\":\"" + reference + "\"}" + typeJson + ",\"status\":\"accepted\"}";
+    }
+
+    private static String withoutOffset(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        return String.join("&", java.util.Arrays.stream(raw.split("&")).filter(p -> !p.startsWith("_offset=")).toList());
     }
 
     private static Map<String, String> query(String raw) {
@@ -259,7 +474,7 @@ public class FakeFhirServer implements AutoCloseable {
     private static void respond(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
-        ex.sendResponseHeaders(status, bytes.length);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }

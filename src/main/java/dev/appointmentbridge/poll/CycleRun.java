@@ -1,0 +1,285 @@
+package dev.appointmentbridge.poll;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.snapshot.Snapshot;
+import dev.appointmentbridge.source.AppointmentFeed;
+import dev.appointmentbridge.source.AppointmentRecord;
+import dev.appointmentbridge.source.HistoryPage;
+import dev.appointmentbridge.source.PoisonRecord;
+import dev.appointmentbridge.source.ReadResult;
+import dev.appointmentbridge.source.SourceFetchException;
+import dev.appointmentbridge.source.SourcePage;
+
+/**
+ * One poll cycle of one source (design.md, "Poll cycle"): search, diff and commit page by page, then read
+ * {@code _history} for deletes, then release held cancellations. Holds no database connection while the
+ * upstream is asked anything, and no more than one page in memory.
+ *
+ * <p><b>Cursor.</b> After each page the cursor is min(greatest meta.lastUpdated seen, the search's own time)
+ * minus the overlap, and never moves back. The search's own time is the earliest Bundle.meta.lastUpdated of
+ * the cycle's searches (else their {@code Date} header, else the bridge's clock): a cached search (HAPI reuses a search's id list for
+ * 60 s and serves the current version of each id) covers nothing after that time, and a record dated in the
+ * future cannot drag the cursor past the server's clock.
+ *
+ * <p><b>Paging.</b> The page after one is asked as a new search from that page's greatest meta.lastUpdated
+ * (keyset paging) rather than by the server's offset {@code next} link: offset pages shift when records change
+ * while they are read, and a record pushed back across a page boundary would be skipped. The boundary
+ * records are read twice and dropped by the snapshot hash. The {@code next} link is followed instead when a
+ * full page does not move the keyset forward (more records share one meta.lastUpdated than fit a page) or
+ * when the server does not sort by {@code _lastUpdated} (then the cursor moves only when the cycle ends).
+ */
+final class CycleRun {
+
+    /** Tunables of one cycle, from the source's configuration. */
+    record Settings(String source, boolean emitOnFirstSync, Duration overlap, int maxPages, boolean detectDeletes,
+            Duration lease) {
+    }
+
+    private final Settings settings;
+    private final AppointmentFeed feed;
+    private final CycleStore store;
+    private final PollEventFactory factory;
+    private final Clock clock;
+    private final Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
+    private int pages;
+    private int records;
+    private int quarantined;
+    private int deletes;
+
+    CycleRun(Settings settings, AppointmentFeed feed, CycleStore store, PollEventFactory factory, Clock clock) {
+        this.settings = settings;
+        this.feed = feed;
+        this.store = store;
+        this.factory = factory;
+        this.clock = clock;
+    }
+
+    CycleResult run() throws SourceFetchException {
+        Optional<Lease> claimed = store.acquire(settings.source(), settings.lease());
+        if (claimed.isEmpty()) {
+            return CycleResult.skippedCycle();
+        }
+        Lease lease = claimed.get();
+        try {
+            return run(lease);
+        } catch (SourceFetchException | RuntimeException e) {
+            store.abandon(lease);
+            throw e;
+        }
+    }
+
+    private CycleResult run(Lease lease) throws SourceFetchException {
+        Instant now = clock.instant();
+        boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
+        PageDiff diff = new PageDiff(settings.source(), baseline, now, factory);
+
+        Instant cursor = lease.cursor();
+        SourcePage page = feed.search(cursor);
+        Instant searchTime = page.searchTime() != null ? page.searchTime() : now;
+        // Deletes are read from the first search's time on, stored with the first page, so a first cycle that
+        // fails half-way still has the deletes after its committed pages read by the next one.
+        Instant historyStart = lease.historyCursor() != null ? lease.historyCursor()
+                : searchTime.minus(settings.overlap());
+        Instant bound = cursor;
+        Instant maxSeen = null;
+        boolean sorted = true;
+        while (true) {
+            if (++pages > settings.maxPages()) {
+                throw new SourceFetchException("more than " + settings.maxPages() + " pages in one cycle", 0, null);
+            }
+            records += page.size();
+            quarantined += page.poison().size();
+            Instant pageTime = page.searchTime() != null ? page.searchTime() : now;
+            // Versions newer than their search (served from a cached id list, or dated in the future) say
+            // nothing about how far the search got: they neither move the cursor nor the keyset.
+            Instant pageMax = greatestLastUpdatedBy(page, pageTime);
+            // Each keyset page is a search of its own, possibly answered from an older cache entry: the
+            // cycle covers nothing after the earliest of their times.
+            searchTime = pageTime.isBefore(searchTime) ? pageTime : searchTime;
+            sorted = sorted && ascending(page, pageTime);
+            if (pageMax != null && (maxSeen == null || pageMax.isAfter(maxSeen))) {
+                maxSeen = pageMax;
+            }
+            Instant nextCursor = sorted ? advance(cursor, maxSeen, searchTime) : cursor;
+            commit(lease, page, searchTime, diff, nextCursor, lease.historyCursor() == null ? historyStart : null);
+            cursor = nextCursor;
+            if (page.next() == null) {
+                break;
+            }
+            if (sorted && pageMax != null && (bound == null || pageMax.isAfter(bound))) {
+                page = feed.search(pageMax);
+                bound = pageMax;
+            } else {
+                page = feed.next(page);
+            }
+        }
+        if (!sorted) {
+            cursor = advance(cursor, maxSeen, searchTime);
+            commitCursor(lease, cursor);
+        }
+        Instant historyCursor = settings.detectDeletes() && lease.deletesOff() == null
+                ? deletes(lease, diff, now, historyStart)
+                : historyStart;
+        List<EventType> released = store.finish(lease, historyCursor, records, eventCount());
+        released.forEach(type -> counts.merge(type, 1, Integer::sum));
+        return new CycleResult(false, baseline, pages, records, counts, cursor, quarantined, deletes);
+    }
+
+    private void commit(Lease lease, SourcePage page, Instant searchTime, PageDiff diff, Instant cursor,
+            Instant firstHistoryCursor) {
+        Set<String> ids = new HashSet<>();
+        for (AppointmentRecord r : page.appointments()) {
+            ids.add(r.id());
+            if (r.replacesId() != null) {
+                ids.add(r.replacesId());
+            }
+        }
+        PageCommit done = store.page(lease, ids, (known, held) -> {
+            PageCommit c = diff.apply(page, searchTime, known, held);
+            c.cursor = cursor;
+            c.firstHistoryCursor = firstHistoryCursor;
+            return c;
+        });
+        count(done);
+    }
+
+    private void commitCursor(Lease lease, Instant cursor) {
+        store.page(lease, List.of(), (known, held) -> {
+            PageCommit c = new PageCommit();
+            c.cursor = cursor;
+            return c;
+        });
+    }
+
+    /**
+     * Reads {@code _history?_since=} for DELETE entries and confirms each by reading the appointment: gone
+     * (404/410) is a cancellation with reason "deleted"; found (deleted, then created again) is diffed as it
+     * is. Returns the next history cursor. A 4xx turns delete detection off for the source.
+     */
+    private Instant deletes(Lease lease, PageDiff diff, Instant now, Instant since) throws SourceFetchException {
+        HistoryPage page;
+        try {
+            page = feed.history(since);
+        } catch (SourceFetchException e) {
+            if (e.status() >= 400 && e.status() < 500) {
+                store.disableDeletes(lease, "GET Appointment/_history answered HTTP " + e.status());
+                return since;
+            }
+            throw e;
+        }
+        Instant historyTime = page.searchTime() != null ? page.searchTime() : now;
+        while (true) {
+            for (String id : new HashSet<>(page.deletedIds())) {
+                confirmDelete(lease, diff, id, historyTime);
+            }
+            if (page.next() == null) {
+                break;
+            }
+            if (++pages > settings.maxPages()) {
+                throw new SourceFetchException("more than " + settings.maxPages() + " pages in one cycle", 0, null);
+            }
+            page = feed.next(page);
+        }
+        Instant next = historyTime.minus(settings.overlap());
+        return next.isAfter(since) ? next : since;
+    }
+
+    private void confirmDelete(Lease lease, PageDiff diff, String id, Instant historyTime)
+            throws SourceFetchException {
+        Snapshot known = store.load(lease, List.of(id)).get(id);
+        if (known == null || "deleted".equals(known.contentHash())) {
+            return; // never seen, or its deletion already handled
+        }
+        ReadResult read = feed.read(id);
+        if (read instanceof ReadResult.Found found) {
+            commit(lease, found.asPage(), historyTime, diff, null, null);
+            quarantined += found.asPage().poison().size();
+            return;
+        }
+        PageCommit done = store.page(lease, List.of(id), (loaded, held) -> {
+            Snapshot current = loaded.get(id);
+            return current == null ? new PageCommit() : diff.deleted(current, loaded, held);
+        });
+        if (!done.updates.isEmpty()) {
+            deletes++;
+        }
+        count(done);
+    }
+
+    private void count(PageCommit done) {
+        for (PageCommit.Emit e : done.emits) {
+            if (e instanceof PageCommit.New n) {
+                counts.merge(n.event().type(), 1, Integer::sum);
+            } else {
+                counts.merge(EventType.CANCELLED, 1, Integer::sum);
+            }
+        }
+    }
+
+    private int eventCount() {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** min(greatest lastUpdated seen, search time) − overlap; never backwards. */
+    private Instant advance(Instant current, Instant maxSeen, Instant searchTime) {
+        if (maxSeen == null) {
+            return current;
+        }
+        Instant covered = maxSeen.isAfter(searchTime) ? searchTime : maxSeen;
+        Instant candidate = covered.minus(settings.overlap());
+        return current == null || candidate.isAfter(current) ? candidate : current;
+    }
+
+    /**
+     * How far a page got in its search's order, and the keyset of the next page: the greatest
+     * meta.lastUpdated no later than the search's time. A record
+     * dated later is a newer version served from a cached id list (or dated in the future): it says nothing
+     * about where the search's own order stands, and a jump to it would skip records still to come.
+     */
+    private static Instant greatestLastUpdatedBy(SourcePage page, Instant searchTime) {
+        Instant max = null;
+        for (AppointmentRecord r : page.appointments()) {
+            if (r.lastUpdated() != null && !r.lastUpdated().isAfter(searchTime)) {
+                max = later(max, r.lastUpdated());
+            }
+        }
+        for (PoisonRecord p : page.poison()) {
+            if (p.lastUpdated() != null && !p.lastUpdated().isAfter(searchTime)) {
+                max = later(max, p.lastUpdated());
+            }
+        }
+        return max;
+    }
+
+    /** Sorted by meta.lastUpdated, ignoring versions newer than the search (see above). */
+    private static boolean ascending(SourcePage page, Instant searchTime) {
+        Instant previous = null;
+        for (AppointmentRecord r : page.appointments()) {
+            if (r.lastUpdated() == null) {
+                return false;
+            }
+            if (r.lastUpdated().isAfter(searchTime)) {
+                continue;
+            }
+            if (previous != null && r.lastUpdated().isBefore(previous)) {
+                return false;
+            }
+            previous = r.lastUpdated();
+        }
+        return true;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null || b != null && b.isAfter(a) ? b : a;
+    }
+}

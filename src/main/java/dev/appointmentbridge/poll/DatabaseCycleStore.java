@@ -1,0 +1,227 @@
+package dev.appointmentbridge.poll;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.hibernate.StatelessSession;
+import org.jboss.logging.Logger;
+
+import dev.appointmentbridge.event.EventInserter;
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.NewEvent;
+import dev.appointmentbridge.snapshot.Snapshot;
+import dev.appointmentbridge.snapshot.SnapshotStore;
+import dev.appointmentbridge.source.PoisonRecord;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The poll cycle's state in PostgreSQL. Each method is one JTA transaction on a {@code StatelessSession}:
+ * snapshots, held cancellations and quarantine through their entity mappings, events and outbox rows through
+ * {@link EventInserter} on the same connection, the lease and cursors in {@code source_state}. Every write
+ * first checks the lease's fencing token, so a replica that lost its lease writes nothing.
+ */
+@ApplicationScoped
+public class DatabaseCycleStore implements CycleStore {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseCycleStore.class);
+
+    @Inject
+    StatelessSession session;
+
+    @Inject
+    EventInserter events;
+
+    @Override
+    public Optional<Lease> acquire(String source, Duration lease) {
+        return inTransaction(c -> SourceStateStore.acquire(c, source, lease));
+    }
+
+    @Override
+    public PageCommit page(Lease lease, Collection<String> ids, PageWork work) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = Instant.now();
+            PageCommit commit = work(lease, ids, work);
+            session.doWork(c -> SourceStateStore.renew(c, lease, lease.duration(), commit.cursor,
+                    commit.firstHistoryCursor));
+            SnapshotStore.write(session, lease.source(), commit.inserts, commit.updates, now);
+            if (!commit.dropHeld.isEmpty()) {
+                session.createMutationQuery(
+                        "delete from HeldCancellationEntity where source = :source and appointmentId in :ids")
+                        .setParameter("source", lease.source()).setParameterList("ids", commit.dropHeld)
+                        .executeUpdate();
+            }
+            List<NewEvent> ordered = resolve(lease.source(), commit.emits);
+            if (!ordered.isEmpty()) {
+                session.doWork(c -> events.insert(c, ordered));
+            }
+            if (!commit.hold.isEmpty()) {
+                session.insertMultiple(commit.hold.stream().map(e -> held(e, now)).toList());
+            }
+            quarantine(lease.source(), commit, now);
+            return commit;
+        });
+    }
+
+    private PageCommit work(Lease lease, Collection<String> ids, PageWork work) {
+        Map<String, Snapshot> known = SnapshotStore.load(session, lease.source(), ids);
+        Set<String> held = new HashSet<>(session.createSelectionQuery(
+                "select appointmentId from HeldCancellationEntity where source = :source", String.class)
+                .setParameter("source", lease.source()).getResultList());
+        return work.diff(known, held);
+    }
+
+    @Override
+    public Map<String, Snapshot> load(Lease lease, Collection<String> ids) {
+        return QuarkusTransaction.requiringNew().call(() -> SnapshotStore.load(session, lease.source(), ids));
+    }
+
+    @Override
+    public List<EventType> finish(Lease lease, Instant historyCursor, int records, int eventCount) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            session.doWork(c -> SourceStateStore.renew(c, lease, lease.duration(), null, null));
+            List<HeldCancellationEntity> held = session.createSelectionQuery(
+                    "from HeldCancellationEntity where source = :source order by heldAt, appointmentId",
+                    HeldCancellationEntity.class).setParameter("source", lease.source()).getResultList();
+            List<NewEvent> released = held.stream().map(h -> event(lease.source(), h)).toList();
+            if (!released.isEmpty()) {
+                session.doWork(c -> events.insert(c, released));
+                session.createMutationQuery("delete from HeldCancellationEntity where source = :source")
+                        .setParameter("source", lease.source()).executeUpdate();
+            }
+            session.doWork(c -> SourceStateStore.finish(c, lease, historyCursor, records,
+                    eventCount + released.size()));
+            return released.stream().map(NewEvent::type).toList();
+        });
+    }
+
+    @Override
+    public void disableDeletes(Lease lease, String reason) {
+        LOG.warnf("Source %s: delete detection turned off: %s", lease.source(), reason);
+        inTransaction(c -> {
+            SourceStateStore.disableDeletes(c, lease.source(), reason);
+            return null;
+        });
+    }
+
+    @Override
+    public void abandon(Lease lease) {
+        try {
+            inTransaction(c -> {
+                SourceStateStore.release(c, lease);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // The lease then simply runs out.
+            LOG.debugf("Could not release the lease of %s: %s", lease.source(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** Records a failed cycle in its own transaction. */
+    public void recordFailure(String source, String error) {
+        inTransaction(c -> {
+            SourceStateStore.recordFailure(c, source, error);
+            return null;
+        });
+    }
+
+    /** New events in order, with each released held cancellation read back at its place. */
+    private List<NewEvent> resolve(String source, List<PageCommit.Emit> emits) {
+        List<String> releasedIds = new ArrayList<>();
+        for (PageCommit.Emit e : emits) {
+            if (e instanceof PageCommit.Release r) {
+                releasedIds.add(r.appointmentId());
+            }
+        }
+        Map<String, NewEvent> released = new HashMap<>();
+        if (!releasedIds.isEmpty()) {
+            session.createSelectionQuery(
+                    "from HeldCancellationEntity where source = :source and appointmentId in :ids",
+                    HeldCancellationEntity.class).setParameter("source", source)
+                    .setParameterList("ids", releasedIds).getResultList()
+                    .forEach(h -> released.put(h.appointmentId, event(source, h)));
+            session.createMutationQuery(
+                    "delete from HeldCancellationEntity where source = :source and appointmentId in :ids")
+                    .setParameter("source", source).setParameterList("ids", releasedIds).executeUpdate();
+        }
+        List<NewEvent> ordered = new ArrayList<>(emits.size());
+        for (PageCommit.Emit e : emits) {
+            if (e instanceof PageCommit.New n) {
+                ordered.add(n.event());
+            } else if (e instanceof PageCommit.Release r && released.containsKey(r.appointmentId())) {
+                ordered.add(released.get(r.appointmentId()));
+            }
+        }
+        return ordered;
+    }
+
+    private void quarantine(String source, PageCommit commit, Instant now) {
+        if (!commit.unquarantine.isEmpty()) {
+            session.createMutationQuery(
+                    "delete from QuarantinedRecord where source = :source and appointmentId in :ids")
+                    .setParameter("source", source).setParameterList("ids", commit.unquarantine).executeUpdate();
+        }
+        if (commit.quarantine.isEmpty()) {
+            return;
+        }
+        session.doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO quarantine (source, appointment_id, reason, last_updated, first_seen_at, last_seen_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (source, appointment_id) DO UPDATE SET reason = EXCLUDED.reason,
+                           last_updated = EXCLUDED.last_updated, last_seen_at = EXCLUDED.last_seen_at
+                    """)) {
+                for (PoisonRecord p : commit.quarantine) {
+                    ps.setString(1, source);
+                    ps.setString(2, p.appointmentId());
+                    ps.setString(3, p.reason());
+                    ps.setTimestamp(4, p.lastUpdated() == null ? null : Timestamp.from(p.lastUpdated()));
+                    ps.setTimestamp(5, Timestamp.from(now));
+                    ps.setTimestamp(6, Timestamp.from(now));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    private static HeldCancellationEntity held(NewEvent e, Instant now) {
+        HeldCancellationEntity h = new HeldCancellationEntity();
+        h.source = e.source();
+        h.appointmentId = e.appointmentId();
+        h.uuid = e.uuid();
+        h.patientId = e.patientId();
+        h.occurredAt = e.occurredAt().toInstant();
+        h.payload = e.payload();
+        h.heldAt = now;
+        return h;
+    }
+
+    private static NewEvent event(String source, HeldCancellationEntity h) {
+        return new NewEvent(h.uuid, EventType.CANCELLED, source, h.appointmentId, h.patientId,
+                h.occurredAt.atOffset(ZoneOffset.UTC), null, null, null, h.payload);
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        return QuarkusTransaction.requiringNew().call(() -> session.doReturningWork(work::run));
+    }
+}

@@ -1,0 +1,147 @@
+package dev.appointmentbridge.poll;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.appointmentbridge.diff.Change;
+import dev.appointmentbridge.diff.DiffRules;
+import dev.appointmentbridge.diff.StatusClass;
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.NewEvent;
+import dev.appointmentbridge.snapshot.Snapshot;
+import dev.appointmentbridge.source.AppointmentRecord;
+import dev.appointmentbridge.source.PoisonRecord;
+import dev.appointmentbridge.source.SourcePage;
+
+/**
+ * One page against the stored snapshots: which snapshots to write, which events to append or hold, what to
+ * quarantine. No I/O; {@code known} and {@code held} are the page transaction's view and are updated as
+ * records are applied, so two versions of one appointment on one page diff against each other.
+ */
+final class PageDiff {
+
+    private final String source;
+    private final boolean baseline;
+    private final Instant now;
+    private final PollEventFactory events;
+
+    PageDiff(String source, boolean baseline, Instant now, PollEventFactory events) {
+        this.source = source;
+        this.baseline = baseline;
+        this.now = now;
+        this.events = events;
+    }
+
+    /**
+     * @param serverTime the search's own time: a record dated later (a client-supplied or skewed
+     *                   meta.lastUpdated) is stored as if dated then, so a later real update is not "older"
+     */
+    PageCommit apply(SourcePage page, Instant serverTime, Map<String, Snapshot> known, Set<String> held) {
+        PageCommit commit = new PageCommit();
+        Set<String> stored = Set.copyOf(known.keySet());
+        List<AppointmentRecord> ordered = new ArrayList<>(page.appointments().size());
+        for (AppointmentRecord r : page.appointments()) {
+            ordered.add(capped(r, serverTime));
+        }
+        // Rebookings last, so a cancellation of the appointment they replace on the same page is seen first.
+        ordered.sort(Comparator.comparing((AppointmentRecord r) -> r.replacesId() != null));
+        java.util.Map<String, Snapshot> written = new java.util.LinkedHashMap<>();
+        for (AppointmentRecord r : ordered) {
+            commit.unquarantine.add(r.id());
+            Snapshot previous = known.get(r.id());
+            Snapshot replaced = previous == null && r.replacesId() != null ? foldable(known.get(r.replacesId())) : null;
+            Change change = DiffRules.derive(previous, r, replaced);
+            if (!change.writesSnapshot()) {
+                continue;
+            }
+            known.put(r.id(), change.next());
+            written.put(r.id(), change.next());
+            // Only a live replacement takes over the earlier appointment; one first seen already cancelled
+            // announces nothing, so the earlier one's cancellation must stand (design.md, "The invariant").
+            if (replaced != null && change.event() == EventType.RESCHEDULED) {
+                Snapshot marked = replaced.withReplacedBy(r.id());
+                known.put(marked.appointmentId(), marked);
+                written.put(marked.appointmentId(), marked);
+                if (held.remove(marked.appointmentId())
+                        && !commit.hold.removeIf(e -> e.appointmentId().equals(marked.appointmentId()))) {
+                    commit.dropHeld.add(marked.appointmentId()); // held by an earlier page or cycle
+                }
+            }
+            if (change.event() != null && !baseline) {
+                emit(commit, held, events.create(source, change, page.patients().get(r.patientId()), now));
+            }
+        }
+        for (PoisonRecord p : page.poison()) {
+            commit.quarantine.add(p);
+        }
+        split(commit, written, stored);
+        return commit;
+    }
+
+    /**
+     * The appointment a new one replaces, when the rebooking can be announced as its reschedule: its
+     * cancellation (or delete) has been seen and it is not already replaced. While it is still active the
+     * new one is announced as scheduled and its own cancellation follows when seen; folding it then would
+     * tell receivers it is gone while it may stay booked (found by the poll invariant property test).
+     */
+    private static Snapshot foldable(Snapshot original) {
+        return original != null && StatusClass.of(original.status()) == StatusClass.CANCELLED
+                && original.replacedById() == null ? original : null;
+    }
+
+    /** A delete confirmed by a 404/410 read: a not-yet-ended, not-yet-cancelled appointment is cancelled. */
+    PageCommit deleted(Snapshot s, Map<String, Snapshot> known, Set<String> held) {
+        PageCommit commit = new PageCommit();
+        if (StatusClass.of(s.status()) == StatusClass.CANCELLED || ended(s)) {
+            return commit;
+        }
+        Snapshot gone = new Snapshot(s.appointmentId(), "cancelled", s.start(), s.end(), s.durationMinutes(),
+                s.providerId(), s.locationId(), s.patientId(), s.replacesId(), s.replacedById(), "deleted",
+                s.lastUpdated());
+        known.put(s.appointmentId(), gone);
+        commit.updates.add(gone);
+        // A rebooked appointment's deletion is part of its rebooking, as its cancellation would be.
+        if (s.replacedById() == null && !baseline) {
+            emit(commit, held, events.deleted(source, s, now));
+        }
+        return commit;
+    }
+
+    private static void emit(PageCommit commit, Set<String> held, NewEvent event) {
+        // A held cancellation goes out before any later event of its appointment, never after it.
+        if (held.remove(event.appointmentId())) {
+            commit.emits.add(new PageCommit.Release(event.appointmentId()));
+        }
+        if (event.type() == EventType.CANCELLED) {
+            commit.hold.add(event);
+            held.add(event.appointmentId());
+        } else {
+            commit.emits.add(new PageCommit.New(event));
+        }
+    }
+
+    private boolean ended(Snapshot s) {
+        Instant end = s.end() != null ? s.end()
+                : s.start() != null && s.durationMinutes() != null ? s.start().plusSeconds(60L * s.durationMinutes())
+                : s.start();
+        return end != null && end.isBefore(now);
+    }
+
+    private static void split(PageCommit commit, Map<String, Snapshot> written, Set<String> stored) {
+        for (Snapshot s : written.values()) {
+            (stored.contains(s.appointmentId()) ? commit.updates : commit.inserts).add(s);
+        }
+    }
+
+    private static AppointmentRecord capped(AppointmentRecord r, Instant serverTime) {
+        if (serverTime == null || r.lastUpdated() == null || !r.lastUpdated().isAfter(serverTime)) {
+            return r;
+        }
+        return new AppointmentRecord(r.id(), r.status(), r.start(), r.end(), r.durationMinutes(), r.providerId(),
+                r.locationId(), r.patientId(), r.replacesId(), serverTime);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.appointmentbridge.source;
+
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.quarkus.rest.client.reactive.Url;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+
+/**
+ * The FHIR REST API of one source as a Quarkus REST client, built per source by {@link SourceRegistry} with
+ * its timeouts and TLS. The full URL is passed per call because {@code next} links are the server's own
+ * (checked against the source's origin by {@link FhirSource} before they are requested).
+ *
+ * <p>{@code Cache-Control: no-cache} on every request: HAPI FHIR reuses the id list of an identical search
+ * for 60 s (its {@code reuse_cached_search_results_millis} default) unless the client asks it not to.
+ */
+public interface FhirClient {
+
+    /** @param authorization {@code Bearer ...}, or null to send none */
+    @GET
+    @ClientHeaderParam(name = "Accept", value = "application/fhir+json, application/json")
+    @ClientHeaderParam(name = "Cache-Control", value = "no-cache")
+    RestResponse<byte[]> get(@Url String url, @HeaderParam("Authorization") String authorization);
+}

@@ -1,0 +1,58 @@
+package dev.appointmentbridge.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Provider, location and patient of an Appointment, independent of the order of its participants (design.md,
+ * "Diff rules": reordering participants is not a change). The provider is the Practitioner (or
+ * PractitionerRole) participant typed PPRF (primary performer), else ATND (attender), else the smallest
+ * reference; location and patient are the smallest reference of their type.
+ */
+record Participants(String provider, String location, String patient) {
+
+    /** v3 ParticipationType codes, ranked: lower wins. */
+    private static int rank(JsonNode participant) {
+        int best = 2;
+        for (JsonNode type : participant.path("type")) {
+            for (JsonNode coding : type.path("coding")) {
+                switch (coding.path("code").asText()) {
+                    case "PPRF" -> best = 0;
+                    case "ATND" -> best = Math.min(best, 1);
+                    default -> {
+                        // other roles (SPRF, CON, ...) rank with untyped participants
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    static Participants of(JsonNode participants) {
+        String provider = null;
+        int providerRank = Integer.MAX_VALUE;
+        String location = null;
+        String patient = null;
+        for (JsonNode participant : participants) {
+            String reference = participant.path("actor").path("reference").asText("");
+            String id = FhirBundleParser.referenceId(reference);
+            if (id == null) {
+                continue;
+            }
+            switch (FhirBundleParser.referenceType(reference)) {
+                case "Practitioner", "PractitionerRole" -> {
+                    int rank = rank(participant);
+                    if (rank < providerRank || rank == providerRank && id.compareTo(provider) < 0) {
+                        provider = id;
+                        providerRank = rank;
+                    }
+                }
+                case "Location" -> location = FhirBundleParser.smaller(location, id);
+                case "Patient" -> patient = FhirBundleParser.smaller(patient, id);
+                default -> {
+                    // devices, related persons: not part of the event
+                }
+            }
+        }
+        return new Participants(provider, location, patient);
+    }
+}

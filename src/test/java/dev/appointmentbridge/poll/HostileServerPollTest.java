@@ -1,0 +1,325 @@
+package dev.appointmentbridge.poll;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.appointmentbridge.support.FakeFhirResource;
+import dev.appointmentbridge.support.FakeFhirServer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/**
+ * Polling against a fake that behaves like real FHIR servers (issue 10): search caches serving current
+ * versions, offset pages that shift, future-dated records, deletes, unreadable records, links and redirects to
+ * another origin, reordered participants, rebookings by the R5 {@code replaces} extension.
+ */
+@QuarkusTest
+@QuarkusTestResource(FakeFhirResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostileServerPollTest {
+
+    /** In the future by the bridge's clock, so deletes of these are of appointments that have not ended. */
+    private static final Instant LATER = Instant.parse("2031-05-05T09:00:00Z");
+
+    @Inject
+    PollService polls;
+
+    @Inject
+    DataSource dataSource;
+
+    private static FakeFhirServer fhir() {
+        return FakeFhirResource.hostile;
+    }
+
+    private CycleResult poll() {
+        return polls.poll("hostile").orElseThrow(() -> new AssertionError("poll of hostile failed: "
+                + given().get("/admin/sources").then().extract().path("find { it.name == 'hostile' }.last_error")));
+    }
+
+    private static FakeFhirServer.Appt moved(FakeFhirServer.Appt a, long seconds) {
+        return new FakeFhirServer.Appt(a.id(), a.status(), a.start().plusSeconds(seconds),
+                a.end().plusSeconds(seconds), a.practitioner(), a.location(), a.patient(), a.replaces(), null);
+    }
+
+    @Test
+    @Order(1)
+    void aFirstSyncFailingOnPage40ResumesFromPage40() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            fhir().put(String.format("bulk-%03d", i), "booked", LATER.plusSeconds(60L * i), "dr-1", "pat-b");
+        }
+        fhir().failPage(40, 503);
+        assertTrue(polls.poll("hostile").isEmpty(), "the cycle fails on page 40");
+        fhir().failPage(0, 0);
+        long kept = count("SELECT count(*) FROM appointment_snapshot WHERE source = 'hostile'");
+        assertTrue(kept >= 39 * 2, "pages 1-39 stay committed, kept " + kept);
+        int searchesBefore = fhir().searches();
+        CycleResult resumed = poll();
+        int searches = fhir().searches() - searchesBefore;
+        System.out.printf("first sync of 300 at page-size 3 failed on page 40 with %d snapshots kept; the next cycle "
+                + "read %d records in %d pages (%d requests)%n", kept, resumed.records(), resumed.pages(), searches);
+        // Keyset paging re-reads one boundary record per page; nothing of pages 1-39 is read again.
+        assertTrue(resumed.records() <= 300 - kept + resumed.pages() + 3,
+                "resumed where it failed: read " + resumed.records() + " records with " + kept + " kept");
+        assertEquals(300, count("SELECT count(*) FROM appointment_snapshot WHERE source = 'hostile'"));
+        assertEquals(0, count("SELECT count(*) FROM event WHERE source = 'hostile'"), "a baseline announces nothing");
+    }
+
+    @Test
+    @Order(2)
+    void aCachedSearchServingNewerVersionsNeverMovesTheCursorPastTheSearch() throws Exception {
+        // A proxy in between caches searches and ignores no-cache: only the cursor cap can save us.
+        FakeFhirServer.Appt y = fhir().put("cache-y", "booked", LATER, "dr-1", "pat-c");
+        for (int i = 0; i < 3; i++) {
+            fhir().put("cache-filler-" + i, "booked", LATER, "dr-1", "pat-c");
+        }
+        FakeFhirServer.Appt x = fhir().put("cache-x", "booked", LATER, "dr-1", "pat-c");
+        poll();
+        fhir().cacheSearches(true, true);
+        try {
+            poll(); // this search's id list (the newest few, not y) is cached with its time
+            fhir().update(y.id(), a -> moved(a, 3600)); // changed after the cached search: not in its list
+            fhir().advance(Duration.ofSeconds(5));
+            fhir().update(x.id(), a -> moved(a, 7200)); // in the list, served as its current version
+            poll();
+            poll();
+            fhir().advance(Duration.ofSeconds(61)); // the cache entry expires
+            poll();
+            poll();
+        } finally {
+            fhir().cacheSearches(false, false);
+        }
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(y.id())),
+                "y's change is not lost");
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(x.id())));
+    }
+
+    @Test
+    @Order(3)
+    void everySearchAsksCachesNotToAnswer() throws Exception {
+        FakeFhirServer.Appt y = fhir().put("nocache-y", "booked", LATER, "dr-1", "pat-c");
+        for (int i = 0; i < 3; i++) {
+            fhir().put("nocache-filler-" + i, "booked", LATER, "dr-1", "pat-c");
+        }
+        FakeFhirServer.Appt x = fhir().put("nocache-x", "booked", LATER, "dr-1", "pat-c");
+        poll();
+        fhir().cacheSearches(true, false); // HAPI's cache: honours Cache-Control: no-cache
+        try {
+            poll();
+            fhir().update(y.id(), a -> moved(a, 3600));
+            fhir().advance(Duration.ofSeconds(5));
+            fhir().update(x.id(), a -> moved(a, 7200));
+            poll(); // within 60 s: without no-cache this would be the cached search
+        } finally {
+            fhir().cacheSearches(false, false);
+        }
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(y.id())),
+                "seen in the very next poll");
+    }
+
+    @Test
+    @Order(4)
+    void aRecordDatedInTheFutureDoesNotDragTheCursorAlong() throws Exception {
+        fhir().putRaw(new FakeFhirServer.Appt("future-f", "booked", LATER, LATER.plusSeconds(1800), "dr-1", "loc-1",
+                "pat-f", null, Instant.parse("2031-01-01T00:00:00Z")));
+        FakeFhirServer.Appt later = fhir().put("future-g", "booked", LATER, "dr-1", "pat-f");
+        poll();
+        fhir().update(later.id(), a -> moved(a, 1800));
+        poll();
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(later.id())));
+        assertEquals(List.of("appointment.scheduled"), types(events("future-f")));
+    }
+
+    @Test
+    @Order(5)
+    void offsetPagesThatShiftWhileReadLoseNothing() throws Exception {
+        List<FakeFhirServer.Appt> six = new ArrayList<>();
+        for (String id : List.of("shift-a", "shift-b", "shift-c", "shift-d", "shift-e", "shift-f")) {
+            six.add(fhir().put(id, "booked", LATER, "dr-1", "pat-s"));
+        }
+        poll();
+        for (FakeFhirServer.Appt a : six) {
+            fhir().update(a.id(), x -> moved(x, 900));
+        }
+        // Between page 1 and page 2, shift-a changes again and moves to the end of the result: with offset
+        // paging every later record moves one place up and the one at the boundary is never served.
+        fhir().afterFirstPage(() -> fhir().update("shift-a", x -> moved(x, 900)));
+        poll();
+        poll();
+        for (String id : List.of("shift-b", "shift-c", "shift-d", "shift-e", "shift-f")) {
+            assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(id)), id);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void deletesAreCancellationsWithReasonDeletedOnce() throws Exception {
+        fhir().put("del-1", "booked", LATER, "dr-1", "pat-d");
+        fhir().put("del-ended", "booked", Instant.parse("2025-02-02T09:00:00Z"), "dr-1", "pat-d");
+        poll();
+        fhir().delete("del-1");
+        fhir().delete("del-ended");
+        poll();
+        poll();
+        List<JsonPath> events = events("del-1");
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events));
+        assertEquals("deleted", events.get(0).getString("payload.reason"));
+        assertEquals(List.of("appointment.scheduled"), types(events("del-ended")), "an ended appointment's delete is history");
+    }
+
+    @Test
+    @Order(7)
+    void aServerWithoutHistoryTurnsDeleteDetectionOffWithAFlag() {
+        FakeFhirServer noHistory = FakeFhirResource.noHistory;
+        noHistory.historyStatus(404);
+        noHistory.put("nh-1", "booked", LATER, "dr-1", "pat-n");
+        assertTrue(polls.poll("nohistory").isPresent());
+        noHistory.put("nh-2", "booked", LATER, "dr-1", "pat-n");
+        assertTrue(polls.poll("nohistory").isPresent(), "a 4xx to _history does not fail the cycle");
+        assertTrue(polls.poll("nohistory").isPresent());
+        given().get("/admin/sources").then()
+                .body("find { it.name == 'nohistory' }.detect_deletes", equalTo("off: GET Appointment/_history answered HTTP 404"))
+                .body("find { it.name == 'hostile' }.detect_deletes", equalTo("history"));
+        assertEquals(1, noHistory.requests().stream().filter(r -> r.contains("_history")).count(),
+                "asked once, then left alone");
+    }
+
+    @Test
+    @Order(8)
+    void unreadableRecordsAreQuarantinedAndNeverBlockTheSource() throws Exception {
+        fhir().putPoison("poison-nostatus", "{\"resourceType\":\"Appointment\",\"id\":\"poison-nostatus\",\"start\":\"2031-01-01T10:00:00Z\"}");
+        fhir().putPoison("poison-status", "{\"resourceType\":\"Appointment\",\"id\":\"poison-status\",\"status\":\"tentative\"}");
+        fhir().putPoison("poison-date", "{\"resourceType\":\"Appointment\",\"id\":\"poison-date\",\"status\":\"booked\",\"start\":\"next tuesday\"}");
+        fhir().put("poison-neighbour", "booked", LATER, "dr-1", "pat-p");
+        poll();
+        assertEquals(List.of("appointment.scheduled"), types(events("poison-neighbour")), "the source goes on");
+        given().get("/admin/quarantine").then().statusCode(200)
+                .body("find { it.appointment_id == 'poison-nostatus' }.reason", equalTo("no status"))
+                .body("find { it.appointment_id == 'poison-status' }.reason", equalTo("unknown status code"))
+                .body("find { it.appointment_id == 'poison-date' }.reason", equalTo("start is not a FHIR instant"))
+                .body(not(containsString("next tuesday")));
+        given().get("/q/metrics").then().body(containsString("bridge_poll_quarantined_total{source=\"hostile\"}"));
+        fhir().put("poison-nostatus", "booked", LATER, "dr-1", "pat-p"); // fixed upstream: re-read as it changes
+        poll();
+        assertEquals(List.of("appointment.scheduled"), types(events("poison-nostatus")));
+        given().get("/admin/quarantine").then().body("appointment_id", not(hasItem("poison-nostatus")))
+                .body("appointment_id", hasItem("poison-status"));
+    }
+
+    @Test
+    @Order(9)
+    void aNextLinkToAnotherOriginFailsTheCycleAndTheTokenStaysHome() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            fhir().put("origin-" + i, "booked", LATER, "dr-1", "pat-o");
+        }
+        fhir().foreignNext(FakeFhirResource.elsewhere.baseUrl() + "/Appointment?_count=3&_offset=3");
+        try {
+            assertTrue(polls.poll("hostile").isEmpty(), "the cycle fails");
+        } finally {
+            fhir().foreignNext(null);
+        }
+        given().get("/admin/sources").then()
+                .body("find { it.name == 'hostile' }.last_error", containsString("another origin"));
+        fhir().redirectTo(FakeFhirResource.elsewhere.baseUrl() + "/Appointment");
+        try {
+            assertTrue(polls.poll("hostile").isEmpty(), "a redirect fails the cycle");
+        } finally {
+            fhir().redirectTo(null);
+        }
+        assertEquals(List.of(), FakeFhirResource.elsewhere.requests(), "nothing, let alone the token, went elsewhere");
+        poll();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(List.of("appointment.scheduled"), types(events("origin-" + i)));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void theProviderIsThePrimaryPerformerWhateverTheParticipantOrder() throws Exception {
+        fhir().participants(false, "dr-attending");
+        try {
+            fhir().put("order-1", "booked", LATER, "dr-primary", "pat-r");
+            poll();
+            fhir().participants(true, "dr-attending");
+            fhir().update("order-1", a -> a); // the same appointment, participants listed the other way round
+            poll();
+        } finally {
+            fhir().participants(false, null);
+        }
+        List<JsonPath> events = events("order-1");
+        assertEquals(List.of("appointment.scheduled"), types(events), "reordering is not a reschedule");
+        assertEquals("dr-primary", events.get(0).getString("payload.appointment.provider_id"));
+    }
+
+    @Test
+    @Order(11)
+    void aRebookingByTheR5ReplacesExtensionIsOneReschedule() throws Exception {
+        fhir().put("rebook-old", "booked", LATER, "dr-1", "pat-k");
+        poll();
+        fhir().update("rebook-old", a -> a.withStatus("cancelled"));
+        fhir().put("rebook-new", "booked", LATER.plusSeconds(86400), 30, "dr-1", "loc-1", "pat-k", "rebook-old");
+        poll();
+        assertEquals(List.of("appointment.scheduled"), types(events("rebook-old")), "its cancellation is folded");
+        List<JsonPath> events = events("rebook-new");
+        assertEquals(List.of("appointment.rescheduled"), types(events));
+        assertEquals("rebook-old", events.get(0).getString("payload.previous.id"));
+    }
+
+    @Test
+    @Order(12)
+    void aReplacementFirstSeenCancelledLeavesTheOriginalsCancellationStanding() throws Exception {
+        fhir().put("rebook2-old", "booked", LATER, "dr-1", "pat-k");
+        poll();
+        fhir().put("rebook2-new", "booked", LATER.plusSeconds(86400), 30, "dr-1", "loc-1", "pat-k", "rebook2-old");
+        fhir().update("rebook2-old", a -> a.withStatus("cancelled"));
+        fhir().update("rebook2-new", a -> a.withStatus("cancelled"));
+        poll();
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events("rebook2-old")));
+        assertEquals(List.of(), types(events("rebook2-new")));
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private static List<String> types(List<JsonPath> events) {
+        return events.stream().map(e -> e.getString("event_type")).toList();
+    }
+
+    private List<JsonPath> events(String appointmentId) {
+        JsonPath page = given().queryParam("appointment_id", appointmentId).get("/webhook/events").then()
+                .statusCode(200).extract().jsonPath();
+        List<JsonPath> events = new ArrayList<>();
+        for (int i = 0; i < page.getInt("count"); i++) {
+            events.add(new JsonPath(page.prettify()).setRootPath("events[" + i + "]"));
+        }
+        return events;
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
