@@ -1,7 +1,8 @@
 // Benchmark stub of a FHIR R4 Appointment search, run as a single-file program:
 //   java bench/FhirStub.java <port> <appointments> [page delay ms]
 // GET /fhir/Appointment?_lastUpdated=ge..&_count=..&_offset=.. pages through appointments sorted by
-// meta.lastUpdated; POST /control/change?n=N reschedules N of them (a newer lastUpdated, start +1 h);
+// meta.lastUpdated; GET /fhir/Appointment/_history is an empty history (nothing is ever deleted);
+// POST /control/change?n=N reschedules N of them (a newer lastUpdated, start +1 h);
 // GET /control/stats counts poll cycles (first page to last page) and the most ever open at once. The bridge
 // asks for each next page as a new search from the previous page's greatest lastUpdated (keyset paging), so a
 // request continues a cycle when its _lastUpdated bound is the greatest lastUpdated of a page served with a
@@ -39,13 +40,20 @@ public class FhirStub {
         updated = new long[n];
         start = new long[n];
         for (int i = 0; i < n; i++) {
-            updated[i] = clock += 1000; // one change a second, a day and more of history
+            // About one change a second, a day and more of history. Not a round spacing: a new cycle's first
+            // bound (the cursor, newest lastUpdated minus 2 s) must not fall on a record's lastUpdated, or the
+            // cycle count below would take that first page for a continuation.
+            updated[i] = clock += 1000 + (i * 7919L) % 997;
             start[i] = Instant.parse("2025-06-01T08:00:00Z").toEpochMilli() + (i % 2000) * 900_000L;
         }
         resort();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(Executors.newFixedThreadPool(2));
         server.createContext("/fhir/Appointment", FhirStub::search);
+        // Deletes are never simulated: an empty history, as a server with no deletes answers.
+        server.createContext("/fhir/Appointment/_history", ex -> respond(ex, 200,
+                "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"meta\":{\"lastUpdated\":\""
+                        + Instant.ofEpochMilli(clock) + "\"},\"entry\":[]}"));
         server.createContext("/control/change", FhirStub::change);
         server.createContext("/control/stats", ex -> respond(ex, 200, stats()));
         server.start();
@@ -64,7 +72,7 @@ public class FhirStub {
             clock += 60_000; // the changes happen a minute later
             for (int k = 0; k < count; k++) {
                 int i = nextToChange++ % n;
-                updated[i] = clock += 10;
+                updated[i] = clock += 13;
                 start[i] += 3_600_000L;
             }
             resort();

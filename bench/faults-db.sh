@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # PostgreSQL restarted under the running service (exits non-zero on failure):
 #  1. mid-poll-cycle: a first sync of 10,000 appointments over 100 slow pages; PostgreSQL restarts while
-#     the cycle is half-way. The cycle must fail without committing anything and a later one must emit
-#     every appointment exactly once.
+#     the cycle is half-way. Pages commit one by one, so the pages before the restart keep their events; the
+#     cycle fails, and the next one resumes from the last committed page: every appointment gets exactly one
+#     event.
 #  2. mid-delivery: the same 10,000 events go to a receiver that holds each request 300 ms; PostgreSQL
 #     restarts with deliveries in flight. Every event must still arrive.
 # The same bridge process must survive both restarts and report ready afterwards.
@@ -73,7 +74,7 @@ NOT_SENT=$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status <> 'sent'
 REPEATS=$(( $(wc -l <"$OUT/received.log") - $(distinct) ))
 echo "events $EVENTS (expected $N), appointments with more than one event $TWICE, missing at the target $MISSING," \
   "not sent $NOT_SENT, repeated requests (same webhook-id) $REPEATS"
-[ "$EARLY" -eq 0 ] || fail "$EARLY events were committed by the interrupted cycle"
+[ "$EARLY" -lt "$N" ] || fail "the restart did not interrupt the first sync"
 [ "$FAILED_CYCLES" -ge 1 ] || fail "no poll cycle failed: the restart did not hit a cycle"
 [ "$EVENTS" -eq "$N" ] || fail "expected $N events, found $EVENTS"
 [ "$TWICE" -eq 0 ] || fail "$TWICE appointments got more than one event"

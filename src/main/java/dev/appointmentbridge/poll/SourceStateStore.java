@@ -20,6 +20,11 @@ final class SourceStateStore {
     private SourceStateStore() {
     }
 
+    /**
+     * Claims the source when no other replica holds an unexpired lease. This replica may always claim it
+     * again (its last cycle may have failed to release it, e.g. with the database down): the new fencing
+     * token makes any older cycle of its own unable to commit.
+     */
     static Optional<Lease> acquire(Connection c, String source, Duration lease) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO source_state (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
@@ -29,12 +34,13 @@ final class SourceStateStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE source_state SET fence = fence + 1, lease_owner = ?,
                        lease_until = now() + make_interval(secs => ?)
-                 WHERE name = ? AND (lease_until IS NULL OR lease_until < now())
+                 WHERE name = ? AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?)
                 RETURNING fence, cursor_at, history_cursor_at, baseline_done, deletes_off_reason
                 """)) {
             ps.setString(1, InstanceName.get());
             ps.setDouble(2, lease.toMillis() / 1000.0);
             ps.setString(3, source);
+            ps.setString(4, InstanceName.get());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
