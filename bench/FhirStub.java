@@ -108,9 +108,10 @@ public class FhirStub {
         int from = first + offset;
         int to = Math.min(from + count, n);
         StringBuilder s = new StringBuilder(count * 420);
-        s.append("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[");
+        s.append("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[{\"relation\":\"self\",\"url\":\"")
+                .append("Appointment?").append(ex.getRequestURI().getRawQuery()).append("\"}");
         if (to < n) {
-            s.append("{\"relation\":\"next\",\"url\":\"Appointment?")
+            s.append(",{\"relation\":\"next\",\"url\":\"Appointment?")
                     .append(q.containsKey("_lastUpdated") ? "_lastUpdated=" + q.get("_lastUpdated") + "&" : "")
                     .append("_count=").append(count).append("&_offset=").append(offset + count).append("\"}");
         }

@@ -51,6 +51,7 @@ public class SimulatedFhirResource {
                 Math.min(offset + count, all.size()));
         ObjectNode bundle = mapper.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
         ArrayNode links = bundle.putArray("link");
+        links.addObject().put("relation", "self").put("url", "Appointment?_sort=_lastUpdated&_count=" + count);
         if (offset + count < all.size()) {
             links.addObject().put("relation", "next").put("url", "Appointment?"
                     + (lastUpdated == null ? "" : "_lastUpdated=" + lastUpdated + "&") + "_count=" + count

@@ -39,7 +39,8 @@ public class SourceAdminResource {
     @Path("/{name}/poll")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Poll a source now", description = "Runs one cycle and answers what it did; 502 when "
-            + "the upstream failed (nothing committed), 409 when another replica is polling it.")
+            + "the upstream failed (pages committed before the failure are kept), 409 when a cycle of it is "
+            + "already running here or on another replica.")
     public Response pollNow(@PathParam("name") String name) {
         if (polls.find(name).isEmpty()) {
             throw new ApiException(404, "Unknown source",
@@ -47,7 +48,7 @@ public class SourceAdminResource {
         }
         return polls.poll(name)
                 .map(r -> Response.status(r.skipped() ? 409 : 200).entity(CycleView.of(r)).build())
-                .orElseGet(() -> ErrorResponses.of(502, "Poll failed; nothing was committed",
+                .orElseGet(() -> ErrorResponses.of(502, "Poll failed; the pages before the failure are kept, the rest is read next time",
                         ErrorItem.of("source", name, service.lastError(name), "upstream_failed")));
     }
 }

@@ -16,7 +16,7 @@ public record CycleResult(boolean skipped, boolean baseline, int pages, int reco
         return events.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    static CycleResult skippedCycle() {
+    public static CycleResult skippedCycle() {
         return new CycleResult(true, false, 0, 0, Map.of(), null, 0, 0);
     }
 }

@@ -45,6 +45,12 @@ final class CycleRun {
             Duration lease) {
     }
 
+    /** Answers to {@code _history} that mean the server does not offer it (not: try again later). */
+    private static final Set<Integer> HISTORY_UNSUPPORTED = Set.of(400, 403, 404, 405, 410, 501);
+
+    /** Answers to a read by id that will not change by asking again. */
+    private static final Set<Integer> READ_INCONCLUSIVE = Set.of(400, 403, 405, 406, 409, 422);
+
     private final Settings settings;
     private final AppointmentFeed feed;
     private final CycleStore store;
@@ -53,7 +59,7 @@ final class CycleRun {
     private final Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
     private int pages;
     private int records;
-    private int quarantined;
+    private final Set<String> poisonIds = new HashSet<>();
     private int deletes;
 
     CycleRun(Settings settings, AppointmentFeed feed, CycleStore store, PollEventFactory factory, Clock clock) {
@@ -85,7 +91,8 @@ final class CycleRun {
 
         Instant cursor = lease.cursor();
         SourcePage page = feed.search(cursor);
-        Instant searchTime = page.searchTime() != null ? page.searchTime() : now;
+        Instant searchTime = page.searchTime() != null && page.searchTime().isBefore(now) ? page.searchTime() : now;
+        Set<String> followed = new HashSet<>();
         // Deletes are read from the first search's time on, stored with the first page, so a first cycle that
         // fails half-way still has the deletes after its committed pages read by the next one.
         Instant historyStart = lease.historyCursor() != null ? lease.historyCursor()
@@ -98,15 +105,17 @@ final class CycleRun {
                 throw new SourceFetchException("more than " + settings.maxPages() + " pages in one cycle", 0, null);
             }
             records += page.size();
-            quarantined += page.poison().size();
-            Instant pageTime = page.searchTime() != null ? page.searchTime() : now;
+            page.poison().forEach(p -> poisonIds.add(p.appointmentId()));
+            // The bridge's clock caps it too: a server clock ahead only makes the cursor re-read more.
+            Instant pageTime = page.searchTime() != null && page.searchTime().isBefore(now) ? page.searchTime() : now;
             // Versions newer than their search (served from a cached id list, or dated in the future) say
             // nothing about how far the search got: they neither move the cursor nor the keyset.
             Instant pageMax = greatestLastUpdatedBy(page, pageTime);
             // Each keyset page is a search of its own, possibly answered from an older cache entry: the
             // cycle covers nothing after the earliest of their times.
             searchTime = pageTime.isBefore(searchTime) ? pageTime : searchTime;
-            sorted = sorted && ascending(page, pageTime);
+            // Keyset paging needs the server to sort by _lastUpdated; its self link says whether it did.
+            sorted = sorted && page.sortedByLastUpdated() && ascending(page, pageTime);
             if (pageMax != null && (maxSeen == null || pageMax.isAfter(maxSeen))) {
                 maxSeen = pageMax;
             }
@@ -120,6 +129,9 @@ final class CycleRun {
                 page = feed.search(pageMax);
                 bound = pageMax;
             } else {
+                if (!followed.add(page.next())) {
+                    throw new SourceFetchException("next links of this search run in a circle", 0, null);
+                }
                 page = feed.next(page);
             }
         }
@@ -132,7 +144,7 @@ final class CycleRun {
                 : historyStart;
         List<EventType> released = store.finish(lease, historyCursor, records, eventCount());
         released.forEach(type -> counts.merge(type, 1, Integer::sum));
-        return new CycleResult(false, baseline, pages, records, counts, cursor, quarantined, deletes);
+        return new CycleResult(false, baseline, pages, records, counts, cursor, poisonIds.size(), deletes);
     }
 
     private void commit(Lease lease, SourcePage page, Instant searchTime, PageDiff diff, Instant cursor,
@@ -171,13 +183,14 @@ final class CycleRun {
         try {
             page = feed.history(since);
         } catch (SourceFetchException e) {
-            if (e.status() >= 400 && e.status() < 500) {
+            if (HISTORY_UNSUPPORTED.contains(e.status())) {
                 store.disableDeletes(lease, "GET Appointment/_history answered HTTP " + e.status());
                 return since;
             }
-            throw e;
+            throw e; // 401, 408, 429, 5xx, timeouts: the next cycle asks again from the same point
         }
-        Instant historyTime = page.searchTime() != null ? page.searchTime() : now;
+        Instant historyTime = page.searchTime() != null && page.searchTime().isBefore(now) ? page.searchTime() : now;
+        Set<String> followedHistory = new HashSet<>();
         while (true) {
             for (String id : new HashSet<>(page.deletedIds())) {
                 confirmDelete(lease, diff, id, historyTime);
@@ -187,6 +200,9 @@ final class CycleRun {
             }
             if (++pages > settings.maxPages()) {
                 throw new SourceFetchException("more than " + settings.maxPages() + " pages in one cycle", 0, null);
+            }
+            if (!followedHistory.add(page.next())) {
+                throw new SourceFetchException("next links of _history run in a circle", 0, null);
             }
             page = feed.next(page);
         }
@@ -200,10 +216,27 @@ final class CycleRun {
         if (known == null || "deleted".equals(known.contentHash())) {
             return; // never seen, or its deletion already handled
         }
-        ReadResult read = feed.read(id);
+        ReadResult read;
+        try {
+            read = feed.read(id);
+        } catch (SourceFetchException e) {
+            if (!READ_INCONCLUSIVE.contains(e.status())) {
+                throw e; // temporary (401, 408, 429, 5xx, timeout): asked again next cycle
+            }
+            // The server will not say (403, 400, ...): never guess a deletion, and never block the source on it.
+            PoisonRecord unconfirmed = new PoisonRecord(id, "delete not confirmed: GET Appointment/{id} answered HTTP "
+                    + e.status(), null);
+            store.page(lease, List.of(), (none, held) -> {
+                PageCommit c = new PageCommit();
+                c.quarantine.add(unconfirmed);
+                return c;
+            });
+            poisonIds.add(id);
+            return;
+        }
         if (read instanceof ReadResult.Found found) {
             commit(lease, found.asPage(), historyTime, diff, null, null);
-            quarantined += found.asPage().poison().size();
+            found.asPage().poison().forEach(p -> poisonIds.add(p.appointmentId()));
             return;
         }
         PageCommit done = store.page(lease, List.of(id), (loaded, held) -> {

@@ -131,6 +131,20 @@ public class DatabaseCycleStore implements CycleStore {
         }
     }
 
+    /** Clears every source's "delete detection off" flag, so the next cycle asks {@code _history} again. */
+    public void retryDeleteDetection() {
+        try {
+            inTransaction(c -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    return st.executeUpdate(
+                            "UPDATE source_state SET deletes_off_reason = NULL WHERE deletes_off_reason IS NOT NULL");
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not reset delete detection: %s", e.getClass().getSimpleName());
+        }
+    }
+
     /** Records a failed cycle in its own transaction. */
     public void recordFailure(String source, String error) {
         inTransaction(c -> {

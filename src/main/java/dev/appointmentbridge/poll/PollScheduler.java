@@ -29,7 +29,13 @@ public class PollScheduler {
     @Inject
     PollService polls;
 
+    @Inject
+    DatabaseCycleStore store;
+
     void start(@Observes StartupEvent ignored) {
+        // A source whose _history was refused is asked again once after every start (the server may have
+        // been fixed, or the refusal was a misconfiguration); the flag comes back if it still refuses.
+        store.retryDeleteDetection();
         if (!config.enabled()) {
             LOG.info("Polling disabled (bridge.poll.enabled=false)");
             return;

@@ -2,6 +2,8 @@ package dev.appointmentbridge.poll;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 import org.jboss.logging.Logger;
 
@@ -32,6 +34,8 @@ public class PollService {
     @Inject
     MeterRegistry registry;
 
+    private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
+
     public Optional<FhirSource> find(String name) {
         return sources.find(name);
     }
@@ -42,9 +46,25 @@ public class PollService {
         if (source.isEmpty()) {
             return Optional.empty();
         }
+        // One cycle per source in this process: "poll now" during a scheduled cycle is skipped, not run beside
+        // it (the lease would let this replica take its own source back and cut the running cycle off).
+        Semaphore running = inProcess.computeIfAbsent(name, n -> new Semaphore(1));
+        if (!running.tryAcquire()) {
+            CycleResult skipped = CycleResult.skippedCycle();
+            report(name, skipped);
+            return Optional.of(skipped);
+        }
+        try {
+            return pollHeld(name, source.get());
+        } finally {
+            running.release();
+        }
+    }
+
+    private Optional<CycleResult> pollHeld(String name, FhirSource source) {
         Timer.Sample timer = Timer.start(registry);
         try {
-            CycleResult result = cycle.run(source.get());
+            CycleResult result = cycle.run(source);
             timer.stop(registry.timer("bridge.poll.duration", "source", name));
             report(name, result);
             return Optional.of(result);
@@ -60,7 +80,7 @@ public class PollService {
 
     private void report(String name, CycleResult result) {
         if (result.skipped()) {
-            LOG.debugf("Poll source=%s skipped: another replica holds it", name);
+            LOG.debugf("Poll source=%s skipped: a cycle of it is running here or on another replica", name);
             registry.counter("bridge.poll.cycles", "source", name, "result", "skipped").increment();
             return;
         }

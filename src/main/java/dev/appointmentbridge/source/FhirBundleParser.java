@@ -55,7 +55,8 @@ public final class FhirBundleParser {
                 }
             }
         }
-        return new SourcePage(appointments, poison, patients, nextLink(bundle), searchTime(bundle, dateHeader));
+        return new SourcePage(appointments, poison, patients, nextLink(bundle), searchTime(bundle, dateHeader),
+                sortedByLastUpdated(bundle));
     }
 
     /** A history page: ids of DELETE entries only (their {@code request.url} is Appointment/{id}/_history/{v}). */
@@ -65,7 +66,7 @@ public final class FhirBundleParser {
         for (JsonNode entry : bundle.path("entry")) {
             if ("DELETE".equals(entry.path("request").path("method").asText())) {
                 String id = referenceId(entry.path("request").path("url").asText(""));
-                if (id != null) {
+                if (id != null && !hasNul(id)) {
                     deleted.add(id);
                 }
             }
@@ -87,7 +88,7 @@ public final class FhirBundleParser {
         List<AppointmentRecord> appointments = new ArrayList<>(1);
         List<PoisonRecord> poison = new ArrayList<>(1);
         appointment(resource, appointments, poison);
-        return new SourcePage(appointments, poison, Map.of(), null, null);
+        return new SourcePage(appointments, poison, Map.of(), null, null, true);
     }
 
     private JsonNode bundle(byte[] body) throws SourceFetchException {
@@ -103,9 +104,27 @@ public final class FhirBundleParser {
         return bundle;
     }
 
+    /**
+     * The earlier of Bundle.meta.lastUpdated and the HTTP Date: either alone can be wrong (a Bundle dated in
+     * the future would carry the cursor there for good), and the earlier only makes the cursor re-read more.
+     */
     private static Instant searchTime(JsonNode bundle, Instant dateHeader) throws SourceFetchException {
         Instant own = instant(bundle.path("meta"), "lastUpdated", "Bundle.meta.lastUpdated");
-        return own != null ? own : dateHeader;
+        if (own == null || dateHeader == null) {
+            return own != null ? own : dateHeader;
+        }
+        return own.isBefore(dateHeader) ? own : dateHeader;
+    }
+
+    /** The self link carries {@code _sort=_lastUpdated}, i.e. the server sorted by it. */
+    private static boolean sortedByLastUpdated(JsonNode bundle) {
+        for (JsonNode link : bundle.path("link")) {
+            if ("self".equals(link.path("relation").asText())) {
+                String url = java.net.URLDecoder.decode(link.path("url").asText(""), java.nio.charset.StandardCharsets.UTF_8);
+                return url.contains("_sort=_lastUpdated");
+            }
+        }
+        return false;
     }
 
     private static String nextLink(JsonNode bundle) {
@@ -123,6 +142,11 @@ public final class FhirBundleParser {
         if (id == null) {
             // Without an id nothing can be diffed, re-read or even named in the quarantine: the page is broken.
             throw malformed("Appointment without id");
+        }
+        if (id.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold NUL: stored as is, it would fail this page on every poll.
+            poison.add(new PoisonRecord(id.replace("\u0000", "\\u0000"), "id contains a NUL character", null));
+            return;
         }
         Instant lastUpdated;
         try {
@@ -150,9 +174,14 @@ public final class FhirBundleParser {
             return;
         }
         Participants p = Participants.of(r.path("participant"));
+        String replaces = replaces(r);
+        if (hasNul(p.provider()) || hasNul(p.location()) || hasNul(p.patient()) || hasNul(replaces)) {
+            poison.add(new PoisonRecord(id, "a reference contains a NUL character", lastUpdated));
+            return;
+        }
         Integer duration = r.path("minutesDuration").canConvertToInt() ? r.get("minutesDuration").asInt() : null;
         records.add(new AppointmentRecord(id, status, start, end, duration, p.provider(), p.location(), p.patient(),
-                replaces(r), lastUpdated));
+                replaces, lastUpdated));
     }
 
     /**
@@ -170,6 +199,10 @@ public final class FhirBundleParser {
             }
         }
         return smallest;
+    }
+
+    private static boolean hasNul(String value) {
+        return value != null && value.indexOf('\u0000') >= 0;
     }
 
     private static String appointmentId(String reference) {

@@ -102,7 +102,7 @@ public class FhirSource implements AppointmentFeed {
         SourcePage page = parser.parse(ok(url, response), dateHeader(response));
         return page.next() == null ? page
                 : new SourcePage(page.appointments(), page.poison(), page.patients(), checkedNext(url, page.next()),
-                        page.searchTime());
+                        page.searchTime(), page.sortedByLastUpdated());
     }
 
     private HistoryPage historyPage(URI url) throws SourceFetchException {
@@ -122,7 +122,7 @@ public class FhirSource implements AppointmentFeed {
         }
         if (!origin.equals(origin(resolved))) {
             throw new SourceFetchException("next link of " + current.getPath() + " leads to another origin ("
-                    + resolved.getScheme() + "://" + resolved.getHost() + "); refused, the token stays at home", 0, null);
+                    + origin(resolved) + "); refused, the token stays at home", 0, null);
         }
         return resolved.toString();
     }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -297,6 +298,114 @@ class HostileServerPollTest {
         poll();
         assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events("rebook2-old")));
         assertEquals(List.of(), types(events("rebook2-new")));
+    }
+
+    @Test
+    @Order(13)
+    void aBundleDatedInTheFutureCannotCarryTheCursorThere() throws Exception {
+        fhir().put("fbundle-1", "booked", LATER, "dr-1", "pat-t");
+        fhir().bundleTime(Instant.parse("2099-01-01T00:00:00Z")); // Date still says the server's real time
+        try {
+            poll();
+        } finally {
+            fhir().bundleTime(null);
+        }
+        fhir().update("fbundle-1", a -> a.withStatus("cancelled"));
+        poll();
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events("fbundle-1")));
+    }
+
+    @Test
+    @Order(14)
+    void aHistoryAnswerOf429IsTemporaryNotADisabledFeature() throws Exception {
+        fhir().put("h429-1", "booked", LATER, "dr-1", "pat-h");
+        poll();
+        fhir().historyStatus(429);
+        try {
+            assertTrue(polls.poll("hostile").isEmpty(), "a 429 fails the cycle; it is asked again next time");
+        } finally {
+            fhir().historyStatus(200);
+        }
+        given().get("/admin/sources").then().body("find { it.name == 'hostile' }.detect_deletes", equalTo("history"));
+        fhir().delete("h429-1");
+        poll();
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events("h429-1")));
+    }
+
+    @Test
+    @Order(15)
+    void aNulInAnIdIsQuarantinedAndDoesNotStopTheSource() throws Exception {
+        fhir().putPoison("nul\u0000id", "{\"resourceType\":\"Appointment\",\"id\":\"nul\\u0000id\",\"status\":\"booked\"}");
+        fhir().put("after-nul", "booked", LATER, "dr-1", "pat-n");
+        poll();
+        poll();
+        assertEquals(List.of("appointment.scheduled"), types(events("after-nul")));
+        List<Map<String, String>> rows = given().get("/admin/quarantine").then().extract().jsonPath().getList("$");
+        assertTrue(rows.stream().anyMatch(r -> "id contains a NUL character".equals(r.get("reason"))
+                && r.get("appointment_id").equals("nul" + (char) 92 + "u0000id")), "quarantined under an escaped id: " + rows);
+    }
+
+    @Test
+    @Order(16)
+    void aServerThatIgnoresSortLosesNothing() throws Exception {
+        FakeFhirServer noHistory = FakeFhirResource.noHistory;
+        noHistory.ignoreSort(true);
+        try {
+            Instant t = noHistory.now().plusSeconds(300);
+            // id order differs from lastUpdated order, and pages hold two
+            noHistory.putRaw(new FakeFhirServer.Appt("u1", "booked", LATER, LATER.plusSeconds(1800), "dr-1", "loc-1",
+                    "pat-u", null, t.minusSeconds(100)));
+            noHistory.putRaw(new FakeFhirServer.Appt("u2", "booked", LATER, LATER.plusSeconds(1800), "dr-1", "loc-1",
+                    "pat-u", null, t.minusSeconds(50)));
+            noHistory.putRaw(new FakeFhirServer.Appt("u3", "booked", LATER, LATER.plusSeconds(1800), "dr-1", "loc-1",
+                    "pat-u", null, t.minusSeconds(200)));
+            noHistory.putRaw(new FakeFhirServer.Appt("u4", "booked", LATER, LATER.plusSeconds(1800), "dr-1", "loc-1",
+                    "pat-u", null, t.minusSeconds(10)));
+            noHistory.advance(Duration.ofSeconds(400));
+            assertTrue(polls.poll("nohistory").isPresent());
+            assertTrue(polls.poll("nohistory").isPresent());
+        } finally {
+            noHistory.ignoreSort(false);
+        }
+        for (String id : List.of("u1", "u2", "u3", "u4")) {
+            assertEquals(List.of("appointment.scheduled"), types(events(id)), id);
+        }
+    }
+
+    @Test
+    @Order(17)
+    void aDeleteTheServerWillNotConfirmIsQuarantinedNotGuessedAndDoesNotBlock() throws Exception {
+        fhir().put("del-403", "booked", LATER, "dr-1", "pat-q");
+        poll();
+        fhir().delete("del-403");
+        fhir().readStatus("del-403", 403);
+        fhir().put("del-403-neighbour", "booked", LATER, "dr-1", "pat-q");
+        poll();
+        poll();
+        assertEquals(List.of("appointment.scheduled"), types(events("del-403")), "no cancellation guessed");
+        assertEquals(List.of("appointment.scheduled"), types(events("del-403-neighbour")));
+        given().get("/admin/quarantine").then().body("find { it.appointment_id == 'del-403' }.reason",
+                equalTo("delete not confirmed: GET Appointment/{id} answered HTTP 403"));
+        given().get("/admin/sources").then().body("find { it.name == 'hostile' }.last_result", equalTo("ok"));
+    }
+
+    @Test
+    @Order(18)
+    void pollNowDuringARunningCycleIsSkippedAndCutsNothingOff() throws Exception {
+        fhir().put("concurrent-1", "booked", LATER, "dr-1", "pat-x");
+        fhir().delay(1500);
+        java.util.concurrent.CompletableFuture<java.util.Optional<CycleResult>> first;
+        try {
+            first = java.util.concurrent.CompletableFuture.supplyAsync(() -> polls.poll("hostile"));
+            Thread.sleep(300);
+            CycleResult second = polls.poll("hostile").orElseThrow();
+            assertTrue(second.skipped(), "the second poll of a running source is skipped");
+        } finally {
+            fhir().delay(0);
+        }
+        CycleResult done = first.get().orElseThrow(() -> new AssertionError("the running cycle was cut off"));
+        assertTrue(!done.skipped());
+        assertEquals(List.of("appointment.scheduled"), types(events("concurrent-1")));
     }
 
     // --- helpers -------------------------------------------------------------------------------

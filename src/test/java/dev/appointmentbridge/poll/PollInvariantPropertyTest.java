@@ -344,7 +344,7 @@ class PollInvariantPropertyTest {
                 }
             }
             String nextLink = end < s.ids.size() ? key + "|" + end : null;
-            return new SourcePage(records, List.of(), Map.of(), nextLink, s.time);
+            return new SourcePage(records, List.of(), Map.of(), nextLink, s.time, true);
         }
 
         private List<String> matching(Instant since) {
@@ -380,7 +380,7 @@ class PollInvariantPropertyTest {
             maybeFail();
             Version v = current.get(id);
             return v == null ? new ReadResult.Gone(410)
-                    : new ReadResult.Found(new SourcePage(List.of(record(v)), List.of(), Map.of(), null, null));
+                    : new ReadResult.Found(new SourcePage(List.of(record(v)), List.of(), Map.of(), null, null, true));
         }
     }
 

@@ -81,6 +81,9 @@ public class FakeFhirServer implements AutoCloseable {
     private volatile boolean reversedParticipants;
     private volatile String attender;
     private volatile Runnable afterFirstPage;
+    private volatile boolean ignoreSort;
+    private final Map<String, Integer> readStatus = new ConcurrentHashMap<>();
+    private volatile Instant bundleTime;
 
     public FakeFhirServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -218,6 +221,21 @@ public class FakeFhirServer implements AutoCloseable {
         this.afterFirstPage = change;
     }
 
+    /** {@code GET Appointment/{id}} answers this status for that id. */
+    public void readStatus(String id, int status) {
+        readStatus.put(id, status);
+    }
+
+    /** Serves searches in id order and leaves {@code _sort} out of the self link, as a server without it does. */
+    public void ignoreSort(boolean on) {
+        this.ignoreSort = on;
+    }
+
+    /** Stamps this Bundle.meta.lastUpdated on searches instead of the search's time; null = normal. */
+    public void bundleTime(Instant time) {
+        this.bundleTime = time;
+    }
+
     public void enableOAuth() {
         this.oauth = true;
     }
@@ -275,6 +293,11 @@ public class FakeFhirServer implements AutoCloseable {
     }
 
     private void read(HttpExchange ex, String id) throws IOException {
+        Integer forced = readStatus.get(id);
+        if (forced != null) {
+            respond(ex, forced, "{\"resourceType\":\"OperationOutcome\"}");
+            return;
+        }
         Appt a = appointments.get(id);
         if (a != null) {
             respond(ex, 200, appointmentJson(a));
@@ -353,14 +376,17 @@ public class FakeFhirServer implements AutoCloseable {
         }
         List<String> slice = search.ids().subList(Math.min(offset, search.ids().size()),
                 Math.min(offset + count, search.ids().size()));
+        String self = baseUrl() + "/Appointment?" + (ignoreSort
+                ? withoutSort(ex.getRequestURI().getRawQuery()) : ex.getRequestURI().getRawQuery());
         StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"meta\":{\"lastUpdated\":\"")
-                .append(search.time()).append("\"},\"link\":[");
+                .append(bundleTime != null ? bundleTime : search.time()).append("\"},\"link\":[{\"relation\":\"self\",\"url\":\"")
+                .append(self).append("\"}");
         if (offset + count < search.ids().size()) {
             String next = "Appointment?" + (q.containsKey("_lastUpdated") ? "_lastUpdated=ge" + since + "&" : "")
                     + "_sort=_lastUpdated&_count=" + count + "&_offset=" + (offset + count)
                     + (q.containsKey("_include") ? "&_include=" + q.get("_include") : "");
             String url = foreignNext != null ? foreignNext : absoluteNextLinks ? baseUrl() + "/" + next : next;
-            json.append("{\"relation\":\"next\",\"url\":\"").append(url).append("\"}");
+            json.append(",{\"relation\":\"next\",\"url\":\"").append(url).append("\"}");
         }
         json.append("],\"entry\":[");
         Map<String, String[]> included = new LinkedHashMap<>();
@@ -404,8 +430,9 @@ public class FakeFhirServer implements AutoCloseable {
                 all.add(new Entry(id, at));
             }
         });
-        return all.stream().filter(e -> !e.lastUpdated().isBefore(since))
-                .sorted(Comparator.comparing(Entry::lastUpdated).thenComparing(Entry::id)).map(Entry::id).toList();
+        Comparator<Entry> order = ignoreSort ? Comparator.comparing(Entry::id)
+                : Comparator.comparing(Entry::lastUpdated).thenComparing(Entry::id);
+        return all.stream().filter(e -> !e.lastUpdated().isBefore(since)).sorted(order).map(Entry::id).toList();
     }
 
     private String poisonJson(String id) {
@@ -449,6 +476,11 @@ public class FakeFhirServer implements AutoCloseable {
         return "{\"actor\":{\"reference\":\"" + reference + "\"}" + typeJson + ",\"status\":\"accepted\"}";
     }
 
+    private static String withoutSort(String raw) {
+        return raw == null ? "" : String.join("&", java.util.Arrays.stream(raw.split("&"))
+                .filter(p -> !p.startsWith("_sort=")).toList());
+    }
+
     private static String withoutOffset(String raw) {
         if (raw == null) {
             return "";
@@ -471,7 +503,14 @@ public class FakeFhirServer implements AutoCloseable {
         return q;
     }
 
-    private static void respond(HttpExchange ex, int status, String body) throws IOException {
+    private void respond(HttpExchange ex, int status, String body) throws IOException {
+        // Date from the server's own clock, as on a real server, where Date and meta.lastUpdated share one.
+        ex.getResponseHeaders().set("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(now().atZone(java.time.ZoneOffset.UTC)));
+        write(ex, status, body);
+    }
+
+    private static void write(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
