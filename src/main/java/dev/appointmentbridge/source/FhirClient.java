@@ -1,5 +1,7 @@
 package dev.appointmentbridge.source;
 
+import java.io.InputStream;
+
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -17,9 +19,13 @@ import jakarta.ws.rs.HeaderParam;
  */
 public interface FhirClient {
 
-    /** @param authorization {@code Bearer ...}, or null to send none */
+    /**
+     * @param authorization {@code Bearer ...}, or null to send none
+     * @return the response with its body as a stream, so {@link FhirSource} can stop reading at
+     *         {@code max-page-bytes} instead of holding whatever the server sends
+     */
     @GET
     @ClientHeaderParam(name = "Accept", value = "application/fhir+json, application/json")
     @ClientHeaderParam(name = "Cache-Control", value = "no-cache")
-    RestResponse<byte[]> get(@Url String url, @HeaderParam("Authorization") String authorization);
+    RestResponse<InputStream> get(@Url String url, @HeaderParam("Authorization") String authorization);
 }

@@ -1,5 +1,7 @@
 package dev.appointmentbridge.source;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -90,15 +92,16 @@ public class FhirSource implements AppointmentFeed {
     @Override
     public ReadResult read(String id) throws SourceFetchException {
         URI url = URI.create(base() + "/Appointment/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-        RestResponse<byte[]> response = get(url);
+        RestResponse<InputStream> response = get(url);
         if (response.getStatus() == 404 || response.getStatus() == 410) {
+            discard(response);
             return new ReadResult.Gone(response.getStatus());
         }
         return new ReadResult.Found(parser.parseAppointment(ok(url, response)));
     }
 
     private SourcePage page(URI url) throws SourceFetchException {
-        RestResponse<byte[]> response = get(url);
+        RestResponse<InputStream> response = get(url);
         SourcePage page = parser.parse(ok(url, response), dateHeader(response));
         return page.next() == null ? page
                 : new SourcePage(page.appointments(), page.poison(), page.patients(), checkedNext(url, page.next()),
@@ -106,7 +109,7 @@ public class FhirSource implements AppointmentFeed {
     }
 
     private HistoryPage historyPage(URI url) throws SourceFetchException {
-        RestResponse<byte[]> response = get(url);
+        RestResponse<InputStream> response = get(url);
         HistoryPage page = parser.parseHistory(ok(url, response), dateHeader(response));
         return page.next() == null ? page
                 : new HistoryPage(page.deletedIds(), checkedNext(url, page.next()), page.searchTime());
@@ -127,16 +130,17 @@ public class FhirSource implements AppointmentFeed {
         return resolved.toString();
     }
 
-    private RestResponse<byte[]> get(URI url) throws SourceFetchException {
-        RestResponse<byte[]> response = send(url);
+    private RestResponse<InputStream> get(URI url) throws SourceFetchException {
+        RestResponse<InputStream> response = send(url);
         if (response.getStatus() == 401 && token.refreshable()) {
+            discard(response);
             token.invalidate();
             response = send(url);
         }
         return response;
     }
 
-    private RestResponse<byte[]> send(URI url) throws SourceFetchException {
+    private RestResponse<InputStream> send(URI url) throws SourceFetchException {
         String authorization = token.header();
         try {
             return client.get(url.toString(), authorization);
@@ -150,8 +154,11 @@ public class FhirSource implements AppointmentFeed {
         }
     }
 
-    private static byte[] ok(URI url, RestResponse<byte[]> response) throws SourceFetchException {
+    private byte[] ok(URI url, RestResponse<InputStream> response) throws SourceFetchException {
         int status = response.getStatus();
+        if (status / 100 != 2) {
+            discard(response);
+        }
         if (status / 100 == 3) {
             throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status
                     + " (redirects are not followed: the token stays at home)", status, null);
@@ -159,8 +166,34 @@ public class FhirSource implements AppointmentFeed {
         if (status / 100 != 2) {
             throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status, status, null);
         }
-        byte[] body = response.getEntity();
-        return body == null ? new byte[0] : body;
+        return body(url, response);
+    }
+
+    /** Reads the body up to {@code max-page-bytes}; a larger one fails the page without being read on. */
+    private byte[] body(URI url, RestResponse<InputStream> response) throws SourceFetchException {
+        long limit = config.maxPageBytes().asLongValue();
+        try (InputStream in = response.getEntity()) {
+            if (in == null) {
+                return new byte[0];
+            }
+            byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+            if (body.length > limit) {
+                throw new SourceFetchException("GET " + url.getPath() + " answered a body larger than max-page-bytes ("
+                        + limit + " bytes)", response.getStatus(), null);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new SourceFetchException("GET " + url.getPath() + " failed while reading: "
+                    + e.getClass().getSimpleName(), 0, e);
+        }
+    }
+
+    private static void discard(RestResponse<InputStream> response) {
+        try (InputStream in = response.getEntity()) {
+            // closing the stream drops the rest of an unwanted body
+        } catch (IOException | RuntimeException e) {
+            // nothing to keep
+        }
     }
 
     /** RFC 9110 section 5.6.7 IMF-fixdate; null when absent or unreadable. */

@@ -58,6 +58,13 @@ public interface SourcesConfig {
         @WithDefault("history")
         DetectDeletes detectDeletes();
 
+        /**
+         * Largest response body read from this source (a page, a history page, one appointment); a larger
+         * one fails the page instead of filling the heap. Sizes like {@code 32M}.
+         */
+        @WithDefault("32M")
+        io.quarkus.runtime.configuration.MemorySize maxPageBytes();
+
         /** Name of a {@code quarkus.tls.<name>.*} configuration (trust store, client certificate) for this source. */
         Optional<String> tlsConfigurationName();
 

@@ -408,6 +408,23 @@ class HostileServerPollTest {
         assertEquals(List.of("appointment.scheduled"), types(events("concurrent-1")));
     }
 
+    @Test
+    @Order(19)
+    void aBodyLargerThanMaxPageBytesFailsThePageUnread() {
+        fhir().hugeBody(512L * 1024 * 1024);
+        try {
+            assertTrue(polls.poll("hostile").isEmpty(), "the cycle fails");
+        } finally {
+            fhir().hugeBody(0);
+        }
+        given().get("/admin/sources").then().body("find { it.name == 'hostile' }.last_error",
+                containsString("larger than max-page-bytes (1048576 bytes)"));
+        long sent = fhir().hugeBytesSent();
+        System.out.printf("a 512 MiB page with max-page-bytes=1M: %d MiB went out before the bridge stopped reading%n",
+                sent / (1024 * 1024));
+        assertTrue(sent < 64L * 1024 * 1024, "the bridge stopped reading early, " + sent + " bytes went out");
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private static List<String> types(List<JsonPath> events) {

@@ -49,6 +49,7 @@ public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
         config.put("bridge.sources.hostile.page-size", "3");
         config.put("bridge.sources.hostile.auth.bearer-token", "hostile-token");
         config.put("bridge.sources.hostile.request-timeout", "2s");
+        config.put("bridge.sources.hostile.max-page-bytes", "1M");
         config.put("bridge.sources.nohistory.base-url", noHistory.baseUrl());
         config.put("bridge.sources.nohistory.page-size", "2");
         return config;

@@ -82,6 +82,8 @@ public class FakeFhirServer implements AutoCloseable {
     private volatile String attender;
     private volatile Runnable afterFirstPage;
     private volatile boolean ignoreSort;
+    private volatile long hugeBody;
+    private final java.util.concurrent.atomic.AtomicLong hugeBytesSent = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Integer> readStatus = new ConcurrentHashMap<>();
     private volatile Instant bundleTime;
 
@@ -221,6 +223,17 @@ public class FakeFhirServer implements AutoCloseable {
         this.afterFirstPage = change;
     }
 
+    /** Searches answer a Bundle padded to this many bytes, streamed; 0 = off. */
+    public void hugeBody(long bytes) {
+        hugeBytesSent.set(0);
+        this.hugeBody = bytes;
+    }
+
+    /** How much of the last huge body went out before the client stopped reading. */
+    public long hugeBytesSent() {
+        return hugeBytesSent.get();
+    }
+
     /** {@code GET Appointment/{id}} answers this status for that id. */
     public void readStatus(String id, int status) {
         readStatus.put(id, status);
@@ -341,6 +354,23 @@ public class FakeFhirServer implements AutoCloseable {
         if (redirectTo != null) {
             ex.getResponseHeaders().set("Location", redirectTo);
             respond(ex, 302, "");
+            return;
+        }
+        if (hugeBody > 0) {
+            ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
+            ex.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write("{\"resourceType\":\"Bundle\",\"entry\":[".getBytes(StandardCharsets.UTF_8));
+                while (hugeBytesSent.get() < hugeBody) {
+                    out.write(chunk);
+                    hugeBytesSent.addAndGet(chunk.length);
+                }
+                out.write("]}".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // the client stopped reading
+            }
             return;
         }
         if (failFrom > 0 && nth >= failFrom) {
