@@ -7,15 +7,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
 import dev.appointmentbridge.common.SafeUrl;
 import dev.appointmentbridge.delivery.DeliveryWorker;
+import dev.appointmentbridge.delivery.TargetHealth;
 import dev.appointmentbridge.delivery.TargetRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,57 +38,22 @@ public class DeliveryAdminService {
     @Inject
     DeliveryWorker worker;
 
+    @Inject
+    TargetHealth health;
+
     public List<TargetView> targets() throws SQLException {
-        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
-        Map<String, String> oldest = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT target, status, count(*), min(created_at) FILTER (WHERE status = 'pending')
-                          FROM delivery GROUP BY target, status
-                        """);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
-                if (rs.getTimestamp(4) != null) {
-                    oldest.put(rs.getString(1), rs.getTimestamp(4).toInstant().toString());
-                }
-            }
-        }
         List<TargetView> views = new ArrayList<>();
-        for (TargetRegistry.Target t : targets.all()) {
-            Map<String, Long> byStatus = counts.getOrDefault(t.name(), Map.of());
-            long pending = byStatus.getOrDefault("pending", 0L);
+        for (TargetHealth.Status st : health.all()) {
+            TargetRegistry.Target t = st.target();
             String[] lastError = lastError(t.name());
-            boolean disabled = targets.isDisabled(t.name());
-            Double rate = recentSuccessRate(t.name());
-            String health = disabled ? "disabled"
-                    : rate == null ? "idle" : rate >= 0.99 ? "healthy" : rate >= 0.5 ? "degraded" : "failing";
             views.add(new TargetView(t.name(), SafeUrl.of(t.config().url()), t.config().format().name().toLowerCase(),
-                    t.events().stream().map(e -> e.wireName()).sorted().toList(), !disabled,
+                    t.events().stream().map(e -> e.wireName()).sorted().toList(), !st.disabled(),
                     targets.disabledReason(t.name()).orElse(null), t.signer() != null ? "configured" : null,
                     t.config().bearerToken().isPresent() ? "configured" : null,
-                    List.copyOf(t.config().headers().keySet()), health, rate, pending, oldest.get(t.name()),
-                    byStatus, lastError[0], lastError[1]));
+                    List.copyOf(t.config().headers().keySet()), st.health(), st.successRate(), st.queueDepth(),
+                    st.oldestPendingAt(), st.deliveries(), lastError[0], lastError[1]));
         }
         return views;
-    }
-
-    /** Share of 2xx among the target's attempts of the last hour; null when there were none. */
-    private Double recentSuccessRate(String target) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT count(*) FILTER (WHERE a.status_code BETWEEN 200 AND 299), count(*)
-                          FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
-                         WHERE d.target = ? AND a.attempted_at > now() - interval '1 hour'
-                        """)) {
-            ps.setString(1, target);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long ok = rs.getLong(1);
-                long all = rs.getLong(2);
-                return all == 0 ? null : (double) ok / all;
-            }
-        }
     }
 
     private String[] lastError(String target) throws SQLException {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.appointmentbridge.common.SafeUrl;
+import dev.appointmentbridge.poll.SourceStateEntity;
 import dev.appointmentbridge.source.FhirSource;
 import dev.appointmentbridge.source.SourceRegistry;
 import dev.appointmentbridge.source.SourcesConfig;

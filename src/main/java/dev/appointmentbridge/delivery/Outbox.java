@@ -8,6 +8,7 @@ import java.util.List;
 
 import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.event.NewEvent;
+import dev.appointmentbridge.event.OutboxPort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -16,7 +17,7 @@ import jakarta.inject.Inject;
  * signals the workers with NOTIFY, which PostgreSQL delivers only if that transaction commits.
  */
 @ApplicationScoped
-public class Outbox {
+public class Outbox implements OutboxPort {
 
     public static final String CHANNEL = "bridge_delivery";
 
@@ -33,6 +34,7 @@ public class Outbox {
      * One row per (event, target whose filter matches); formats that cannot express it are 'skipped'. Each
      * row carries its event's appointment id for the in-order claim (see DeliveryStore).
      */
+    @Override
     public void enqueue(Connection c, List<Long> eventIds, List<NewEvent> events) throws SQLException {
         if (targets.all().isEmpty() || eventIds.isEmpty()) {
             return;

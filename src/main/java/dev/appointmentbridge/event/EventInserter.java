@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.appointmentbridge.delivery.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -25,7 +24,7 @@ import jakarta.inject.Inject;
 public class EventInserter {
 
     @Inject
-    Outbox outbox;
+    OutboxPort outbox;
 
     private static final String INSERT = """
             INSERT INTO event (uuid, type, source, appointment_id, patient_id, occurred_at,

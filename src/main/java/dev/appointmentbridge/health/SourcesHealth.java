@@ -4,12 +4,14 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import dev.appointmentbridge.admin.SourceAdminService;
-import dev.appointmentbridge.admin.SourceView;
+import dev.appointmentbridge.poll.SourceStateEntity;
+import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.SourceRegistry;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 
 /**
  * {@code /q/health/group/sources}: DOWN while a source's last poll failed. For alerting, not for probes:
@@ -20,16 +22,20 @@ import jakarta.inject.Inject;
 public class SourcesHealth implements HealthCheck {
 
     @Inject
-    SourceAdminService sources;
+    SourceRegistry sources;
 
     @Override
     @ActivateRequestContext
+    @Transactional(Transactional.TxType.SUPPORTS)
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("Sources").up();
-        for (SourceView s : sources.list()) {
-            boolean failed = "failed".equals(s.lastResult());
-            b.withData(s.name(), s.lastResult() == null ? "not polled yet"
-                    : failed ? "failed: " + s.lastError() : "ok at " + s.lastSuccessAt());
+        for (FhirSource source : sources.all()) {
+            SourceStateEntity s = SourceStateEntity.findById(source.name());
+            String result = s == null ? null : s.lastResult;
+            boolean failed = "failed".equals(result);
+            b.withData(source.name(), result == null ? "not polled yet"
+                    : failed ? "failed: " + s.lastError
+                    : "ok at " + (s.lastSuccessAt == null ? null : s.lastSuccessAt.toInstant()));
             if (failed) {
                 b.down();
             }

@@ -7,8 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import dev.appointmentbridge.admin.DeliveryAdminService;
-import dev.appointmentbridge.admin.TargetView;
+import dev.appointmentbridge.delivery.TargetHealth;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,14 +23,14 @@ public class TargetsHealth implements HealthCheck {
     private static final Set<String> DOWN = Set.of("disabled", "failing");
 
     @Inject
-    DeliveryAdminService deliveries;
+    TargetHealth targets;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("Targets").up();
         try {
-            for (TargetView t : deliveries.targets()) {
-                b.withData(t.name(), t.health() + ", " + t.queueDepth() + " pending");
+            for (TargetHealth.Status t : targets.all()) {
+                b.withData(t.target().name(), t.health() + ", " + t.queueDepth() + " pending");
                 if (DOWN.contains(t.health())) {
                     b.down();
                 }

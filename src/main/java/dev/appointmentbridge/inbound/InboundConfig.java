@@ -1,15 +1,11 @@
 package dev.appointmentbridge.inbound;
 
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+/** {@code bridge.inbound.*} of the receiving endpoint; its key is {@code security.InboundKeyConfig}'s. */
 @ConfigMapping(prefix = "bridge.inbound")
 public interface InboundConfig {
-
-    /** When set, {@code /webhook/*} requires {@code X-API-Key} or {@code Authorization: Bearer} with it. */
-    Optional<String> apiKey();
 
     /** Largest accepted request body on the receiving endpoint. */
     @WithDefault("65536")

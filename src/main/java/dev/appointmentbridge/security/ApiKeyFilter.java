@@ -10,7 +10,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import dev.appointmentbridge.common.ApiError;
 import dev.appointmentbridge.common.ErrorItem;
 import dev.appointmentbridge.common.ErrorResponses;
-import dev.appointmentbridge.inbound.InboundConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -25,7 +24,7 @@ public class ApiKeyFilter {
     private static final String BEARER = "Bearer ";
 
     @Inject
-    InboundConfig inbound;
+    InboundKeyConfig inbound;
 
     @Inject
     SecurityConfig admin;

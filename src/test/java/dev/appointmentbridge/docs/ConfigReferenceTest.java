@@ -93,7 +93,7 @@ class ConfigReferenceTest {
                 }
             }
         }
-        assertEquals(7, found.size(), "config mappings found: " + found);
+        assertEquals(8, found.size(), "config mappings found: " + found);
         return found;
     }
 }

@@ -1,4 +1,4 @@
-package dev.appointmentbridge.admin;
+package dev.appointmentbridge.poll;
 
 import java.time.OffsetDateTime;
 
@@ -8,7 +8,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** Read model of {@code source_state} for the operator view; written by the poll cycle. */
+/**
+ * The {@code source_state} row of a source, as the operator view and the health group read it; the poll
+ * cycle writes it ({@link SourceStateStore}).
+ */
 @Entity
 @Table(name = "source_state")
 public class SourceStateEntity extends PanacheEntityBase {
