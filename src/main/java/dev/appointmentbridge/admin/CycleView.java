@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import dev.appointmentbridge.poll.CycleResult;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What {@code POST /admin/sources/{name}/poll} answers. */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CycleView(boolean skipped, boolean baseline, int pages, int records, int events,
         Map<String, Integer> eventsByType, String cursor) {

@@ -3,11 +3,14 @@ package dev.appointmentbridge.admin;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One source in {@code GET /admin/sources}: its configuration (no secrets) and its last poll.
  * {@code detectDeletes} is {@code history}, {@code off} (configured) or {@code off: <reason>} (the server
  * refused {@code _history}); {@code quarantined} counts records set aside as unreadable.
  */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SourceView(String name, String type, String baseUrl, String pollInterval, String auth, String cursor,
         boolean baselineDone, String lastPollAt, String lastSuccessAt, String lastResult, String lastError,

@@ -6,7 +6,10 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** One target in {@code GET /admin/targets}; secrets appear only as "configured". */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TargetView(String name, String url, String format, List<String> events, boolean enabled,
         String disabledReason, String secret, String bearerToken, List<String> headers, String health,

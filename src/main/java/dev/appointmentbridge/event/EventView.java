@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** One event as {@code GET /webhook/events} lists it; {@code payload} is the stored canonical JSON, inline. */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record EventView(long eventId, String eventUuid, String eventType, String appointmentId, String patientId,
         String timestamp, String receivedAt, String source, String notes, @JsonRawValue String payload) {
