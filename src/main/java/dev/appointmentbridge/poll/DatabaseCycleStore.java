@@ -1,8 +1,6 @@
 package dev.appointmentbridge.poll;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +30,7 @@ import jakarta.inject.Inject;
 /**
  * The poll cycle's state in PostgreSQL. Each method is one JTA transaction on a {@code StatelessSession}:
  * snapshots, held cancellations and quarantine through their entity mappings, events and outbox rows through
- * {@link EventInserter} on the same connection, the lease and cursors in {@code source_state}. Every write
+ * {@link EventInserter} on the same connection, the lease and cursors through {@link SourceStateEntity}. Every write
  * first checks the lease's fencing token, so a replica that lost its lease writes nothing.
  */
 @ApplicationScoped
@@ -48,7 +46,7 @@ public class DatabaseCycleStore implements CycleStore {
 
     @Override
     public Optional<Lease> acquire(String source, Duration lease) {
-        return inTransaction(c -> SourceStateStore.acquire(c, source, lease));
+        return QuarkusTransaction.requiringNew().call(() -> SourceStateStore.acquire(session, source, lease));
     }
 
     @Override
@@ -56,8 +54,7 @@ public class DatabaseCycleStore implements CycleStore {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Instant.now();
             PageCommit commit = work(lease, ids, work);
-            session.doWork(c -> SourceStateStore.renew(c, lease, lease.duration(), commit.cursor,
-                    commit.firstHistoryCursor));
+            SourceStateStore.renew(session, lease, commit.cursor, commit.firstHistoryCursor);
             SnapshotStore.write(session, lease.source(), commit.inserts, commit.updates, now);
             if (!commit.dropHeld.isEmpty()) {
                 session.createMutationQuery(
@@ -93,7 +90,7 @@ public class DatabaseCycleStore implements CycleStore {
     @Override
     public List<EventType> finish(Lease lease, Instant historyCursor, int records, int eventCount) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            session.doWork(c -> SourceStateStore.renew(c, lease, lease.duration(), null, null));
+            SourceStateStore.renew(session, lease, null, null);
             List<HeldCancellationEntity> held = session.createSelectionQuery(
                     "from HeldCancellationEntity where source = :source order by heldAt, appointmentId",
                     HeldCancellationEntity.class).setParameter("source", lease.source()).getResultList();
@@ -103,8 +100,7 @@ public class DatabaseCycleStore implements CycleStore {
                 session.createMutationQuery("delete from HeldCancellationEntity where source = :source")
                         .setParameter("source", lease.source()).executeUpdate();
             }
-            session.doWork(c -> SourceStateStore.finish(c, lease, historyCursor, records,
-                    eventCount + released.size()));
+            SourceStateStore.finish(session, lease, historyCursor, records, eventCount + released.size());
             return released.stream().map(NewEvent::type).toList();
         });
     }
@@ -112,19 +108,13 @@ public class DatabaseCycleStore implements CycleStore {
     @Override
     public void disableDeletes(Lease lease, String reason) {
         LOG.warnf("Source %s: delete detection turned off: %s", lease.source(), reason);
-        inTransaction(c -> {
-            SourceStateStore.disableDeletes(c, lease.source(), reason);
-            return null;
-        });
+        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.disableDeletes(session, lease.source(), reason));
     }
 
     @Override
     public void abandon(Lease lease) {
         try {
-            inTransaction(c -> {
-                SourceStateStore.release(c, lease);
-                return null;
-            });
+            QuarkusTransaction.requiringNew().run(() -> SourceStateStore.release(session, lease));
         } catch (RuntimeException e) {
             // The lease then simply runs out.
             LOG.debugf("Could not release the lease of %s: %s", lease.source(), e.getClass().getSimpleName());
@@ -134,12 +124,7 @@ public class DatabaseCycleStore implements CycleStore {
     /** Clears every source's "delete detection off" flag, so the next cycle asks {@code _history} again. */
     public void retryDeleteDetection() {
         try {
-            inTransaction(c -> {
-                try (java.sql.Statement st = c.createStatement()) {
-                    return st.executeUpdate(
-                            "UPDATE source_state SET deletes_off_reason = NULL WHERE deletes_off_reason IS NOT NULL");
-                }
-            });
+            QuarkusTransaction.requiringNew().call(() -> SourceStateStore.retryDeleteDetection(session));
         } catch (RuntimeException e) {
             LOG.warnf("Could not reset delete detection: %s", e.getClass().getSimpleName());
         }
@@ -147,10 +132,7 @@ public class DatabaseCycleStore implements CycleStore {
 
     /** Records a failed cycle in its own transaction. */
     public void recordFailure(String source, String error) {
-        inTransaction(c -> {
-            SourceStateStore.recordFailure(c, source, error);
-            return null;
-        });
+        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordFailure(session, source, error));
     }
 
     /** New events in order, with each released held cancellation read back at its place. */
@@ -230,14 +212,5 @@ public class DatabaseCycleStore implements CycleStore {
     private static NewEvent event(String source, HeldCancellationEntity h) {
         return new NewEvent(h.uuid, EventType.CANCELLED, source, h.appointmentId, h.patientId,
                 h.occurredAt.atOffset(ZoneOffset.UTC), null, null, null, h.payload);
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) {
-        return QuarkusTransaction.requiringNew().call(() -> session.doReturningWork(work::run));
     }
 }

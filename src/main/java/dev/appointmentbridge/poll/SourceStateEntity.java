@@ -9,8 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * The {@code source_state} row of a source, as the operator view and the health group read it; the poll
- * cycle writes it ({@link SourceStateStore}).
+ * The {@code source_state} table, the one mapping of it: the poll cycle writes it through this entity
+ * ({@link SourceStateStore}, bulk HQL on a StatelessSession), the operator view and the health group read it.
  */
 @Entity
 @Table(name = "source_state")
@@ -57,4 +57,15 @@ public class SourceStateEntity extends PanacheEntityBase {
 
     @Column(name = "deletes_off_reason")
     public String deletesOffReason;
+
+    /** Fencing token: grows with every claim of the source; every page commit checks it. */
+    public long fence;
+
+    /** Which replica (host:pid) holds the lease. */
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+
+    /** The lease runs out then (the database's clock); null when released. */
+    @Column(name = "lease_until")
+    public OffsetDateTime leaseUntil;
 }

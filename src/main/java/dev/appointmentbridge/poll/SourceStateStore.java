@@ -1,19 +1,19 @@
 package dev.appointmentbridge.poll;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
+
+import org.hibernate.StatelessSession;
 
 import dev.appointmentbridge.common.InstanceName;
 
 /**
- * The {@code source_state} row of a source: lease and fencing token, cursors, baseline flag and the last
- * poll's outcome. Plain SQL on the caller's connection (the page transaction's, or its own for failures).
+ * Writes of {@link SourceStateEntity} ({@code source_state}): lease and fencing token, cursors, baseline flag
+ * and the last poll's outcome, as HQL on the caller's StatelessSession, inside its transaction. Lease times
+ * are the database's ({@code current_timestamp}), so replicas with skewed clocks agree on them.
  */
 final class SourceStateStore {
 
@@ -25,108 +25,102 @@ final class SourceStateStore {
      * again (its last cycle may have failed to release it, e.g. with the database down): the new fencing
      * token makes any older cycle of its own unable to commit.
      */
-    static Optional<Lease> acquire(Connection c, String source, Duration lease) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO source_state (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
-            ps.setString(1, source);
-            ps.executeUpdate();
+    static Optional<Lease> acquire(StatelessSession session, String source, Duration lease) {
+        ensureRow(session, source);
+        int claimed = session.createMutationQuery("""
+                update SourceStateEntity s set s.fence = s.fence + 1, s.leaseOwner = :owner,
+                       s.leaseUntil = current_timestamp + :seconds second
+                 where s.name = :name and (s.leaseUntil is null or s.leaseUntil < current_timestamp
+                       or s.leaseOwner = :owner)
+                """).setParameter("owner", InstanceName.get()).setParameter("seconds", seconds(lease))
+                .setParameter("name", source).executeUpdate();
+        if (claimed == 0) {
+            return Optional.empty();
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE source_state SET fence = fence + 1, lease_owner = ?,
-                       lease_until = now() + make_interval(secs => ?)
-                 WHERE name = ? AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?)
-                RETURNING fence, cursor_at, history_cursor_at, baseline_done, deletes_off_reason
-                """)) {
-            ps.setString(1, InstanceName.get());
-            ps.setDouble(2, lease.toMillis() / 1000.0);
-            ps.setString(3, source);
-            ps.setString(4, InstanceName.get());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Lease(source, rs.getLong(1), instant(rs, 2), instant(rs, 3), rs.getBoolean(4),
-                        rs.getString(5), lease));
-            }
-        }
+        SourceStateEntity s = session.get(SourceStateEntity.class, source);
+        return Optional.of(new Lease(source, s.fence, instant(s.cursorAt), instant(s.historyCursorAt), s.baselineDone,
+                s.deletesOffReason, lease));
     }
 
     /**
      * Checks the fencing token, locks the row for the rest of the transaction and renews the lease; moves the
-     * cursor when {@code cursor} is not null, and stores the first history cursor while there is none. Throws when another replica has claimed the source since.
+     * cursor when {@code cursor} is not null, and stores the first history cursor while there is none.
      */
-    static void renew(Connection c, Lease lease, Duration duration, Instant cursor, Instant firstHistoryCursor)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE source_state SET cursor_at = COALESCE(?, cursor_at),
-                       history_cursor_at = COALESCE(history_cursor_at, ?),
-                       lease_until = now() + make_interval(secs => ?)
-                 WHERE name = ? AND fence = ?
-                """)) {
-            ps.setTimestamp(1, cursor == null ? null : Timestamp.from(cursor));
-            ps.setTimestamp(2, firstHistoryCursor == null ? null : Timestamp.from(firstHistoryCursor));
-            ps.setDouble(3, duration.toMillis() / 1000.0);
-            ps.setString(4, lease.source());
-            ps.setLong(5, lease.fence());
-            if (ps.executeUpdate() == 0) {
-                throw new LeaseLostException(lease.source(), lease.fence());
-            }
+    static void renew(StatelessSession session, Lease lease, Instant cursor, Instant firstHistoryCursor) {
+        int updated = session.createMutationQuery("""
+                update SourceStateEntity s set s.cursorAt = coalesce(:cursor, s.cursorAt),
+                       s.historyCursorAt = coalesce(s.historyCursorAt, :history),
+                       s.leaseUntil = current_timestamp + :seconds second
+                 where s.name = :name and s.fence = :fence
+                """).setParameter("cursor", time(cursor), OffsetDateTime.class)
+                .setParameter("history", time(firstHistoryCursor), OffsetDateTime.class)
+                .setParameter("seconds", seconds(lease.duration())).setParameter("name", lease.source())
+                .setParameter("fence", lease.fence()).executeUpdate();
+        if (updated == 0) {
+            throw new LeaseLostException(lease.source(), lease.fence());
         }
     }
 
-    static void finish(Connection c, Lease lease, Instant historyCursor, int records, int events) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE source_state SET history_cursor_at = ?, baseline_done = TRUE, last_poll_at = now(),
-                       last_success_at = now(), last_result = 'ok', last_error = NULL, last_records = ?,
-                       last_events = ?, polls_ok = polls_ok + 1, events_total = events_total + ?, lease_until = NULL
-                 WHERE name = ? AND fence = ?
-                """)) {
-            ps.setTimestamp(1, historyCursor == null ? null : Timestamp.from(historyCursor));
-            ps.setInt(2, records);
-            ps.setInt(3, events);
-            ps.setInt(4, events);
-            ps.setString(5, lease.source());
-            ps.setLong(6, lease.fence());
-            if (ps.executeUpdate() == 0) {
-                throw new LeaseLostException(lease.source(), lease.fence());
-            }
+    static void finish(StatelessSession session, Lease lease, Instant historyCursor, int records, int events) {
+        int updated = session.createMutationQuery("""
+                update SourceStateEntity s set s.historyCursorAt = :history, s.baselineDone = true,
+                       s.lastPollAt = current_timestamp, s.lastSuccessAt = current_timestamp, s.lastResult = 'ok',
+                       s.lastError = null, s.lastRecords = :records, s.lastEvents = :events,
+                       s.pollsOk = s.pollsOk + 1, s.eventsTotal = s.eventsTotal + :events, s.leaseUntil = null
+                 where s.name = :name and s.fence = :fence
+                """).setParameter("history", time(historyCursor), OffsetDateTime.class)
+                .setParameter("records", records).setParameter("events", events).setParameter("name", lease.source())
+                .setParameter("fence", lease.fence()).executeUpdate();
+        if (updated == 0) {
+            throw new LeaseLostException(lease.source(), lease.fence());
         }
     }
 
-    static void release(Connection c, Lease lease) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE source_state SET lease_until = NULL WHERE name = ? AND fence = ?")) {
-            ps.setString(1, lease.source());
-            ps.setLong(2, lease.fence());
-            ps.executeUpdate();
-        }
+    static void release(StatelessSession session, Lease lease) {
+        session.createMutationQuery(
+                "update SourceStateEntity s set s.leaseUntil = null where s.name = :name and s.fence = :fence")
+                .setParameter("name", lease.source()).setParameter("fence", lease.fence()).executeUpdate();
     }
 
-    static void disableDeletes(Connection c, String source, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE source_state SET deletes_off_reason = ? WHERE name = ?")) {
-            ps.setString(1, reason);
-            ps.setString(2, source);
-            ps.executeUpdate();
-        }
+    static void disableDeletes(StatelessSession session, String source, String reason) {
+        session.createMutationQuery("update SourceStateEntity s set s.deletesOffReason = :reason where s.name = :name")
+                .setParameter("reason", reason).setParameter("name", source).executeUpdate();
+    }
+
+    /** Clears every source's "delete detection off" flag, so the next cycle asks {@code _history} again. */
+    static int retryDeleteDetection(StatelessSession session) {
+        return session.createMutationQuery("update SourceStateEntity s set s.deletesOffReason = null "
+                + "where s.deletesOffReason is not null").executeUpdate();
     }
 
     /** In its own transaction: operators must see the failure; the pages committed before it stay. */
-    static void recordFailure(Connection c, String source, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO source_state (name, last_poll_at, last_result, last_error, polls_failed)
-                VALUES (?, now(), 'failed', ?, 1)
-                ON CONFLICT (name) DO UPDATE SET last_poll_at = now(), last_result = 'failed',
-                       last_error = EXCLUDED.last_error, polls_failed = source_state.polls_failed + 1
-                """)) {
-            ps.setString(1, source);
-            ps.setString(2, error);
-            ps.executeUpdate();
-        }
+    static void recordFailure(StatelessSession session, String source, String error) {
+        ensureRow(session, source);
+        session.createMutationQuery("""
+                update SourceStateEntity s set s.lastPollAt = current_timestamp, s.lastResult = 'failed',
+                       s.lastError = :error, s.pollsFailed = s.pollsFailed + 1
+                 where s.name = :name
+                """).setParameter("error", error).setParameter("name", source).executeUpdate();
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant();
+    private static void ensureRow(StatelessSession session, String source) {
+        session.createMutationQuery("""
+                insert into SourceStateEntity (name, baselineDone, lastRecords, lastEvents, pollsOk, pollsFailed,
+                       eventsTotal, fence)
+                values (:name, false, 0, 0, 0, 0, 0, 0)
+                on conflict (name) do nothing
+                """).setParameter("name", source).executeUpdate();
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 }
