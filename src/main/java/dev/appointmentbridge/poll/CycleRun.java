@@ -110,16 +110,16 @@ final class CycleRun {
             Instant pageTime = page.searchTime() != null && page.searchTime().isBefore(now) ? page.searchTime() : now;
             // Versions newer than their search (served from a cached id list, or dated in the future) say
             // nothing about how far the search got: they neither move the cursor nor the keyset.
-            Instant pageMax = greatestLastUpdatedBy(page, pageTime);
+            Instant pageMax = CursorRules.greatestLastUpdatedBy(page, pageTime);
             // Each keyset page is a search of its own, possibly answered from an older cache entry: the
             // cycle covers nothing after the earliest of their times.
             searchTime = pageTime.isBefore(searchTime) ? pageTime : searchTime;
             // Keyset paging needs the server to sort by _lastUpdated; its self link says whether it did.
-            sorted = sorted && page.sortedByLastUpdated() && ascending(page, pageTime);
+            sorted = sorted && page.sortedByLastUpdated() && CursorRules.ascending(page, pageTime);
             if (pageMax != null && (maxSeen == null || pageMax.isAfter(maxSeen))) {
                 maxSeen = pageMax;
             }
-            Instant nextCursor = sorted ? advance(cursor, maxSeen, searchTime) : cursor;
+            Instant nextCursor = sorted ? CursorRules.advance(cursor, maxSeen, searchTime, settings.overlap()) : cursor;
             commit(lease, page, searchTime, diff, nextCursor, lease.historyCursor() == null ? historyStart : null);
             cursor = nextCursor;
             if (page.next() == null) {
@@ -136,7 +136,7 @@ final class CycleRun {
             }
         }
         if (!sorted) {
-            cursor = advance(cursor, maxSeen, searchTime);
+            cursor = CursorRules.advance(cursor, maxSeen, searchTime, settings.overlap());
             commitCursor(lease, cursor);
         }
         Instant historyCursor = settings.detectDeletes() && lease.deletesOff() == null
@@ -261,58 +261,5 @@ final class CycleRun {
 
     private int eventCount() {
         return counts.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    /** min(greatest lastUpdated seen, search time) − overlap; never backwards. */
-    private Instant advance(Instant current, Instant maxSeen, Instant searchTime) {
-        if (maxSeen == null) {
-            return current;
-        }
-        Instant covered = maxSeen.isAfter(searchTime) ? searchTime : maxSeen;
-        Instant candidate = covered.minus(settings.overlap());
-        return current == null || candidate.isAfter(current) ? candidate : current;
-    }
-
-    /**
-     * How far a page got in its search's order, and the keyset of the next page: the greatest
-     * meta.lastUpdated no later than the search's time. A record
-     * dated later is a newer version served from a cached id list (or dated in the future): it says nothing
-     * about where the search's own order stands, and a jump to it would skip records still to come.
-     */
-    private static Instant greatestLastUpdatedBy(SourcePage page, Instant searchTime) {
-        Instant max = null;
-        for (AppointmentRecord r : page.appointments()) {
-            if (r.lastUpdated() != null && !r.lastUpdated().isAfter(searchTime)) {
-                max = later(max, r.lastUpdated());
-            }
-        }
-        for (PoisonRecord p : page.poison()) {
-            if (p.lastUpdated() != null && !p.lastUpdated().isAfter(searchTime)) {
-                max = later(max, p.lastUpdated());
-            }
-        }
-        return max;
-    }
-
-    /** Sorted by meta.lastUpdated, ignoring versions newer than the search (see above). */
-    private static boolean ascending(SourcePage page, Instant searchTime) {
-        Instant previous = null;
-        for (AppointmentRecord r : page.appointments()) {
-            if (r.lastUpdated() == null) {
-                return false;
-            }
-            if (r.lastUpdated().isAfter(searchTime)) {
-                continue;
-            }
-            if (previous != null && r.lastUpdated().isBefore(previous)) {
-                return false;
-            }
-            previous = r.lastUpdated();
-        }
-        return true;
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a == null || b != null && b.isAfter(a) ? b : a;
     }
 }
