@@ -16,6 +16,14 @@ final class CursorRules {
     private CursorRules() {
     }
 
+    /**
+     * A search's own time as the cursor may use it: the server's ({@code searchTime}, null when it sent none),
+     * capped by the bridge's clock; a server clock ahead then only makes the cursor re-read more.
+     */
+    static Instant serverTime(Instant searchTime, Instant now) {
+        return searchTime != null && searchTime.isBefore(now) ? searchTime : now;
+    }
+
     /** min(greatest lastUpdated seen, search time) − overlap; never backwards. */
     static Instant advance(Instant current, Instant maxSeen, Instant searchTime, Duration overlap) {
         if (maxSeen == null) {

@@ -91,7 +91,7 @@ final class CycleRun {
 
         Instant cursor = lease.cursor();
         SourcePage page = feed.search(cursor);
-        Instant searchTime = page.searchTime() != null && page.searchTime().isBefore(now) ? page.searchTime() : now;
+        Instant searchTime = CursorRules.serverTime(page.searchTime(), now);
         Set<String> followed = new HashSet<>();
         // Deletes are read from the first search's time on, stored with the first page, so a first cycle that
         // fails half-way still has the deletes after its committed pages read by the next one.
@@ -101,13 +101,10 @@ final class CycleRun {
         Instant maxSeen = null;
         boolean sorted = true;
         while (true) {
-            if (++pages > settings.maxPages()) {
-                throw new SourceFetchException("more than " + settings.maxPages() + " pages in one cycle", 0, null);
-            }
+            countPage();
             records += page.size();
             page.poison().forEach(p -> poisonIds.add(p.appointmentId()));
-            // The bridge's clock caps it too: a server clock ahead only makes the cursor re-read more.
-            Instant pageTime = page.searchTime() != null && page.searchTime().isBefore(now) ? page.searchTime() : now;
+            Instant pageTime = CursorRules.serverTime(page.searchTime(), now);
             // Versions newer than their search (served from a cached id list, or dated in the future) say
             // nothing about how far the search got: they neither move the cursor nor the keyset.
             Instant pageMax = CursorRules.greatestLastUpdatedBy(page, pageTime);
@@ -129,9 +126,7 @@ final class CycleRun {
                 page = feed.search(pageMax);
                 bound = pageMax;
             } else {
-                if (!followed.add(page.next())) {
-                    throw new SourceFetchException("next links of this search run in a circle", 0, null);
-                }
+                followOnce(followed, page.next(), "this search");
                 page = feed.next(page);
             }
         }
@@ -145,6 +140,20 @@ final class CycleRun {
         List<EventType> released = store.finish(lease, historyCursor, records, eventCount());
         released.forEach(type -> counts.merge(type, 1, Integer::sum));
         return new CycleResult(false, baseline, pages, records, counts, cursor, poisonIds.size(), deletes);
+    }
+
+    /** One more page in this cycle; a runaway chain fails the cycle instead of looping. */
+    private void countPage() throws SourceFetchException {
+        if (++pages > settings.maxPages()) {
+            throw new SourceFetchException("more than " + settings.maxPages() + " pages in one cycle", 0, null);
+        }
+    }
+
+    /** A next link seen before in this chain means the links run in a circle: fail rather than loop. */
+    private static void followOnce(Set<String> followed, String next, String what) throws SourceFetchException {
+        if (!followed.add(next)) {
+            throw new SourceFetchException("next links of " + what + " run in a circle", 0, null);
+        }
     }
 
     private void commit(Lease lease, SourcePage page, Instant searchTime, PageDiff diff, Instant cursor,
@@ -189,7 +198,7 @@ final class CycleRun {
             }
             throw e; // 401, 408, 429, 5xx, timeouts: the next cycle asks again from the same point
         }
-        Instant historyTime = page.searchTime() != null && page.searchTime().isBefore(now) ? page.searchTime() : now;
+        Instant historyTime = CursorRules.serverTime(page.searchTime(), now);
         Set<String> followedHistory = new HashSet<>();
         while (true) {
             for (String id : new HashSet<>(page.deletedIds())) {
@@ -198,12 +207,8 @@ final class CycleRun {
             if (page.next() == null) {
                 break;
             }
-            if (++pages > settings.maxPages()) {
-                throw new SourceFetchException("more than " + settings.maxPages() + " pages in one cycle", 0, null);
-            }
-            if (!followedHistory.add(page.next())) {
-                throw new SourceFetchException("next links of _history run in a circle", 0, null);
-            }
+            countPage();
+            followOnce(followedHistory, page.next(), "_history");
             page = feed.next(page);
         }
         Instant next = historyTime.minus(settings.overlap());

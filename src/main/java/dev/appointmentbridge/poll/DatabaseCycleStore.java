@@ -57,10 +57,7 @@ public class DatabaseCycleStore implements CycleStore {
             SourceStateStore.renew(session, lease, commit.cursor, commit.firstHistoryCursor);
             SnapshotStore.write(session, lease.source(), commit.inserts, commit.updates, now);
             if (!commit.dropHeld.isEmpty()) {
-                session.createMutationQuery(
-                        "delete from HeldCancellationEntity where source = :source and appointmentId in :ids")
-                        .setParameter("source", lease.source()).setParameterList("ids", commit.dropHeld)
-                        .executeUpdate();
+                deleteHeld(lease.source(), commit.dropHeld);
             }
             List<NewEvent> ordered = resolve(lease.source(), commit.emits);
             if (!ordered.isEmpty()) {
@@ -135,6 +132,12 @@ public class DatabaseCycleStore implements CycleStore {
         QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordFailure(session, source, error));
     }
 
+    private void deleteHeld(String source, List<String> appointmentIds) {
+        session.createMutationQuery(
+                "delete from HeldCancellationEntity where source = :source and appointmentId in :ids")
+                .setParameter("source", source).setParameterList("ids", appointmentIds).executeUpdate();
+    }
+
     /** New events in order, with each released held cancellation read back at its place. */
     private List<NewEvent> resolve(String source, List<PageCommit.Emit> emits) {
         List<String> releasedIds = new ArrayList<>();
@@ -150,9 +153,7 @@ public class DatabaseCycleStore implements CycleStore {
                     HeldCancellationEntity.class).setParameter("source", source)
                     .setParameterList("ids", releasedIds).getResultList()
                     .forEach(h -> released.put(h.appointmentId, event(source, h)));
-            session.createMutationQuery(
-                    "delete from HeldCancellationEntity where source = :source and appointmentId in :ids")
-                    .setParameter("source", source).setParameterList("ids", releasedIds).executeUpdate();
+            deleteHeld(source, releasedIds);
         }
         List<NewEvent> ordered = new ArrayList<>(emits.size());
         for (PageCommit.Emit e : emits) {

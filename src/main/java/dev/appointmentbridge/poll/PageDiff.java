@@ -3,6 +3,7 @@ package dev.appointmentbridge.poll;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,7 @@ final class PageDiff {
         }
         // Rebookings last, so a cancellation of the appointment they replace on the same page is seen first.
         ordered.sort(Comparator.comparing((AppointmentRecord r) -> r.replacesId() != null));
-        java.util.Map<String, Snapshot> written = new java.util.LinkedHashMap<>();
+        Map<String, Snapshot> written = new LinkedHashMap<>();
         for (AppointmentRecord r : ordered) {
             commit.unquarantine.add(r.id());
             Snapshot previous = known.get(r.id());

@@ -1,10 +1,9 @@
 package dev.appointmentbridge.quarantine;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
+import dev.appointmentbridge.common.SourceAppointmentKey;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.persistence.Column;
@@ -20,27 +19,8 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "quarantine")
-@IdClass(QuarantinedRecord.Key.class)
+@IdClass(SourceAppointmentKey.class)
 public class QuarantinedRecord extends PanacheEntityBase {
-
-    /** Composite key (source, appointment_id). */
-    public static class Key implements Serializable {
-
-        private static final long serialVersionUID = 1L;
-
-        public String source;
-        public String appointmentId;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(source, k.source) && Objects.equals(appointmentId, k.appointmentId);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(source, appointmentId);
-        }
-    }
 
     @Id
     public String source;

@@ -1,9 +1,8 @@
 package dev.appointmentbridge.snapshot;
 
-import java.io.Serializable;
 import java.time.Instant;
-import java.util.Objects;
 
+import dev.appointmentbridge.common.SourceAppointmentKey;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -18,27 +17,8 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "appointment_snapshot")
-@IdClass(AppointmentSnapshotEntity.Key.class)
+@IdClass(SourceAppointmentKey.class)
 public class AppointmentSnapshotEntity extends PanacheEntityBase {
-
-    /** Composite key (source, appointment_id). */
-    public static class Key implements Serializable {
-
-        private static final long serialVersionUID = 1L;
-
-        public String source;
-        public String appointmentId;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(source, k.source) && Objects.equals(appointmentId, k.appointmentId);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(source, appointmentId);
-        }
-    }
 
     @Id
     public String source;

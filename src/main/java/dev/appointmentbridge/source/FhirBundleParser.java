@@ -76,32 +76,28 @@ public final class FhirBundleParser {
 
     /** One Appointment resource, as a page of one (or of one poison record). */
     public SourcePage parseAppointment(byte[] body) throws SourceFetchException {
+        List<AppointmentRecord> appointments = new ArrayList<>(1);
+        List<PoisonRecord> poison = new ArrayList<>(1);
+        appointment(resource(body, "Appointment"), appointments, poison);
+        return new SourcePage(appointments, poison, Map.of(), null, null, true);
+    }
+
+    private JsonNode bundle(byte[] body) throws SourceFetchException {
+        return resource(body, "Bundle");
+    }
+
+    /** The body as a FHIR resource of {@code resourceType}; anything else fails the page. */
+    private JsonNode resource(byte[] body, String resourceType) throws SourceFetchException {
         JsonNode resource;
         try {
             resource = reader.readTree(body);
         } catch (IOException e) {
             throw malformed("body is not valid JSON");
         }
-        if (resource == null || !"Appointment".equals(resource.path("resourceType").asText())) {
-            throw malformed("body is not a FHIR Appointment");
+        if (resource == null || !resourceType.equals(resource.path("resourceType").asText())) {
+            throw malformed("body is not a FHIR " + resourceType);
         }
-        List<AppointmentRecord> appointments = new ArrayList<>(1);
-        List<PoisonRecord> poison = new ArrayList<>(1);
-        appointment(resource, appointments, poison);
-        return new SourcePage(appointments, poison, Map.of(), null, null, true);
-    }
-
-    private JsonNode bundle(byte[] body) throws SourceFetchException {
-        JsonNode bundle;
-        try {
-            bundle = reader.readTree(body);
-        } catch (IOException e) {
-            throw malformed("body is not valid JSON");
-        }
-        if (bundle == null || !"Bundle".equals(bundle.path("resourceType").asText())) {
-            throw malformed("body is not a FHIR Bundle");
-        }
-        return bundle;
+        return resource;
     }
 
     /**

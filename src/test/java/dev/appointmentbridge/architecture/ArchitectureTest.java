@@ -28,8 +28,8 @@ class ArchitectureTest {
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("common", Set.of()),
             Map.entry("source", Set.of("common")),
-            Map.entry("snapshot", Set.of()),
-            Map.entry("quarantine", Set.of()),
+            Map.entry("snapshot", Set.of("common")),
+            Map.entry("quarantine", Set.of("common")),
             Map.entry("diff", Set.of("event", "snapshot", "source")),
             Map.entry("event", Set.of("common")),
             Map.entry("poll", Set.of("common", "diff", "event", "snapshot", "source", "quarantine")),
