@@ -1,5 +1,7 @@
 package dev.appointmentbridge.poll;
 
+import static dev.appointmentbridge.support.EventLogApi.eventsOf;
+import static dev.appointmentbridge.support.EventLogApi.types;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -111,9 +113,9 @@ class HostileServerPollTest {
         } finally {
             fhir().cacheSearches(false, false);
         }
-        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(y.id())),
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(eventsOf(y.id())),
                 "y's change is not lost");
-        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(x.id())));
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(eventsOf(x.id())));
     }
 
     @Test
@@ -135,7 +137,7 @@ class HostileServerPollTest {
         } finally {
             fhir().cacheSearches(false, false);
         }
-        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(y.id())),
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(eventsOf(y.id())),
                 "seen in the very next poll");
     }
 
@@ -148,8 +150,8 @@ class HostileServerPollTest {
         poll();
         fhir().update(later.id(), a -> moved(a, 1800));
         poll();
-        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(later.id())));
-        assertEquals(List.of("appointment.scheduled"), types(events("future-f")));
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(eventsOf(later.id())));
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("future-f")));
     }
 
     @Test
@@ -169,7 +171,7 @@ class HostileServerPollTest {
         poll();
         poll();
         for (String id : List.of("shift-b", "shift-c", "shift-d", "shift-e", "shift-f")) {
-            assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events(id)), id);
+            assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(eventsOf(id)), id);
         }
     }
 
@@ -183,10 +185,10 @@ class HostileServerPollTest {
         fhir().delete("del-ended");
         poll();
         poll();
-        List<JsonPath> events = events("del-1");
+        List<JsonPath> events = eventsOf("del-1");
         assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events));
         assertEquals("deleted", events.get(0).getString("payload.reason"));
-        assertEquals(List.of("appointment.scheduled"), types(events("del-ended")), "an ended appointment's delete is history");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("del-ended")), "an ended appointment's delete is history");
     }
 
     @Test
@@ -214,7 +216,7 @@ class HostileServerPollTest {
         fhir().putPoison("poison-date", "{\"resourceType\":\"Appointment\",\"id\":\"poison-date\",\"status\":\"booked\",\"start\":\"next tuesday\"}");
         fhir().put("poison-neighbour", "booked", LATER, "dr-1", "pat-p");
         poll();
-        assertEquals(List.of("appointment.scheduled"), types(events("poison-neighbour")), "the source goes on");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("poison-neighbour")), "the source goes on");
         given().get("/admin/quarantine").then().statusCode(200)
                 .body("find { it.appointment_id == 'poison-nostatus' }.reason", equalTo("no status"))
                 .body("find { it.appointment_id == 'poison-status' }.reason", equalTo("unknown status code"))
@@ -223,7 +225,7 @@ class HostileServerPollTest {
         given().get("/q/metrics").then().body(containsString("bridge_poll_quarantined_total{source=\"hostile\"}"));
         fhir().put("poison-nostatus", "booked", LATER, "dr-1", "pat-p"); // fixed upstream: re-read as it changes
         poll();
-        assertEquals(List.of("appointment.scheduled"), types(events("poison-nostatus")));
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("poison-nostatus")));
         given().get("/admin/quarantine").then().body("appointment_id", not(hasItem("poison-nostatus")))
                 .body("appointment_id", hasItem("poison-status"));
     }
@@ -251,7 +253,7 @@ class HostileServerPollTest {
         assertEquals(List.of(), FakeFhirResource.elsewhere.requests(), "nothing, let alone the token, went elsewhere");
         poll();
         for (int i = 0; i < 5; i++) {
-            assertEquals(List.of("appointment.scheduled"), types(events("origin-" + i)));
+            assertEquals(List.of("appointment.scheduled"), types(eventsOf("origin-" + i)));
         }
     }
 
@@ -268,7 +270,7 @@ class HostileServerPollTest {
         } finally {
             fhir().participants(false, null);
         }
-        List<JsonPath> events = events("order-1");
+        List<JsonPath> events = eventsOf("order-1");
         assertEquals(List.of("appointment.scheduled"), types(events), "reordering is not a reschedule");
         assertEquals("dr-primary", events.get(0).getString("payload.appointment.provider_id"));
     }
@@ -281,8 +283,8 @@ class HostileServerPollTest {
         fhir().update("rebook-old", a -> a.withStatus("cancelled"));
         fhir().put("rebook-new", "booked", LATER.plusSeconds(86400), 30, "dr-1", "loc-1", "pat-k", "rebook-old");
         poll();
-        assertEquals(List.of("appointment.scheduled"), types(events("rebook-old")), "its cancellation is folded");
-        List<JsonPath> events = events("rebook-new");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("rebook-old")), "its cancellation is folded");
+        List<JsonPath> events = eventsOf("rebook-new");
         assertEquals(List.of("appointment.rescheduled"), types(events));
         assertEquals("rebook-old", events.get(0).getString("payload.previous.id"));
     }
@@ -296,8 +298,8 @@ class HostileServerPollTest {
         fhir().update("rebook2-old", a -> a.withStatus("cancelled"));
         fhir().update("rebook2-new", a -> a.withStatus("cancelled"));
         poll();
-        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events("rebook2-old")));
-        assertEquals(List.of(), types(events("rebook2-new")));
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOf("rebook2-old")));
+        assertEquals(List.of(), types(eventsOf("rebook2-new")));
     }
 
     @Test
@@ -312,7 +314,7 @@ class HostileServerPollTest {
         }
         fhir().update("fbundle-1", a -> a.withStatus("cancelled"));
         poll();
-        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events("fbundle-1")));
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOf("fbundle-1")));
     }
 
     @Test
@@ -329,7 +331,7 @@ class HostileServerPollTest {
         given().get("/admin/sources").then().body("find { it.name == 'hostile' }.detect_deletes", equalTo("history"));
         fhir().delete("h429-1");
         poll();
-        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(events("h429-1")));
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOf("h429-1")));
     }
 
     @Test
@@ -339,7 +341,7 @@ class HostileServerPollTest {
         fhir().put("after-nul", "booked", LATER, "dr-1", "pat-n");
         poll();
         poll();
-        assertEquals(List.of("appointment.scheduled"), types(events("after-nul")));
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("after-nul")));
         List<Map<String, String>> rows = given().get("/admin/quarantine").then().extract().jsonPath().getList("$");
         assertTrue(rows.stream().anyMatch(r -> "id contains a NUL character".equals(r.get("reason"))
                 && r.get("appointment_id").equals("nul" + (char) 92 + "u0000id")), "quarantined under an escaped id: " + rows);
@@ -368,7 +370,7 @@ class HostileServerPollTest {
             noHistory.ignoreSort(false);
         }
         for (String id : List.of("u1", "u2", "u3", "u4")) {
-            assertEquals(List.of("appointment.scheduled"), types(events(id)), id);
+            assertEquals(List.of("appointment.scheduled"), types(eventsOf(id)), id);
         }
     }
 
@@ -382,8 +384,8 @@ class HostileServerPollTest {
         fhir().put("del-403-neighbour", "booked", LATER, "dr-1", "pat-q");
         poll();
         poll();
-        assertEquals(List.of("appointment.scheduled"), types(events("del-403")), "no cancellation guessed");
-        assertEquals(List.of("appointment.scheduled"), types(events("del-403-neighbour")));
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("del-403")), "no cancellation guessed");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("del-403-neighbour")));
         given().get("/admin/quarantine").then().body("find { it.appointment_id == 'del-403' }.reason",
                 equalTo("delete not confirmed: GET Appointment/{id} answered HTTP 403"));
         given().get("/admin/sources").then().body("find { it.name == 'hostile' }.last_result", equalTo("ok"));
@@ -405,7 +407,7 @@ class HostileServerPollTest {
         }
         CycleResult done = first.get().orElseThrow(() -> new AssertionError("the running cycle was cut off"));
         assertTrue(!done.skipped());
-        assertEquals(List.of("appointment.scheduled"), types(events("concurrent-1")));
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("concurrent-1")));
     }
 
     @Test
@@ -426,20 +428,6 @@ class HostileServerPollTest {
     }
 
     // --- helpers -------------------------------------------------------------------------------
-
-    private static List<String> types(List<JsonPath> events) {
-        return events.stream().map(e -> e.getString("event_type")).toList();
-    }
-
-    private List<JsonPath> events(String appointmentId) {
-        JsonPath page = given().queryParam("appointment_id", appointmentId).get("/webhook/events").then()
-                .statusCode(200).extract().jsonPath();
-        List<JsonPath> events = new ArrayList<>();
-        for (int i = 0; i < page.getInt("count"); i++) {
-            events.add(new JsonPath(page.prettify()).setRootPath("events[" + i + "]"));
-        }
-        return events;
-    }
 
     private long count(String sql) throws Exception {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.appointmentbridge.support.EventLogApi;
 import dev.appointmentbridge.support.FakeFhirResource;
 import dev.appointmentbridge.support.FakeFhirServer;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -93,8 +94,8 @@ class PollIntegrationTest {
         clinic().update("apt-move", a -> new FakeFhirServer.Appt(a.id(), a.status(), NINE.plusSeconds(5 * 3600),
                 NINE.plusSeconds(5 * 3600 + 1800), a.practitioner(), a.location(), a.patient(), null, null));
         poll("clinic");
-        List<JsonPath> events = eventsOfAppointment("apt-move");
-        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(events));
+        List<JsonPath> events = EventLogApi.eventsOf("apt-move");
+        assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), EventLogApi.types(events));
         JsonPath moved = events.get(0);
         assertEquals("2025-03-03T14:00:00Z", moved.getString("payload.appointment.start"));
         assertEquals("2025-03-03T09:00:00Z", moved.getString("payload.previous.start"));
@@ -108,7 +109,7 @@ class PollIntegrationTest {
         clinic().update("apt-dr", a -> new FakeFhirServer.Appt(a.id(), a.status(), a.start(), a.end(), "dr-2",
                 a.location(), a.patient(), null, null));
         poll("clinic");
-        JsonPath moved = eventsOfAppointment("apt-dr").get(0);
+        JsonPath moved = EventLogApi.eventsOf("apt-dr").get(0);
         assertEquals("appointment.rescheduled", moved.getString("event_type"));
         assertEquals("dr-2", moved.getString("payload.appointment.provider_id"));
         assertEquals("dr-1", moved.getString("payload.previous.provider_id"));
@@ -131,7 +132,7 @@ class PollIntegrationTest {
         poll("clinic");
         poll("clinic"); // a repeated poll changes nothing
         for (String[] c : cases) {
-            assertEquals(List.of(c[2], "appointment.scheduled"), types(eventsOfAppointment(c[0])), c[0]);
+            assertEquals(List.of(c[2], "appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf(c[0])), c[0]);
         }
     }
 
@@ -143,7 +144,7 @@ class PollIntegrationTest {
         clinic().update("apt-old", a -> a.withStatus("cancelled"));
         clinic().put("apt-rebooked", "booked", NINE.plusSeconds(86400), 30, "dr-1", "loc-1", "pat-r", "apt-old");
         poll("clinic");
-        assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("apt-old")));
+        assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("apt-old")));
         JsonPath rebooked = onlyEvent("apt-rebooked");
         assertEquals("appointment.rescheduled", rebooked.getString("event_type"));
         assertEquals("apt-old", rebooked.getString("payload.previous.id"));
@@ -165,7 +166,7 @@ class PollIntegrationTest {
         // Page 1 (commit per page) is kept with its events; nothing of page 2 on is.
         int announced = 0;
         for (int i = 0; i < 7; i++) {
-            announced += eventsOfAppointment("apt-p" + i).size();
+            announced += EventLogApi.eventsOf("apt-p" + i).size();
         }
         assertTrue(announced <= 3, "at most page 1's three records announced, was " + announced);
         given().get("/admin/sources").then().statusCode(200)
@@ -183,7 +184,7 @@ class PollIntegrationTest {
                 .body("checks[0].data.clinic", org.hamcrest.Matchers.startsWith("ok at "));
         poll("clinic");
         for (int i = 0; i < 7; i++) {
-            assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("apt-p" + i)));
+            assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("apt-p" + i)));
         }
     }
 
@@ -200,7 +201,7 @@ class PollIntegrationTest {
         given().get("/admin/sources").then()
                 .body("find { it.name == 'clinic' }.last_error", equalTo("malformed page: body is not valid JSON"));
         poll("clinic");
-        assertEquals(0, eventsOfAppointment("apt-bad").size(), "first seen already cancelled: nothing to announce");
+        assertEquals(0, EventLogApi.eventsOf("apt-bad").size(), "first seen already cancelled: nothing to announce");
     }
 
     @Test
@@ -214,7 +215,7 @@ class PollIntegrationTest {
         clinic().putRaw(booked);
         clinic().put("apt-ooo-tick", "booked", NINE, "dr-1", "pat-o"); // moves the server clock on
         poll("clinic");
-        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOfAppointment("apt-ooo")));
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("apt-ooo")));
     }
 
     @Test
@@ -243,11 +244,11 @@ class PollIntegrationTest {
         } finally {
             clinic().delay(0);
         }
-        assertEquals(0, eventsOfAppointment("apt-slow").size());
+        assertEquals(0, EventLogApi.eventsOf("apt-slow").size());
         given().get("/admin/sources").then()
                 .body("find { it.name == 'clinic' }.last_error", equalTo("GET /fhir/Appointment timed out"));
         poll("clinic");
-        assertEquals(1, eventsOfAppointment("apt-slow").size());
+        assertEquals(1, EventLogApi.eventsOf("apt-slow").size());
     }
 
     @Test
@@ -286,12 +287,12 @@ class PollIntegrationTest {
         }
         for (String id : List.of("apt-g0", "apt-g1", "apt-g2", "apt-g3", "apt-h0")) {
             List<String> expectedBefore = id.equals("apt-h0") ? List.of() : List.of("appointment.scheduled");
-            assertEquals(expectedBefore, types(eventsOfAppointment(id)), "no event for " + id + " from bad pages");
+            assertEquals(expectedBefore, EventLogApi.types(EventLogApi.eventsOf(id)), "no event for " + id + " from bad pages");
         }
         poll("clinic");
-        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOfAppointment("apt-g0")));
-        assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("apt-g1")));
-        assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("apt-h0")));
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("apt-g0")));
+        assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("apt-g1")));
+        assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("apt-h0")));
     }
 
     @Test
@@ -301,7 +302,7 @@ class PollIntegrationTest {
         CycleResult r = poll("eager");
         assertFalse(r.baseline());
         assertEquals(2, r.eventCount());
-        assertEquals(List.of("appointment.scheduled"), types(eventsOfAppointment("eager-1")));
+        assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("eager-1")));
     }
 
     @Test
@@ -336,24 +337,10 @@ class PollIntegrationTest {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private static List<String> types(List<JsonPath> events) {
-        return events.stream().map(e -> e.getString("event_type")).toList();
-    }
-
     private JsonPath onlyEvent(String appointmentId) {
-        List<JsonPath> events = eventsOfAppointment(appointmentId);
+        List<JsonPath> events = EventLogApi.eventsOf(appointmentId);
         assertEquals(1, events.size(), "events of " + appointmentId);
         return events.get(0);
-    }
-
-    private List<JsonPath> eventsOfAppointment(String appointmentId) {
-        JsonPath page = given().queryParam("appointment_id", appointmentId).get("/webhook/events").then()
-                .statusCode(200).extract().jsonPath();
-        List<JsonPath> events = new ArrayList<>();
-        for (int i = 0; i < page.getInt("count"); i++) {
-            events.add(new JsonPath(page.prettify()).setRootPath("events[" + i + "]"));
-        }
-        return events;
     }
 
     private List<Long> eventsOf(String source) throws Exception {
