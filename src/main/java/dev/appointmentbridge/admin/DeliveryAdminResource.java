@@ -1,6 +1,5 @@
 package dev.appointmentbridge.admin;
 
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -39,7 +38,7 @@ public class DeliveryAdminResource {
     @GET
     @Path("/targets")
     @Operation(summary = "Targets", description = "Health, success rate (last hour), queue depth, last error.")
-    public List<TargetView> targets() throws SQLException {
+    public List<TargetView> targets() {
         return service.targets();
     }
 
@@ -47,7 +46,7 @@ public class DeliveryAdminResource {
     @Path("/deliveries")
     @Operation(summary = "Deliveries, newest first", description = "Filters: status, target, event (event_id).")
     public List<DeliveryView> deliveries(@QueryParam("status") String status, @QueryParam("target") String target,
-            @QueryParam("event") String event, @QueryParam("limit") String limit) throws SQLException {
+            @QueryParam("event") String event, @QueryParam("limit") String limit) {
         if (status != null && !STATUSES.contains(status)) {
             throw bad("status", "Input should be one of " + STATUSES);
         }
@@ -58,14 +57,14 @@ public class DeliveryAdminResource {
     @GET
     @Path("/deliveries/{id}")
     @Operation(summary = "One delivery with every attempt")
-    public DeliveryView delivery(@PathParam("id") String id) throws SQLException {
+    public DeliveryView delivery(@PathParam("id") String id) {
         return service.delivery(number("id", id)).orElseThrow(() -> notFound("delivery", id));
     }
 
     @POST
     @Path("/deliveries/{id}/retry")
     @Operation(summary = "Send a delivery again now", description = "Any status; the retry schedule starts over.")
-    public Map<String, Object> retry(@PathParam("id") String id) throws SQLException {
+    public Map<String, Object> retry(@PathParam("id") String id) {
         if (!service.retry(number("id", id))) {
             throw notFound("delivery", id);
         }
@@ -75,8 +74,7 @@ public class DeliveryAdminResource {
     @POST
     @Path("/targets/{name}/replay")
     @Operation(summary = "Re-queue dead and sent deliveries of a target created since a time")
-    public Map<String, Object> replay(@PathParam("name") String name, @QueryParam("since") String since)
-            throws SQLException {
+    public Map<String, Object> replay(@PathParam("name") String name, @QueryParam("since") String since) {
         knownTarget(name);
         if (since == null) {
             throw bad("since", "Field required: an ISO 8601 time with a zone");
@@ -93,7 +91,7 @@ public class DeliveryAdminResource {
     @POST
     @Path("/targets/{name}/enable")
     @Operation(summary = "Enable a target again (after a 410 Gone or a manual disable)")
-    public Map<String, Object> enable(@PathParam("name") String name) throws SQLException {
+    public Map<String, Object> enable(@PathParam("name") String name) {
         knownTarget(name);
         service.enable(name);
         return Map.of("status", "enabled", "target", name);

@@ -1,36 +1,32 @@
 package dev.appointmentbridge.admin;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
+import org.hibernate.StatelessSession;
 
 import dev.appointmentbridge.common.SafeUrl;
+import dev.appointmentbridge.delivery.DeliveryAttemptEntity;
+import dev.appointmentbridge.delivery.DeliveryEntity;
 import dev.appointmentbridge.delivery.DeliveryWorker;
 import dev.appointmentbridge.delivery.TargetHealth;
 import dev.appointmentbridge.delivery.TargetRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Operator queries and actions over targets and deliveries. */
+/** Operator queries and actions over targets and deliveries, each one transaction. */
 @ApplicationScoped
 public class DeliveryAdminService {
 
     private static final String SELECT = """
-            SELECT d.id, d.event_id, e.uuid::text, e.type, e.appointment_id, d.target, d.status, d.attempts,
-                   d.created_at, d.next_attempt_at, d.last_attempt_at, d.last_status_code, d.last_error, d.sent_at
-              FROM delivery d JOIN event e ON e.id = d.event_id
-            """;
+            select d, e.uuid, e.type, e.appointmentId
+              from DeliveryEntity d join EventEntity e on e.id = d.eventId""";
 
     @Inject
-    DataSource dataSource;
+    StatelessSession session;
 
     @Inject
     TargetRegistry targets;
@@ -41,7 +37,7 @@ public class DeliveryAdminService {
     @Inject
     TargetHealth health;
 
-    public List<TargetView> targets() throws SQLException {
+    public List<TargetView> targets() {
         List<TargetView> views = new ArrayList<>();
         for (TargetHealth.Status st : health.all()) {
             TargetRegistry.Target t = st.target();
@@ -56,127 +52,88 @@ public class DeliveryAdminService {
         return views;
     }
 
-    private String[] lastError(String target) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT a.error, a.attempted_at FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
-                         WHERE d.target = ? AND a.error IS NOT NULL ORDER BY a.id DESC LIMIT 1
-                        """)) {
-            ps.setString(1, target);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new String[] { rs.getString(1), rs.getTimestamp(2).toInstant().toString() }
-                        : new String[2];
-            }
-        }
+    private String[] lastError(String target) {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery("""
+                select a.error, a.attemptedAt from DeliveryAttemptEntity a join DeliveryEntity d on d.id = a.deliveryId
+                 where d.target = :target and a.error is not null order by a.id desc""", Object[].class)
+                .setParameter("target", target).setMaxResults(1).getResultList());
+        return rows.isEmpty() ? new String[2] : new String[] { (String) rows.get(0)[0], time((OffsetDateTime) rows.get(0)[1]) };
     }
 
-    public List<DeliveryView> deliveries(String status, String target, Long eventId, int limit) throws SQLException {
-        StringBuilder sql = new StringBuilder(SELECT).append(" WHERE true");
-        List<Object> params = new ArrayList<>();
+    public List<DeliveryView> deliveries(String status, String target, Long eventId, int limit) {
+        StringBuilder hql = new StringBuilder(SELECT).append(" where true");
         if (status != null) {
-            sql.append(" AND d.status = ?");
-            params.add(status);
+            hql.append(" and d.status = :status");
         }
         if (target != null) {
-            sql.append(" AND d.target = ?");
-            params.add(target);
+            hql.append(" and d.target = :target");
         }
         if (eventId != null) {
-            sql.append(" AND d.event_id = ?");
-            params.add(eventId);
+            hql.append(" and d.eventId = :eventId");
         }
-        sql.append(" ORDER BY d.id DESC LIMIT ?");
-        params.add(limit);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
+        hql.append(" order by d.id desc");
+        return QuarkusTransaction.requiringNew().call(() -> {
+            var query = session.createSelectionQuery(hql.toString(), Object[].class).setMaxResults(limit);
+            if (status != null) {
+                query.setParameter("status", status);
             }
-            List<DeliveryView> views = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    views.add(view(rs, null));
-                }
+            if (target != null) {
+                query.setParameter("target", target);
             }
-            return views;
-        }
+            if (eventId != null) {
+                query.setParameter("eventId", eventId);
+            }
+            return query.getResultList().stream().map(r -> view(r, null)).toList();
+        });
     }
 
-    public Optional<DeliveryView> delivery(long id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(SELECT + " WHERE d.id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(view(rs, attempts(c, id)));
-            }
-        }
+    public Optional<DeliveryView> delivery(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(SELECT + " where d.id = :id",
+                Object[].class).setParameter("id", id).getResultList().stream().findFirst()
+                .map(r -> view(r, attempts(id))));
     }
 
     /** Sends a delivery again now, whatever its status; its attempt count starts over. */
-    public boolean retry(long id) throws SQLException {
-        int updated = update("""
-                UPDATE delivery SET status = 'pending', next_attempt_at = now(), attempts = 0 WHERE id = ?
-                """, ps -> ps.setLong(1, id));
+    public boolean retry(long id) {
+        int updated = QuarkusTransaction.requiringNew().call(() -> session.createMutationQuery("""
+                update DeliveryEntity set status = 'pending', nextAttemptAt = current_timestamp, attempts = 0
+                 where id = :id""").setParameter("id", id).executeUpdate());
         worker.wake();
         return updated == 1;
     }
 
     /** Re-queues the target's dead and sent deliveries created since {@code since}. */
-    public int replay(String target, OffsetDateTime since) throws SQLException {
-        int updated = update("""
-                UPDATE delivery SET status = 'pending', next_attempt_at = now(), attempts = 0
-                 WHERE target = ? AND status IN ('dead', 'sent') AND created_at >= ?
-                """, ps -> {
-            ps.setString(1, target);
-            ps.setTimestamp(2, Timestamp.from(since.toInstant()));
-        });
+    public int replay(String target, OffsetDateTime since) {
+        int updated = QuarkusTransaction.requiringNew().call(() -> session.createMutationQuery("""
+                update DeliveryEntity set status = 'pending', nextAttemptAt = current_timestamp, attempts = 0
+                 where target = :target and status in ('dead', 'sent') and createdAt >= :since""")
+                .setParameter("target", target).setParameter("since", since).executeUpdate());
         worker.wake();
         return updated;
     }
 
-    public void enable(String target) throws SQLException {
+    public void enable(String target) {
         targets.enable(target);
         worker.wake();
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+    private List<DeliveryView.Attempt> attempts(long id) {
+        return session.createSelectionQuery("from DeliveryAttemptEntity where deliveryId = :id order by id",
+                DeliveryAttemptEntity.class).setParameter("id", id).getResultList().stream()
+                .map(a -> new DeliveryView.Attempt(a.attempt, time(a.attemptedAt), a.statusCode, a.durationMs, a.error,
+                        a.responseBody, a.instance))
+                .toList();
     }
 
-    private int update(String sql, Binder binder) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        }
+    /** {@code r}: the delivery, then its event's uuid, type and appointment id. */
+    private static DeliveryView view(Object[] r, List<DeliveryView.Attempt> attempts) {
+        DeliveryEntity d = (DeliveryEntity) r[0];
+        return new DeliveryView(d.id, d.eventId, r[1].toString(), (String) r[2], (String) r[3], d.target, d.status,
+                d.attempts, time(d.createdAt), time(d.nextAttemptAt), time(d.lastAttemptAt), d.lastStatusCode,
+                d.lastError, time(d.sentAt), attempts);
     }
 
-    private static List<DeliveryView.Attempt> attempts(Connection c, long id) throws SQLException {
-        List<DeliveryView.Attempt> attempts = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT attempt, attempted_at, status_code, duration_ms, error, response_body, instance
-                  FROM delivery_attempt WHERE delivery_id = ? ORDER BY id
-                """)) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attempts.add(new DeliveryView.Attempt(rs.getInt(1), time(rs, 2), (Integer) rs.getObject(3),
-                            rs.getInt(4), rs.getString(5), rs.getString(6), rs.getString(7)));
-                }
-            }
-        }
-        return attempts;
-    }
-
-    private static DeliveryView view(ResultSet rs, List<DeliveryView.Attempt> attempts) throws SQLException {
-        return new DeliveryView(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getInt(8), time(rs, 9), time(rs, 10), time(rs, 11),
-                (Integer) rs.getObject(12), rs.getString(13), time(rs, 14), attempts);
-    }
-
-    private static String time(ResultSet rs, int column) throws SQLException {
-        Timestamp ts = rs.getTimestamp(column);
-        return ts == null ? null : ts.toInstant().toString();
+    private static String time(OffsetDateTime t) {
+        return t == null ? null : t.toInstant().toString();
     }
 }

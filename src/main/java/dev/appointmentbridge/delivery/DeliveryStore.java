@@ -1,22 +1,28 @@
 package dev.appointmentbridge.delivery;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
-import javax.sql.DataSource;
+import org.hibernate.StatelessSession;
 
 import dev.appointmentbridge.common.InstanceName;
-import dev.appointmentbridge.common.Transactions;
+import dev.appointmentbridge.common.ValuesInsert;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Outbox queries of the delivery worker: claim due rows, record outcomes, all in batches. */
+/**
+ * The delivery worker's queue operations on {@link DeliveryEntity} and {@link DeliveryAttemptEntity}: claim
+ * due rows, record outcomes, all in batches, each call one JTA transaction. The claim and the outcome update
+ * are native SQL because HQL has no {@code FOR UPDATE SKIP LOCKED} in a subquery and no update from a
+ * list of rows; everything else goes through HQL.
+ */
 @ApplicationScoped
 public class DeliveryStore {
 
@@ -32,132 +38,108 @@ public class DeliveryStore {
      */
     private static final String CLAIM = """
             UPDATE delivery d
-               SET next_attempt_at = now() + make_interval(secs => ?), attempts = d.attempts + 1
+               SET next_attempt_at = now() + make_interval(secs => :lease), attempts = d.attempts + 1
               FROM event e
              WHERE d.id = ANY(ARRAY(
                        SELECT c.id FROM delivery c
-                        WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND c.target = ANY(?::text[])
+                        WHERE c.status = 'pending' AND c.next_attempt_at <= now()
+                          AND c.target = ANY(CAST(:targets AS text[]))
                           AND NOT EXISTS (SELECT 1 FROM delivery o
                                            WHERE o.status = 'pending' AND o.target = c.target
                                              AND o.appointment_id = c.appointment_id AND o.id < c.id)
                         ORDER BY c.next_attempt_at, c.id
-                        LIMIT ?
+                        LIMIT :limit
                         FOR UPDATE SKIP LOCKED))
                AND e.id = d.event_id
-            RETURNING d.id, d.target, d.attempts, e.uuid::text, e.type, e.occurred_at, e.payload
+            RETURNING d.id, d.target, d.attempts, e.uuid, e.type, e.occurred_at, e.payload
             """;
 
+    /** One statement for a whole batch of outcomes: the arrays are zipped row by row. */
     private static final String RECORD = """
             UPDATE delivery d
-               SET status = x.status, next_attempt_at = COALESCE(x.next_at::timestamptz, d.next_attempt_at),
-                   last_attempt_at = x.at::timestamptz, last_status_code = x.code::int, last_error = x.err,
-                   sent_at = CASE WHEN x.status = 'sent' THEN x.at::timestamptz ELSE d.sent_at END
-              FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+               SET status = x.status, next_attempt_at = COALESCE(x.next_at, d.next_attempt_at),
+                   last_attempt_at = x.at, last_status_code = x.code, last_error = x.err,
+                   sent_at = CASE WHEN x.status = 'sent' THEN x.at ELSE d.sent_at END
+              FROM unnest(CAST(:ids AS bigint[]), CAST(:statuses AS text[]), CAST(:nextAts AS timestamptz[]),
+                          CAST(:ats AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]))
                    AS x(id, status, next_at, at, code, err)
              WHERE d.id = x.id
             """;
 
-    private static final String ATTEMPTS = """
-            INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, duration_ms, error,
-                                          response_body, instance)
-            SELECT id, n::int, at::timestamptz, code::int, ms::int, err, body, ?
-              FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                   AS x(id, n, at, code, ms, err, body)
-            """;
+    private static final String INSERT_ATTEMPT = "insert into DeliveryAttemptEntity (deliveryId, attempt,"
+            + " attemptedAt, statusCode, durationMs, error, responseBody, instance)";
 
     @Inject
-    DataSource dataSource;
+    StatelessSession session;
 
-    public List<ClaimedDelivery> claim(Collection<String> targets, int limit, Duration lease) throws SQLException {
-        List<ClaimedDelivery> claimed = new ArrayList<>();
+    public List<ClaimedDelivery> claim(Collection<String> targets, int limit, Duration lease) {
         if (targets.isEmpty() || limit <= 0) {
-            return claimed;
+            return List.of();
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            ps.setDouble(1, lease.toMillis() / 1000.0);
-            ps.setArray(2, c.createArrayOf("text", targets.toArray()));
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    claimed.add(new ClaimedDelivery(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getString(5), rs.getTimestamp(6).toInstant().toString(), rs.getString(7)));
-                }
-            }
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(CLAIM,
+                Object[].class)
+                .addScalar("id", Long.class).addScalar("target", String.class).addScalar("attempts", Integer.class)
+                .addScalar("uuid", UUID.class).addScalar("type", String.class)
+                .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)
+                .setParameter("lease", lease.toMillis() / 1000.0)
+                .setParameter("targets", targets.toArray(new String[0]))
+                .setParameter("limit", limit).getResultList());
+        List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            claimed.add(new ClaimedDelivery((Long) r[0], (String) r[1], (Integer) r[2], r[3].toString(),
+                    (String) r[4], r[5].toString(), (String) r[6]));
         }
         return claimed;
     }
 
     /** Writes a batch of outcomes and their attempt rows in one transaction. */
-    public void record(List<AttemptOutcome> outcomes) throws SQLException {
+    public void record(List<AttemptOutcome> outcomes) {
         if (outcomes.isEmpty()) {
             return;
         }
         int n = outcomes.size();
         Long[] ids = new Long[n];
-        String[][] cols = new String[5][n];
-        List<AttemptOutcome> attempted = new ArrayList<>(n);
+        String[] statuses = new String[n];
+        OffsetDateTime[] nextAts = new OffsetDateTime[n];
+        OffsetDateTime[] ats = new OffsetDateTime[n];
+        Integer[] codes = new Integer[n];
+        String[] errors = new String[n];
+        List<Object[]> attempts = new ArrayList<>(n);
+        String instance = InstanceName.get();
         for (int i = 0; i < n; i++) {
             AttemptOutcome o = outcomes.get(i);
             ids[i] = o.deliveryId();
-            cols[0][i] = o.status();
-            cols[1][i] = o.nextAttemptAt() == null ? null : o.nextAttemptAt().toString();
-            cols[2][i] = o.attemptedAt().toString();
-            cols[3][i] = o.statusCode() == null ? null : o.statusCode().toString();
-            cols[4][i] = o.error();
+            statuses[i] = o.status();
+            nextAts[i] = utc(o.nextAttemptAt());
+            ats[i] = utc(o.attemptedAt());
+            codes[i] = o.statusCode();
+            errors[i] = o.error();
             if (o.recordsAttempt()) {
-                attempted.add(o);
+                attempts.add(new Object[] { o.deliveryId(), o.attempt(), ats[i], o.statusCode(), o.durationMs(),
+                        o.error(), o.responseBody(), instance });
             }
         }
-        Transactions.inTransaction(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-                ps.setArray(1, c.createArrayOf("bigint", ids));
-                for (int col = 0; col < cols.length; col++) {
-                    ps.setArray(col + 2, c.createArrayOf("text", cols[col]));
-                }
-                ps.executeUpdate();
+        QuarkusTransaction.requiringNew().run(() -> {
+            session.createNativeMutationQuery(RECORD).setParameter("ids", ids).setParameter("statuses", statuses)
+                    .setParameter("nextAts", nextAts).setParameter("ats", ats).setParameter("codes", codes)
+                    .setParameter("errors", errors).executeUpdate();
+            if (!attempts.isEmpty()) {
+                ValuesInsert.execute(session, INSERT_ATTEMPT, "", attempts);
             }
-            insertAttempts(c, attempted);
-            return null;
         });
     }
 
-    private static void insertAttempts(Connection c, List<AttemptOutcome> attempted) throws SQLException {
-        if (attempted.isEmpty()) {
-            return;
-        }
-        int n = attempted.size();
-        Long[] ids = new Long[n];
-        String[][] cols = new String[6][n];
-        for (int i = 0; i < n; i++) {
-            AttemptOutcome o = attempted.get(i);
-            ids[i] = o.deliveryId();
-            cols[0][i] = Integer.toString(o.attempt());
-            cols[1][i] = o.attemptedAt().toString();
-            cols[2][i] = o.statusCode() == null ? null : o.statusCode().toString();
-            cols[3][i] = Integer.toString(o.durationMs());
-            cols[4][i] = o.error();
-            cols[5][i] = o.responseBody();
-        }
-        try (PreparedStatement ps = c.prepareStatement(ATTEMPTS)) {
-            ps.setString(1, InstanceName.get()); // the SELECT list's parameter comes first
-            ps.setArray(2, c.createArrayOf("bigint", ids));
-            for (int col = 0; col < cols.length; col++) {
-                ps.setArray(col + 3, c.createArrayOf("text", cols[col]));
-            }
-            ps.executeUpdate();
-        }
+    /** Pending count and age in seconds of the oldest pending delivery, for the queue gauges. */
+    public long[] queueStats() {
+        Object[] row = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                "select count(d), min(d.createdAt) from DeliveryEntity d where d.status = 'pending'", Object[].class)
+                .getSingleResult());
+        OffsetDateTime oldest = (OffsetDateTime) row[1];
+        long age = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toSeconds());
+        return new long[] { (Long) row[0], age };
     }
 
-    /** Pending count and age of the oldest pending delivery, for the queue gauges. */
-    public long[] queueStats() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::bigint
-                          FROM delivery WHERE status = 'pending'
-                        """);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new long[] { rs.getLong(1), rs.getLong(2) };
-        }
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,5 @@
 package dev.appointmentbridge.delivery;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,16 +144,15 @@ public class DeliveryWorker {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (SQLException | RuntimeException e) {
-                LOG.warnf("Delivery loop: %s %s; retrying in 1 s", e.getClass().getSimpleName(),
-                        e instanceof SQLException sql ? sql.getSQLState() : "");
+            } catch (RuntimeException e) {
+                LOG.warnf("Delivery loop: %s %s; retrying in 1 s", e.getClass().getSimpleName(), sqlState(e));
                 sleepQuietly(1000);
             }
         }
         try {
             flushOutcomes();
-        } catch (SQLException e) {
-            LOG.warnf("Could not record the last outcomes (database error %s); they will be retried", e.getSQLState());
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record the last outcomes (database error %s); they will be retried", sqlState(e));
         }
     }
 
@@ -167,7 +165,7 @@ public class DeliveryWorker {
         return Math.max(10, Duration.between(Instant.now(), retryAt).toMillis());
     }
 
-    private int claimAndSend() throws SQLException {
+    private int claimAndSend() {
         int room = config.maxInFlight() - inFlight.get();
         if (room <= 0) {
             return 0;
@@ -246,7 +244,7 @@ public class DeliveryWorker {
                 .register(registry));
     }
 
-    private void flushOutcomes() throws SQLException {
+    private void flushOutcomes() {
         for (String target : goneTargets) {
             targets.disable(target, "410 Gone from the target at " + Instant.now());
             goneTargets.remove(target);
@@ -258,7 +256,7 @@ public class DeliveryWorker {
         }
         try {
             store.record(batch);
-        } catch (SQLException e) {
+        } catch (RuntimeException e) {
             outcomes.addAll(batch); // kept in memory and written when the database is back
             throw e;
         }
@@ -270,9 +268,19 @@ public class DeliveryWorker {
             long[] stats = store.queueStats();
             queueDepth.set(stats[0]);
             oldestPendingSeconds.set(stats[1]);
-        } catch (SQLException e) {
-            LOG.debugf("Queue stats unavailable: %s", e.getSQLState());
+        } catch (RuntimeException e) {
+            LOG.debugf("Queue stats unavailable: %s", sqlState(e));
         }
+    }
+
+    /** The SQLSTATE of a database failure (never its message, which may quote row values), or "". */
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.JDBCException jdbc) {
+                return jdbc.getSQLState();
+            }
+        }
+        return "";
     }
 
     private static void sleepQuietly(long millis) {

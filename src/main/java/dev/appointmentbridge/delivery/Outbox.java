@@ -1,11 +1,11 @@
 package dev.appointmentbridge.delivery;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.hibernate.StatelessSession;
+
+import dev.appointmentbridge.common.ValuesInsert;
 import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.event.NewEvent;
 import dev.appointmentbridge.event.OutboxPort;
@@ -21,11 +21,8 @@ public class Outbox implements OutboxPort {
 
     public static final String CHANNEL = "bridge_delivery";
 
-    private static final String INSERT = """
-            INSERT INTO delivery (event_id, target, status, appointment_id)
-            SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[])
-            ON CONFLICT (event_id, target) DO NOTHING
-            """;
+    @Inject
+    StatelessSession session;
 
     @Inject
     TargetRegistry targets;
@@ -35,37 +32,25 @@ public class Outbox implements OutboxPort {
      * row carries its event's appointment id for the in-order claim (see DeliveryStore).
      */
     @Override
-    public void enqueue(Connection c, List<Long> eventIds, List<NewEvent> events) throws SQLException {
+    public void enqueue(List<Long> eventIds, List<NewEvent> events) {
         if (targets.all().isEmpty() || eventIds.isEmpty()) {
             return;
         }
-        List<Long> ids = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<String> statuses = new ArrayList<>();
-        List<String> appointments = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < eventIds.size(); i++) {
             EventType type = events.get(i).type();
             for (TargetRegistry.Target t : targets.all()) {
                 if (t.wants(type)) {
-                    ids.add(eventIds.get(i));
-                    names.add(t.name());
-                    statuses.add(FormatSupport.canExpress(t.config().format(), type) ? "pending" : "skipped");
-                    appointments.add(events.get(i).appointmentId());
+                    String status = FormatSupport.canExpress(t.config().format(), type) ? "pending" : "skipped";
+                    rows.add(new Object[] { eventIds.get(i), t.name(), status, events.get(i).appointmentId() });
                 }
             }
         }
-        if (ids.isEmpty()) {
+        if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            ps.setArray(2, c.createArrayOf("text", names.toArray()));
-            ps.setArray(3, c.createArrayOf("text", statuses.toArray()));
-            ps.setArray(4, c.createArrayOf("text", appointments.toArray()));
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', '')")) {
-            ps.execute();
-        }
+        ValuesInsert.execute(session, "insert into DeliveryEntity (eventId, target, status, appointmentId)",
+                "on conflict do nothing", rows);
+        session.createNativeQuery("SELECT 1 FROM pg_notify('" + CHANNEL + "', '')", Integer.class).getSingleResult();
     }
 }

@@ -1,16 +1,15 @@
 package dev.appointmentbridge.delivery;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
+import org.hibernate.StatelessSession;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -28,25 +27,21 @@ public class TargetHealth {
     }
 
     @Inject
-    DataSource dataSource;
+    StatelessSession session;
 
     @Inject
     TargetRegistry targets;
 
-    public List<Status> all() throws SQLException {
+    public List<Status> all() {
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         Map<String, String> oldest = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT target, status, count(*), min(created_at) FILTER (WHERE status = 'pending')
-                          FROM delivery GROUP BY target, status
-                        """);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
-                if (rs.getTimestamp(4) != null) {
-                    oldest.put(rs.getString(1), rs.getTimestamp(4).toInstant().toString());
-                }
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery("""
+                select d.target, d.status, count(d), min(d.createdAt) filter (where d.status = 'pending')
+                  from DeliveryEntity d group by d.target, d.status""", Object[].class).getResultList());
+        for (Object[] r : rows) {
+            counts.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], (Long) r[2]);
+            if (r[3] != null) {
+                oldest.put((String) r[0], ((OffsetDateTime) r[3]).toInstant().toString());
             }
         }
         List<Status> all = new ArrayList<>();
@@ -63,20 +58,15 @@ public class TargetHealth {
     }
 
     /** Share of 2xx among the target's attempts of the last hour; null when there were none. */
-    private Double recentSuccessRate(String target) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT count(*) FILTER (WHERE a.status_code BETWEEN 200 AND 299), count(*)
-                          FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
-                         WHERE d.target = ? AND a.attempted_at > now() - interval '1 hour'
-                        """)) {
-            ps.setString(1, target);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long ok = rs.getLong(1);
-                long all = rs.getLong(2);
-                return all == 0 ? null : (double) ok / all;
-            }
-        }
+    private Double recentSuccessRate(String target) {
+        Object[] r = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery("""
+                select count(a) filter (where a.statusCode between 200 and 299), count(a)
+                  from DeliveryAttemptEntity a join DeliveryEntity d on d.id = a.deliveryId
+                 where d.target = :target and a.attemptedAt > :since""", Object[].class)
+                .setParameter("target", target)
+                .setParameter("since", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1)).getSingleResult());
+        long ok = (Long) r[0];
+        long all = (Long) r[1];
+        return all == 0 ? null : (double) ok / all;
     }
 }

@@ -1,21 +1,19 @@
 package dev.appointmentbridge.delivery;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.sql.DataSource;
-
+import org.hibernate.StatelessSession;
 import org.jboss.logging.Logger;
 
 import dev.appointmentbridge.event.EventType;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,7 +36,7 @@ public class TargetRegistry {
     TargetsConfig config;
 
     @Inject
-    DataSource dataSource;
+    StatelessSession session;
 
     @Inject
     DeliveryConfig delivery;
@@ -86,41 +84,34 @@ public class TargetRegistry {
         return disabled.contains(name);
     }
 
-    public void disable(String name, String reason) throws SQLException {
+    public void disable(String name, String reason) {
         setEnabled(name, false, reason);
         LOG.warnf("Target %s disabled: %s", name, reason);
     }
 
-    public void enable(String name) throws SQLException {
+    public void enable(String name) {
         setEnabled(name, true, null);
         LOG.infof("Target %s enabled", name);
     }
 
     public Optional<String> disabledReason(String name) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT disabled_reason FROM target_state WHERE name = ? AND NOT enabled")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                    "select disabledReason from TargetStateEntity where name = :name and not enabled", String.class)
+                    .setParameter("name", name).getResultList().stream().filter(Objects::nonNull).findFirst());
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
 
-    private void setEnabled(String name, boolean enabled, String reason) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO target_state (name, enabled, disabled_reason, changed_at) VALUES (?, ?, ?, now())
-                        ON CONFLICT (name) DO UPDATE SET enabled = EXCLUDED.enabled,
-                               disabled_reason = EXCLUDED.disabled_reason, changed_at = now()
-                        """)) {
-            ps.setString(1, name);
-            ps.setBoolean(2, enabled);
-            ps.setString(3, reason);
-            ps.executeUpdate();
-        }
+    private void setEnabled(String name, boolean enabled, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> session.createMutationQuery("""
+                insert into TargetStateEntity (name, enabled, disabledReason, changedAt)
+                values (:name, :enabled, :reason, current_timestamp)
+                on conflict (name) do update set enabled = excluded.enabled,
+                       disabledReason = excluded.disabledReason, changedAt = current_timestamp""")
+                .setParameter("name", name).setParameter("enabled", enabled).setParameter("reason", reason)
+                .executeUpdate());
         if (enabled) {
             disabled.remove(name);
         } else {
@@ -130,17 +121,13 @@ public class TargetRegistry {
 
     /** Other replicas may have disabled or enabled a target; the worker calls this on its backstop tick. */
     public void reloadDisabled() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT name FROM target_state WHERE NOT enabled");
-                ResultSet rs = ps.executeQuery()) {
-            Set<String> now = new java.util.HashSet<>();
-            while (rs.next()) {
-                now.add(rs.getString(1));
-            }
+        try {
+            Set<String> now = new HashSet<>(QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                    "select name from TargetStateEntity where not enabled", String.class).getResultList()));
             disabled.retainAll(now);
             disabled.addAll(now);
-        } catch (SQLException e) {
-            LOG.warnf("Could not read target state: database error %s", e.getSQLState());
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not read target state: %s", e.getClass().getSimpleName());
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.appointmentbridge.event;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,11 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
 import org.jboss.logging.Logger;
 
-import dev.appointmentbridge.common.Transactions;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,9 +29,6 @@ public class GroupCommitEventLog {
 
     private record Pending(NewEvent event, CompletableFuture<StoredEvent> result) {
     }
-
-    @Inject
-    DataSource dataSource;
 
     @Inject
     EventInserter inserter;
@@ -99,11 +93,15 @@ public class GroupCommitEventLog {
         }
         List<StoredEvent> stored;
         try {
-            stored = Transactions.inTransaction(dataSource, c -> inserter.insert(c, events));
-        } catch (SQLException | RuntimeException e) {
+            stored = QuarkusTransaction.requiringNew().call(() -> inserter.insert(events));
+        } catch (RuntimeException | Error e) {
+            // The transaction rolled back; every caller of the batch hears so, even on an Error.
             LOG.warnf("Could not commit a batch of %d events: %s", batch.size(), e.getClass().getSimpleName());
             EventLogUnavailableException failure = new EventLogUnavailableException("event log unavailable", e);
             batch.forEach(p -> p.result().completeExceptionally(failure));
+            if (e instanceof Error error) {
+                throw error;
+            }
             return;
         }
         for (int i = 0; i < batch.size(); i++) {

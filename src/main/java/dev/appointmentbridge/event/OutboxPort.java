@@ -1,7 +1,5 @@
 package dev.appointmentbridge.event;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -12,9 +10,9 @@ import java.util.List;
 public interface OutboxPort {
 
     /**
-     * Records the deliveries of events just appended, in the caller's transaction.
+     * Records the deliveries of events just appended, in the caller's JTA transaction.
      *
      * @param eventIds the new rows' ids, in the order of {@code events}
      */
-    void enqueue(Connection connection, List<Long> eventIds, List<NewEvent> events) throws SQLException;
+    void enqueue(List<Long> eventIds, List<NewEvent> events);
 }

@@ -1,6 +1,5 @@
 package dev.appointmentbridge.health;
 
-import java.sql.SQLException;
 import java.util.Set;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -35,8 +34,8 @@ public class TargetsHealth implements HealthCheck {
                     b.down();
                 }
             }
-        } catch (SQLException e) {
-            b.down().withData("error", "database error " + e.getSQLState());
+        } catch (RuntimeException e) {
+            b.down().withData("error", "database unavailable: " + e.getClass().getSimpleName());
         }
         return b.build();
     }

@@ -1,7 +1,5 @@
 package dev.appointmentbridge.poll;
 
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,6 +15,7 @@ import java.util.Set;
 import org.hibernate.StatelessSession;
 import org.jboss.logging.Logger;
 
+import dev.appointmentbridge.common.ValuesInsert;
 import dev.appointmentbridge.event.EventInserter;
 import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.event.NewEvent;
@@ -61,7 +60,7 @@ public class DatabaseCycleStore implements CycleStore {
             }
             List<NewEvent> ordered = resolve(lease.source(), commit.emits);
             if (!ordered.isEmpty()) {
-                session.doWork(c -> events.insert(c, ordered));
+                events.insert(ordered);
             }
             if (!commit.hold.isEmpty()) {
                 session.insertMultiple(commit.hold.stream().map(e -> held(e, now)).toList());
@@ -93,7 +92,7 @@ public class DatabaseCycleStore implements CycleStore {
                     HeldCancellationEntity.class).setParameter("source", lease.source()).getResultList();
             List<NewEvent> released = held.stream().map(h -> event(lease.source(), h)).toList();
             if (!released.isEmpty()) {
-                session.doWork(c -> events.insert(c, released));
+                events.insert(released);
                 session.createMutationQuery("delete from HeldCancellationEntity where source = :source")
                         .setParameter("source", lease.source()).executeUpdate();
             }
@@ -168,34 +167,23 @@ public class DatabaseCycleStore implements CycleStore {
 
     private void quarantine(String source, PageCommit commit, Instant now) {
         if (!commit.unquarantine.isEmpty()) {
-            // = ANY(array) for the same reason as SnapshotStore.load: one plan, whatever the page size.
-            session.createNativeMutationQuery(
-                    "DELETE FROM quarantine WHERE source = :source AND appointment_id = ANY(:ids)")
-                    .setParameter("source", source).setParameter("ids", commit.unquarantine.toArray(new String[0]))
+            session.createMutationQuery(
+                    "delete from QuarantinedRecord where source = :source and appointmentId in :ids")
+                    .setParameter("source", source).setParameterList("ids", commit.unquarantine)
                     .executeUpdate();
         }
         if (commit.quarantine.isEmpty()) {
             return;
         }
-        session.doWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO quarantine (source, appointment_id, reason, last_updated, first_seen_at, last_seen_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (source, appointment_id) DO UPDATE SET reason = EXCLUDED.reason,
-                           last_updated = EXCLUDED.last_updated, last_seen_at = EXCLUDED.last_seen_at
-                    """)) {
-                for (PoisonRecord p : commit.quarantine) {
-                    ps.setString(1, source);
-                    ps.setString(2, p.appointmentId());
-                    ps.setString(3, p.reason());
-                    ps.setTimestamp(4, p.lastUpdated() == null ? null : Timestamp.from(p.lastUpdated()));
-                    ps.setTimestamp(5, Timestamp.from(now));
-                    ps.setTimestamp(6, Timestamp.from(now));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        });
+        List<Object[]> rows = new ArrayList<>(commit.quarantine.size());
+        for (PoisonRecord p : commit.quarantine) {
+            rows.add(new Object[] { source, p.appointmentId(), p.reason(), p.lastUpdated(), now, now });
+        }
+        ValuesInsert.execute(session,
+                "insert into QuarantinedRecord (source, appointmentId, reason, lastUpdated, firstSeenAt, lastSeenAt)",
+                "on conflict (source, appointmentId) do update set reason = excluded.reason,"
+                        + " lastUpdated = excluded.lastUpdated, lastSeenAt = excluded.lastSeenAt",
+                rows);
     }
 
     private static HeldCancellationEntity held(NewEvent e, Instant now) {
