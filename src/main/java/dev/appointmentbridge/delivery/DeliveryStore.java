@@ -12,7 +12,6 @@ import java.util.UUID;
 import org.hibernate.StatelessSession;
 
 import dev.appointmentbridge.common.InstanceName;
-import dev.appointmentbridge.common.ValuesInsert;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,8 +19,8 @@ import jakarta.inject.Inject;
 /**
  * The delivery worker's queue operations on {@link DeliveryEntity} and {@link DeliveryAttemptEntity}: claim
  * due rows, record outcomes, all in batches, each call one JTA transaction. The claim and the outcome update
- * are native SQL because HQL has no {@code FOR UPDATE SKIP LOCKED} in a subquery and no update from a
- * list of rows; everything else goes through HQL.
+ * and the batch writes are native SQL on the session: HQL has no {@code FOR UPDATE SKIP LOCKED} in a
+ * subquery and no update from a list of rows, and a batch is one statement (arrays + unnest) whatever its size.
  */
 @ApplicationScoped
 public class DeliveryStore {
@@ -66,8 +65,14 @@ public class DeliveryStore {
              WHERE d.id = x.id
             """;
 
-    private static final String INSERT_ATTEMPT = "insert into DeliveryAttemptEntity (deliveryId, attempt,"
-            + " attemptedAt, statusCode, durationMs, error, responseBody, instance)";
+    private static final String INSERT_ATTEMPTS = """
+            INSERT INTO delivery_attempt (delivery_id, attempt, attempted_at, status_code, duration_ms, error,
+                                          response_body, instance)
+            SELECT x.*, :instance
+              FROM unnest(CAST(:ids AS bigint[]), CAST(:attempts AS int[]), CAST(:ats AS timestamptz[]),
+                          CAST(:codes AS int[]), CAST(:durations AS int[]), CAST(:errors AS text[]),
+                          CAST(:bodies AS text[])) AS x
+            """;
 
     @Inject
     StatelessSession session;
@@ -104,8 +109,7 @@ public class DeliveryStore {
         OffsetDateTime[] ats = new OffsetDateTime[n];
         Integer[] codes = new Integer[n];
         String[] errors = new String[n];
-        List<Object[]> attempts = new ArrayList<>(n);
-        String instance = InstanceName.get();
+        List<AttemptOutcome> attempted = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             AttemptOutcome o = outcomes.get(i);
             ids[i] = o.deliveryId();
@@ -115,18 +119,29 @@ public class DeliveryStore {
             codes[i] = o.statusCode();
             errors[i] = o.error();
             if (o.recordsAttempt()) {
-                attempts.add(new Object[] { o.deliveryId(), o.attempt(), ats[i], o.statusCode(), o.durationMs(),
-                        o.error(), o.responseBody(), instance });
+                attempted.add(o);
             }
         }
         QuarkusTransaction.requiringNew().run(() -> {
             session.createNativeMutationQuery(RECORD).setParameter("ids", ids).setParameter("statuses", statuses)
                     .setParameter("nextAts", nextAts).setParameter("ats", ats).setParameter("codes", codes)
                     .setParameter("errors", errors).executeUpdate();
-            if (!attempts.isEmpty()) {
-                ValuesInsert.execute(session, INSERT_ATTEMPT, "", attempts);
+            if (!attempted.isEmpty()) {
+                insertAttempts(attempted);
             }
         });
+    }
+
+    private void insertAttempts(List<AttemptOutcome> attempted) {
+        session.createNativeMutationQuery(INSERT_ATTEMPTS)
+                .setParameter("ids", attempted.stream().map(AttemptOutcome::deliveryId).toArray(Long[]::new))
+                .setParameter("attempts", attempted.stream().map(AttemptOutcome::attempt).toArray(Integer[]::new))
+                .setParameter("ats", attempted.stream().map(o -> utc(o.attemptedAt())).toArray(OffsetDateTime[]::new))
+                .setParameter("codes", attempted.stream().map(AttemptOutcome::statusCode).toArray(Integer[]::new))
+                .setParameter("durations", attempted.stream().map(AttemptOutcome::durationMs).toArray(Integer[]::new))
+                .setParameter("errors", attempted.stream().map(AttemptOutcome::error).toArray(String[]::new))
+                .setParameter("bodies", attempted.stream().map(AttemptOutcome::responseBody).toArray(String[]::new))
+                .setParameter("instance", InstanceName.get()).executeUpdate();
     }
 
     /** Pending count and age in seconds of the oldest pending delivery, for the queue gauges. */

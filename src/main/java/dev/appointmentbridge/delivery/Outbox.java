@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.hibernate.StatelessSession;
 
-import dev.appointmentbridge.common.ValuesInsert;
 import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.event.NewEvent;
 import dev.appointmentbridge.event.OutboxPort;
@@ -20,6 +19,14 @@ import jakarta.inject.Inject;
 public class Outbox implements OutboxPort {
 
     public static final String CHANNEL = "bridge_delivery";
+
+    /** One statement per batch of events (arrays + unnest), on the session of the events' transaction. */
+    private static final String INSERT = """
+            INSERT INTO delivery (event_id, target, status, appointment_id)
+            SELECT * FROM unnest(CAST(:eventIds AS bigint[]), CAST(:targets AS text[]), CAST(:statuses AS text[]),
+                                 CAST(:appointments AS text[]))
+            ON CONFLICT (event_id, target) DO NOTHING
+            """;
 
     @Inject
     StatelessSession session;
@@ -36,21 +43,28 @@ public class Outbox implements OutboxPort {
         if (targets.all().isEmpty() || eventIds.isEmpty()) {
             return;
         }
-        List<Object[]> rows = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        List<String> appointments = new ArrayList<>();
         for (int i = 0; i < eventIds.size(); i++) {
             EventType type = events.get(i).type();
             for (TargetRegistry.Target t : targets.all()) {
                 if (t.wants(type)) {
-                    String status = FormatSupport.canExpress(t.config().format(), type) ? "pending" : "skipped";
-                    rows.add(new Object[] { eventIds.get(i), t.name(), status, events.get(i).appointmentId() });
+                    ids.add(eventIds.get(i));
+                    names.add(t.name());
+                    statuses.add(FormatSupport.canExpress(t.config().format(), type) ? "pending" : "skipped");
+                    appointments.add(events.get(i).appointmentId());
                 }
             }
         }
-        if (rows.isEmpty()) {
+        if (ids.isEmpty()) {
             return;
         }
-        ValuesInsert.execute(session, "insert into DeliveryEntity (eventId, target, status, appointmentId)",
-                "on conflict do nothing", rows);
+        session.createNativeMutationQuery(INSERT).setParameter("eventIds", ids.toArray(new Long[0]))
+                .setParameter("targets", names.toArray(new String[0]))
+                .setParameter("statuses", statuses.toArray(new String[0]))
+                .setParameter("appointments", appointments.toArray(new String[0])).executeUpdate();
         session.createNativeQuery("SELECT 1 FROM pg_notify('" + CHANNEL + "', '')", Integer.class).getSingleResult();
     }
 }

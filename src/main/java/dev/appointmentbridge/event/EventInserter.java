@@ -10,21 +10,33 @@ import java.util.UUID;
 
 import org.hibernate.StatelessSession;
 
-import dev.appointmentbridge.common.ValuesInsert;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Appends events inside the caller's JTA transaction through the {@link EventEntity} mapping: multi-row
- * inserts that skip rows whose idempotency key already exists, then one query for the new rows' ids. A
- * skipped row is answered with the event that already holds its key. New events get their outbox rows in
+ * Appends events inside the caller's JTA transaction on the {@link EventEntity} mapping's session: one
+ * statement per batch, which skips rows whose idempotency key already exists and returns the new rows; a
+ * skipped row is answered (HQL) with the event that already holds its key. New events get their outbox rows in
  * the same transaction ({@link OutboxPort}).
  */
 @ApplicationScoped
 public class EventInserter {
 
-    private static final String INSERT = "insert into EventEntity (uuid, type, source, appointmentId, patientId,"
-            + " occurredAt, idempotencyKey, requestHash, notes, payload)";
+    /**
+     * Native SQL on the session because one statement per batch matters here: arrays + unnest bind ten
+     * parameters whatever the batch size. The same batch as multi-row HQL inserts halved the receiving
+     * endpoint's throughput (bench/inbound.sh: 17,534 → 6,898 req/s, p99 16 → 42 ms).
+     */
+    private static final String INSERT = """
+            INSERT INTO event (uuid, type, source, appointment_id, patient_id, occurred_at,
+                               idempotency_key, request_hash, notes, payload)
+            SELECT * FROM unnest(CAST(:uuids AS uuid[]), CAST(:types AS text[]), CAST(:sources AS text[]),
+                                 CAST(:appointments AS text[]), CAST(:patients AS text[]),
+                                 CAST(:occurred AS timestamptz[]), CAST(:keys AS text[]), CAST(:hashes AS text[]),
+                                 CAST(:notes AS text[]), CAST(:payloads AS text[]))
+            ON CONFLICT DO NOTHING
+            RETURNING uuid, id, received_at, type, appointment_id, patient_id, request_hash
+            """;
 
     @Inject
     StatelessSession session;
@@ -37,20 +49,34 @@ public class EventInserter {
      * @throws IllegalStateException if a row was skipped without an idempotency key to explain it
      */
     public List<StoredEvent> insert(List<NewEvent> events) {
-        List<Object[]> rows = new ArrayList<>(events.size());
-        List<UUID> uuids = new ArrayList<>(events.size());
-        for (NewEvent e : events) {
-            rows.add(new Object[] { e.uuid(), e.type().wireName(), e.source(), e.appointmentId(), e.patientId(),
-                    e.occurredAt(), e.idempotencyKey(), e.requestHash(), e.notes(), e.payload() });
-            uuids.add(e.uuid());
+        int n = events.size();
+        UUID[] uuids = new UUID[n];
+        String[][] text = new String[8][n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            NewEvent e = events.get(i);
+            uuids[i] = e.uuid();
+            text[0][i] = e.type().wireName();
+            text[1][i] = e.source();
+            text[2][i] = e.appointmentId();
+            text[3][i] = e.patientId();
+            text[4][i] = e.idempotencyKey();
+            text[5][i] = e.requestHash();
+            text[6][i] = e.notes();
+            text[7][i] = e.payload();
+            occurred[i] = e.occurredAt();
         }
-        ValuesInsert.execute(session, INSERT, "on conflict do nothing", rows);
-        // uuids are random: a row found by one of them is a row this statement inserted.
-        Map<UUID, StoredEvent> inserted = new HashMap<>(events.size() * 2);
-        for (Object[] r : session.createSelectionQuery("""
-                select e.uuid, e.id, e.receivedAt, e.type, e.appointmentId, e.patientId, e.requestHash
-                  from EventEntity e where e.uuid in :uuids""", Object[].class)
-                .setParameter("uuids", uuids).getResultList()) {
+        Map<UUID, StoredEvent> inserted = new HashMap<>(n * 2);
+        List<Object[]> rows = session.createNativeQuery(INSERT, Object[].class)
+                .addScalar("uuid", UUID.class).addScalar("id", Long.class)
+                .addScalar("received_at", OffsetDateTime.class).addScalar("type", String.class)
+                .addScalar("appointment_id", String.class).addScalar("patient_id", String.class)
+                .addScalar("request_hash", String.class)
+                .setParameter("uuids", uuids).setParameter("types", text[0]).setParameter("sources", text[1])
+                .setParameter("appointments", text[2]).setParameter("patients", text[3])
+                .setParameter("occurred", occurred).setParameter("keys", text[4]).setParameter("hashes", text[5])
+                .setParameter("notes", text[6]).setParameter("payloads", text[7]).getResultList();
+        for (Object[] r : rows) {
             inserted.put((UUID) r[0], row(r, false));
         }
         List<StoredEvent> result = new ArrayList<>(events.size());

@@ -15,7 +15,6 @@ import java.util.Set;
 import org.hibernate.StatelessSession;
 import org.jboss.logging.Logger;
 
-import dev.appointmentbridge.common.ValuesInsert;
 import dev.appointmentbridge.event.EventInserter;
 import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.event.NewEvent;
@@ -175,15 +174,16 @@ public class DatabaseCycleStore implements CycleStore {
         if (commit.quarantine.isEmpty()) {
             return;
         }
-        List<Object[]> rows = new ArrayList<>(commit.quarantine.size());
-        for (PoisonRecord p : commit.quarantine) {
-            rows.add(new Object[] { source, p.appointmentId(), p.reason(), p.lastUpdated(), now, now });
+        for (PoisonRecord p : commit.quarantine) { // rare: one upsert per unreadable record
+            session.createMutationQuery("""
+                    insert into QuarantinedRecord (source, appointmentId, reason, lastUpdated, firstSeenAt, lastSeenAt)
+                    values (:source, :id, :reason, :lastUpdated, :now, :now)
+                    on conflict (source, appointmentId) do update set reason = excluded.reason,
+                           lastUpdated = excluded.lastUpdated, lastSeenAt = excluded.lastSeenAt""")
+                    .setParameter("source", source).setParameter("id", p.appointmentId())
+                    .setParameter("reason", p.reason()).setParameter("lastUpdated", p.lastUpdated())
+                    .setParameter("now", now).executeUpdate();
         }
-        ValuesInsert.execute(session,
-                "insert into QuarantinedRecord (source, appointmentId, reason, lastUpdated, firstSeenAt, lastSeenAt)",
-                "on conflict (source, appointmentId) do update set reason = excluded.reason,"
-                        + " lastUpdated = excluded.lastUpdated, lastSeenAt = excluded.lastSeenAt",
-                rows);
     }
 
     private static HeldCancellationEntity held(NewEvent e, Instant now) {
