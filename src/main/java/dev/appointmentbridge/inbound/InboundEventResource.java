@@ -55,12 +55,18 @@ public class InboundEventResource {
     @RequestBody(required = true)
     @APIResponse(responseCode = "201", description = "Stored")
     @APIResponse(responseCode = "200", description = "Already stored under this idempotency key")
+    @APIResponse(responseCode = "400", description = "Body does not decode as its Content-Encoding says")
+    @APIResponse(responseCode = "413", description = "Body (decoded, if gzip or deflate) larger than the limit")
+    @APIResponse(responseCode = "415", description = "Content-Type is not JSON, or Content-Encoding is not gzip, "
+            + "deflate or identity (the answer's Accept-Encoding names those accepted)")
     @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed")
-    public CompletionStage<Response> receive(byte[] body, @HeaderParam("webhook-id") String webhookId,
-            @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        if (body.length > config.maxBodyBytes()) {
+    public CompletionStage<Response> receive(byte[] raw, @HeaderParam("webhook-id") String webhookId,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam("Content-Encoding") String contentEncoding) {
+        if (raw.length > config.maxBodyBytes()) {
             throw BodyLimits.tooLarge(config.maxBodyBytes());
         }
+        byte[] body = ContentCoding.decode(raw, contentEncoding, config.maxBodyBytes());
         InboundEvent event = InboundEventValidator.validate(parse(body));
         String key = webhookId != null ? webhookId : idempotencyKey;
         return service.receive(event, key)

@@ -7,7 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import java.util.Base64;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.standardwebhooks.Webhook;
 
@@ -35,5 +39,47 @@ class WebhookSignerTest {
     void aSecretThatIsNotBase64IsRefusedAtStartup() {
         assertThrows(IllegalArgumentException.class, () -> new WebhookSigner("whsec_not base64!"));
         assertThrows(IllegalArgumentException.class, () -> new WebhookSigner("whsec_"));
+    }
+
+    private static String key(int bytes) {
+        byte[] raw = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            raw[i] = (byte) (i * 37 + 11);
+        }
+        return "whsec_" + Base64.getEncoder().encodeToString(raw);
+    }
+
+    /** Issue 17: the spec's 24-64 bytes, for every length outside it, not just the reported 3. */
+    @ParameterizedTest
+    @ValueSource(ints = { 1, 3, 16, 23, 65, 96, 128 })
+    void keysOutsideTwentyFourToSixtyFourBytesAreRefused(int bytes) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WebhookSigner(key(bytes)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("24 to 64 bytes"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains(key(bytes).substring(6)),
+                "the message never quotes the key");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 24, 32, 48, 64 })
+    void keysOfTwentyFourToSixtyFourBytesSign(int bytes) {
+        assertEquals(47, new WebhookSigner(key(bytes)).sign("m", 1, new byte[0]).length());
+    }
+
+    /** Lenient spellings of a key are refused, not silently read as some other key. */
+    @Test
+    void onlyCanonicalStandardBase64AfterThePrefixIsAccepted() {
+        String good = "whsec_EvveaypVBWWKDS7IyeYNPBP8102fjpU8tN+zo/u9quc="; // 32 bytes with + / and =
+        new WebhookSigner(good);
+        String b64 = good.substring(6);
+        for (String bad : List.of(
+                b64, // no whsec_ prefix
+                "whsec_" + b64.replace('+', '-').replace('/', '_'), // URL-safe alphabet
+                "whsec_" + b64.replace("=", ""), // missing padding
+                "whsec_" + b64 + "\n", // trailing whitespace
+                "whsec_ " + b64, // leading space
+                "whsec_v1," + b64, // a pasted signature prefix
+                "WHSEC_" + b64)) {
+            assertThrows(IllegalArgumentException.class, () -> new WebhookSigner(bad), bad);
+        }
     }
 }
