@@ -48,7 +48,7 @@ driver setup "$HAPI" "$N" "$OUT" "$RUN" | tee "$OUT/driver.out"
 fresh_db $DB
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
 BRIDGE_SOURCES_HAPI_BASE_URL=$HAPI BRIDGE_SOURCES_HAPI_POLL_INTERVAL=$POLL BRIDGE_SOURCES_HAPI_PAGE_SIZE=100 \
-BRIDGE_SOURCES_HAPI_EMIT_ON_FIRST_SYNC=false BRIDGE_DELIVERY_ALLOW_PRIVATE_TARGETS=true \
+BRIDGE_SOURCES_HAPI_EMIT_ON_FIRST_SYNC=false BRIDGE_DELIVERY_ALLOW_PRIVATE_TARGETS=true BRIDGE_ADMIN_API_KEY=bench-admin-key \
   java ${JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" >"$OUT/bridge.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
@@ -61,7 +61,7 @@ ours_in_snapshots() {
 }
 baseline=""
 for _ in $(seq 1 180); do
-  baseline=$(curl -fs "$BRIDGE/admin/sources" | python3 -c '
+  baseline=$(curl -fs -H "X-API-Key: bench-admin-key" "$BRIDGE/admin/sources" | python3 -c '
 import json, sys
 s = [x for x in json.load(sys.stdin) if x.get("name") == "hapi"][0]
 print(s.get("baseline_done"), s.get("snapshots"), s.get("last_result"), s.get("last_error"))' 2>/dev/null || true)
@@ -92,7 +92,7 @@ echo "caught up: $last events (source hapi) after $(( (now - began) / 1000 )) s 
 # 4. Compare.
 $PSQL -d $DB -F $'\t' -c "SELECT appointment_id, type, (extract(epoch FROM received_at) * 1000)::bigint, payload
   FROM event WHERE source = 'hapi' ORDER BY id" >"$OUT/events.tsv"
-curl -fs "$BRIDGE/admin/sources" >"$OUT/sources.json" || true
+curl -fs -H "X-API-Key: bench-admin-key" "$BRIDGE/admin/sources" >"$OUT/sources.json" || true
 set +e
 driver compare "$OUT" "$POLL_MS" | tee -a "$OUT/driver.out"
 rc=${PIPESTATUS[0]}

@@ -1,6 +1,10 @@
 # Shared helpers of the bench/ scripts (sourced).
 PSQL="psql -h 127.0.0.1 -U postgres -Atq"
 
+# Every script here delivers to receivers on 127.0.0.1, which the prod profile refuses as targets (SSRF
+# guard, issue 12); these runs allow it, as an operator with a target on the private network would.
+export BRIDGE_DELIVERY_ALLOW_PRIVATE_TARGETS=true
+
 fresh_db() { $PSQL -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" 2>/dev/null; }
 
 ensure_jar() { [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests; }

@@ -21,7 +21,7 @@ mkdir -p bench/results
 java -Xmx1g bench/FhirStub.java "$STUB_PORT" "$N" >bench/results/poll-stub.log 2>&1 &
 STUB=$!
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
-BRIDGE_POLL_ENABLED=false \
+BRIDGE_POLL_ENABLED=false BRIDGE_ADMIN_API_KEY=bench-admin-key \
 BRIDGE_SOURCES_BENCH_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_BENCH_PAGE_SIZE=$PAGE \
 BRIDGE_SOURCES_BENCH_INCLUDE_PATIENT=false \
 BRIDGE_SOURCES_WARM_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_WARM_PAGE_SIZE=$PAGE \
@@ -34,7 +34,7 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
-poll() { curl -fs -X POST -w ' %{time_total}' "http://127.0.0.1:$PORT/admin/sources/${1:-bench}/poll"; }
+poll() { curl -fs -X POST -H 'X-API-Key: bench-admin-key' -w ' %{time_total}' "http://127.0.0.1:$PORT/admin/sources/${1:-bench}/poll"; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 
 OUT=$(poll); T=${OUT##* }

@@ -43,7 +43,11 @@ public interface DeliveryConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** Link-local and cloud metadata addresses are refused as target URLs unless this is true. */
+    /**
+     * Targets resolving to loopback, private, link-local (cloud metadata), CGNAT, ULA, multicast, NAT64 or
+     * IPv4-mapped forms of those are refused unless this is true (OutboundUrlGuard; issue 12). The dev, test
+     * and demo profiles set it; per target, {@code bridge.targets.<name>.allow-private}.
+     */
     @WithDefault("false")
-    boolean allowLinkLocalTargets();
+    boolean allowPrivateTargets();
 }

@@ -83,7 +83,7 @@ public class DeliveryWorker {
         retries = new RetryPolicy(config.retrySchedule(), config.jitter(), config.maxRetryAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         sender = new WebhookSender(vertx, targets.all(), config.maxConnectionsPerTarget(),
-                !config.allowLinkLocalTargets());
+                config.allowPrivateTargets());
         // A lease shorter than a request could last would let this worker claim a row it is still sending.
         Duration longestRequest = targets.all().stream()
                 .map(t -> t.config().connectTimeout().plus(t.config().requestTimeout()))
@@ -208,6 +208,9 @@ public class DeliveryWorker {
             return new AttemptOutcome(d.id(), d.attempt(), d.target(), "sent", started, null, code, ms, null, r.body());
         }
         String error = code != null ? "HTTP " + code : r.error();
+        if (r.refused()) { // the address is not allowed: no network failure, retrying cannot help
+            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "dead", started, null, null, ms, error, null);
+        }
         if (code != null && code == 410) {
             // This runs on a Vert.x event loop: no JDBC here, the dispatcher stores it (see flushOutcomes).
             goneTargets.add(d.target());

@@ -32,32 +32,40 @@ public class TargetHealth {
     @Inject
     TargetRegistry targets;
 
+    /**
+     * Index range reads only (issue 12: statistics must not scan tables that grow with traffic): pending and
+     * dead counts and the oldest pending row per target through {@code delivery_target_idx (target, status,
+     * id)}; sent counts are not totalled, the last hour's attempts stand for them.
+     */
     public List<Status> all() {
-        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
-        Map<String, String> oldest = new LinkedHashMap<>();
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery("""
-                select d.target, d.status, count(d), min(d.createdAt) filter (where d.status = 'pending')
-                  from DeliveryEntity d group by d.target, d.status""", Object[].class).getResultList());
-        for (Object[] r : rows) {
-            counts.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], (Long) r[2]);
-            if (r[3] != null) {
-                oldest.put((String) r[0], ((OffsetDateTime) r[3]).toInstant().toString());
-            }
-        }
         List<Status> all = new ArrayList<>();
         for (TargetRegistry.Target t : targets.all()) {
-            Map<String, Long> byStatus = counts.getOrDefault(t.name(), Map.of());
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            String oldest = QuarkusTransaction.requiringNew().call(() -> {
+                for (String status : List.of("pending", "dead")) {
+                    byStatus.put(status, session.createSelectionQuery(
+                            "select count(d) from DeliveryEntity d where d.target = :target and d.status = :status",
+                            Long.class).setParameter("target", t.name()).setParameter("status", status)
+                            .getSingleResult());
+                }
+                return session.createSelectionQuery("""
+                        select d.createdAt from DeliveryEntity d where d.target = :target and d.status = 'pending'
+                         order by d.id""", OffsetDateTime.class).setParameter("target", t.name()).setMaxResults(1)
+                        .getResultList().stream().findFirst().map(o -> o.toInstant().toString()).orElse(null);
+            });
             boolean disabled = targets.isDisabled(t.name());
             Double rate = recentSuccessRate(t.name());
             String health = disabled ? "disabled"
                     : rate == null ? "idle" : rate >= 0.99 ? "healthy" : rate >= 0.5 ? "degraded" : "failing";
-            all.add(new Status(t, disabled, health, rate, byStatus.getOrDefault("pending", 0L), oldest.get(t.name()),
-                    byStatus));
+            all.add(new Status(t, disabled, health, rate, byStatus.get("pending"), oldest, byStatus));
         }
         return all;
     }
 
-    /** Share of 2xx among the target's attempts of the last hour; null when there were none. */
+    /**
+     * Share of 2xx among the target's attempts of the last hour (through delivery_attempt_attempted_idx); null
+     * when there were none.
+     */
     private Double recentSuccessRate(String target) {
         Object[] r = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery("""
                 select count(a) filter (where a.statusCode between 200 and 299), count(a)

@@ -61,10 +61,11 @@ public class TargetRegistry {
                     throw new IllegalArgumentException("bridge.targets." + name + ".secret: " + bad.getMessage());
                 }
             }).orElse(null);
-            if (!delivery.allowLinkLocalTargets()) {
+            if (!delivery.allowPrivateTargets() && !t.allowPrivate()) {
                 OutboundUrlGuard.refusal(t.url()).ifPresent(reason -> {
                     throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason
-                            + " (set bridge.delivery.allow-link-local-targets=true to allow it)");
+                            + " (set bridge.targets." + name + ".allow-private=true or"
+                            + " bridge.delivery.allow-private-targets=true to allow it)");
                 });
             }
             targets.put(name, new Target(name, t, events, signer));

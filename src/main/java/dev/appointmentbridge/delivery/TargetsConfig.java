@@ -43,5 +43,9 @@ public interface TargetsConfig {
 
         @WithDefault("15s")
         Duration requestTimeout();
+
+        /** This target may resolve to a private or loopback address (OutboundUrlGuard); off by default. */
+        @WithDefault("false")
+        boolean allowPrivate();
     }
 }

@@ -27,22 +27,27 @@ import io.vertx.core.net.SocketAddress;
 public class WebhookSender {
 
     /** What came back: a status code, or an error when there was no HTTP answer. */
-    public record Response(Integer statusCode, String retryAfter, String body, String error) {
+    /** {@code refused}: the target's address is not allowed (see OutboundUrlGuard); sending again cannot help. */
+    public record Response(Integer statusCode, String retryAfter, String body, String error, boolean refused) {
+
+        Response(Integer statusCode, String retryAfter, String body, String error) {
+            this(statusCode, retryAfter, body, error, false);
+        }
     }
 
     private static final int BODY_KEEP = 1024;
 
     private final Map<String, HttpClient> clients = new HashMap<>();
     private final Map<String, URI> urls = new HashMap<>();
-    /** Off when bridge.delivery.allow-link-local-targets=true: Vert.x then resolves hosts itself. */
-    private final boolean guardAddresses;
+    /** bridge.delivery.allow-private-targets: private addresses allowed for every target. */
+    private final boolean allowPrivateTargets;
     /** Requests start on these contexts in turn, so connections spread over the event loops. */
     private final Context[] contexts;
     private final AtomicInteger next = new AtomicInteger();
 
     public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, int maxConnectionsPerTarget,
-            boolean guardAddresses) {
-        this.guardAddresses = guardAddresses;
+            boolean allowPrivateTargets) {
+        this.allowPrivateTargets = allowPrivateTargets;
         contexts = new Context[Math.max(1, Runtime.getRuntime().availableProcessors())];
         for (int i = 0; i < contexts.length; i++) {
             contexts[i] = vertx.getOrCreateContext(); // off a Vert.x thread: a new context, next event loop
@@ -56,21 +61,24 @@ public class WebhookSender {
         }
     }
 
-    /** Called on the dispatcher thread, which may block on a DNS lookup; the request itself runs on Vert.x. */
+    /**
+     * Called on the dispatcher thread, which may block on a DNS lookup; the request itself runs on Vert.x. The
+     * host is resolved once here and the connection goes to that address (Host header and TLS name stay the
+     * URL's), so the address checked is the address connected to: no second lookup, no DNS rebinding.
+     */
     public Future<Response> send(TargetRegistry.Target target, String webhookId, byte[] body) {
-        SocketAddress server = null;
-        if (guardAddresses) {
-            URI url = urls.get(target.name());
-            OutboundUrlGuard.Checked checked = OutboundUrlGuard.check(url.getHost());
-            if (checked.refusal() != null) {
-                return Future.succeededFuture(new Response(null, null, null, "refused: " + checked.refusal()));
-            }
-            if (checked.address() != null) {
-                int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
-                server = SocketAddress.inetSocketAddress(new InetSocketAddress(checked.address(), port));
-            }
+        URI url = urls.get(target.name());
+        OutboundUrlGuard.Checked checked = OutboundUrlGuard.check(url.getHost(),
+                allowPrivateTargets || target.config().allowPrivate());
+        if (checked.refusal() != null) {
+            return Future.succeededFuture(new Response(null, null, null, "refused: " + checked.refusal()
+                    + " (set bridge.targets." + target.name() + ".allow-private=true to allow it)", true));
         }
-        SocketAddress pinned = server;
+        if (checked.unresolvable()) {
+            return Future.succeededFuture(new Response(null, null, null, "dns: the host did not resolve"));
+        }
+        int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        SocketAddress pinned = SocketAddress.inetSocketAddress(new InetSocketAddress(checked.address(), port));
         Promise<Response> result = Promise.promise();
         contexts[Math.floorMod(next.getAndIncrement(), contexts.length)]
                 .runOnContext(v -> sendOnContext(target, webhookId, body, pinned).onComplete(result));
@@ -93,9 +101,7 @@ public class WebhookSender {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(target.config().url()).setHeaders(headers)
                 .setTimeout(target.config().requestTimeout().toMillis());
-        if (server != null) {
-            options.setServer(server); // connect to the address that was checked; Host and TLS name stay the URL's
-        }
+        options.setServer(server); // connect to the address that was checked; Host and TLS name stay the URL's
         return clients.get(target.name()).request(options)
                 .compose(request -> request.send(Buffer.buffer(body)))
                 .compose(response -> response.body().map(b -> new Response(response.statusCode(),

@@ -86,6 +86,11 @@ public class GroupCommitEventLog {
         }
     }
 
+    /**
+     * One transaction for the whole batch. If PostgreSQL refuses the batch's data (SQLSTATE class 22 or 23),
+     * the database is up and one request is to blame: each event is then committed alone, so the bad one gets
+     * its 422 and the others are stored (issue 12). Any other failure fails the batch: the callers answer 503.
+     */
     private void commit(List<Pending> batch) {
         List<NewEvent> events = new ArrayList<>(batch.size());
         for (Pending p : batch) {
@@ -96,6 +101,13 @@ public class GroupCommitEventLog {
             stored = QuarkusTransaction.requiringNew().call(() -> inserter.insert(events));
         } catch (RuntimeException | Error e) {
             // The transaction rolled back; every caller of the batch hears so, even on an Error.
+            String state = dataError(e);
+            if (state != null) {
+                LOG.warnf("A batch of %d events was refused (SQLSTATE %s); committing them one by one", batch.size(),
+                        state);
+                batch.forEach(this::commitAlone);
+                return;
+            }
             LOG.warnf("Could not commit a batch of %d events: %s", batch.size(), e.getClass().getSimpleName());
             EventLogUnavailableException failure = new EventLogUnavailableException("event log unavailable", e);
             batch.forEach(p -> p.result().completeExceptionally(failure));
@@ -107,5 +119,26 @@ public class GroupCommitEventLog {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(stored.get(i));
         }
+    }
+
+    private void commitAlone(Pending p) {
+        try {
+            p.result().complete(QuarkusTransaction.requiringNew().call(() -> inserter.insert(List.of(p.event()))).get(0));
+        } catch (RuntimeException e) {
+            String state = dataError(e);
+            p.result().completeExceptionally(state != null ? new EventRejectedException(state)
+                    : new EventLogUnavailableException("event log unavailable", e));
+        }
+    }
+
+    /** The SQLSTATE when the database refused the data itself (class 22 or 23), else null. */
+    static String dataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String state = t instanceof org.hibernate.JDBCException jdbc ? jdbc.getSQLState() : null;
+            if (state != null) {
+                return state.startsWith("22") || state.startsWith("23") ? state : null;
+            }
+        }
+        return null;
     }
 }

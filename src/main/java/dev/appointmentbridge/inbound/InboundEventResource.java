@@ -20,6 +20,7 @@ import dev.appointmentbridge.common.ApiException;
 import dev.appointmentbridge.common.ErrorItem;
 import dev.appointmentbridge.common.ErrorResponses;
 import dev.appointmentbridge.event.EventLogUnavailableException;
+import dev.appointmentbridge.event.EventRejectedException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -59,7 +60,9 @@ public class InboundEventResource {
     @APIResponse(responseCode = "413", description = "Body (decoded, if gzip or deflate) larger than the limit")
     @APIResponse(responseCode = "415", description = "Content-Type is not JSON, or Content-Encoding is not gzip, "
             + "deflate or identity (the answer's Accept-Encoding names those accepted)")
-    @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed")
+    @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed. Includes values "
+            + "PostgreSQL cannot store (NUL, unpaired surrogates, offsets beyond ±15:59, years outside 1-9999); "
+            + "one request's bad data never fails another request committed in the same group commit")
     public CompletionStage<Response> receive(byte[] raw, @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam("Content-Encoding") String contentEncoding) {
@@ -97,6 +100,11 @@ public class InboundEventResource {
         Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof ApiException api) {
             return api.toResponse();
+        }
+        if (cause instanceof EventRejectedException rejected) {
+            return ErrorResponses.of(422, "The event could not be stored as sent", ErrorItem.of("body", "",
+                    "A value cannot be stored (database SQLSTATE " + rejected.sqlState() + "); fix the request, "
+                            + "sending it again unchanged will fail again", "unstorable"));
         }
         if (cause instanceof EventLogUnavailableException) {
             Response r = ErrorResponses.of(503, "Event store unavailable; the event was not stored, retry later",

@@ -2,6 +2,7 @@ package dev.appointmentbridge.inbound;
 
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ public final class InboundEventValidator {
 
     static final int ID_MAX = 50;
     static final int NOTES_MAX = 1000;
+    /** timestamptz input accepts UTC offsets up to ±15:59:59 (PostgreSQL datetime.c); Java allows ±18:00. */
+    static final int MAX_OFFSET_SECONDS = 16 * 3600;
 
     private InboundEventValidator() {
     }
@@ -70,6 +73,11 @@ public final class InboundEventValidator {
             return null;
         }
         String value = node.asText();
+        String unstorable = unstorable(value);
+        if (unstorable != null) {
+            errors.add(ErrorItem.body(field, unstorable, "string_unstorable"));
+            return null;
+        }
         int length = value.codePointCount(0, value.length());
         if (length < min) {
             errors.add(ErrorItem.body(field, "String should have at least " + plural(min, "character"),
@@ -95,7 +103,19 @@ public final class InboundEventValidator {
         }
         String text = node.asText();
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            OffsetDateTime parsed = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            if (parsed.getYear() < 1 || parsed.getYear() > 9999
+                    || parsed.withOffsetSameInstant(ZoneOffset.UTC).getYear() < 1
+                    || parsed.withOffsetSameInstant(ZoneOffset.UTC).getYear() > 9999) {
+                errors.add(ErrorItem.body("timestamp", "Year should be between 1 and 9999", "datetime_range"));
+                return null;
+            }
+            if (Math.abs(parsed.getOffset().getTotalSeconds()) >= MAX_OFFSET_SECONDS) {
+                errors.add(ErrorItem.body("timestamp", "Offset should be between -15:59 and +15:59",
+                        "datetime_offset_range"));
+                return null;
+            }
+            return parsed;
         } catch (DateTimeParseException notOffset) {
             if (isLocalDateTime(text)) {
                 errors.add(ErrorItem.body("timestamp",
@@ -107,6 +127,26 @@ public final class InboundEventValidator {
             }
             return null;
         }
+    }
+
+    /**
+     * Why PostgreSQL could not store the text as sent, or null: a NUL character (text columns cannot hold
+     * U+0000) or a lone UTF-16 surrogate (a JSON escape like \\ud800 with no pair, which is not a Unicode
+     * character and has no UTF-8 form).
+     */
+    static String unstorable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\u0000') {
+                return "String should not contain the NUL character (U+0000)";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "String should not contain an unpaired UTF-16 surrogate (\\u" + Integer.toHexString(c) + ")";
+            }
+        }
+        return null;
     }
 
     private static boolean isLocalDateTime(String text) {

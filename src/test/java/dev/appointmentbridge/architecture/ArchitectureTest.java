@@ -37,6 +37,7 @@ class ArchitectureTest {
             Map.entry("inbound", Set.of("common", "event")),
             Map.entry("security", Set.of("common")),
             Map.entry("health", Set.of("common", "poll", "source", "delivery")),
+            Map.entry("retention", Set.of("common", "delivery", "event")),
             Map.entry("admin", Set.of("common", "delivery", "event", "poll", "quarantine", "source")));
 
     @Test

@@ -19,7 +19,10 @@ import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.support.TestReceiver;
 import io.vertx.core.Vertx;
 
-/** The address check at send time: every attempt resolves the target's host again and connects to that address. */
+/**
+ * The address check at send time: every attempt resolves the target's host once and connects to that address.
+ * Issue 12: no test sends a packet outside 127.0.0.0/8 and ::1; refusals are proven against loopback.
+ */
 class WebhookSenderTest {
 
     private static Vertx vertx;
@@ -38,28 +41,31 @@ class WebhookSenderTest {
     }
 
     @Test
-    void aMetadataAddressIsRefusedAtSendTimeWithoutAConnection() throws Exception {
-        WebhookSender.Response r = send(target("meta", "http://169.254.169.254/latest/meta-data/"), true);
-        assertEquals("refused: resolves to 169.254.169.254, a link-local or cloud metadata address", r.error());
+    void aLoopbackTargetIsRefusedAtSendTimeWithoutAConnection() throws Exception {
+        WebhookSender.Response r = send(target("loop", receiver.url("/refused"), false), false);
+        assertTrue(r.refused(), String.valueOf(r.error()));
+        assertTrue(r.error().startsWith("refused: resolves to 127.0.0.1, a loopback address"), r.error());
+        assertEquals(0, receiver.receivedFor("/refused", "marker-1").size(), "nothing reached the receiver");
     }
 
     @Test
-    void allowLinkLocalTargetsSkipsTheCheck() throws Exception {
-        WebhookSender.Response r = send(target("meta", "http://169.254.169.254/latest/meta-data/"), false);
-        assertTrue(r.error() == null || !r.error().startsWith("refused"), String.valueOf(r.error()));
+    void allowPrivateOnTheTargetOrGloballyLetsItThrough() throws Exception {
+        assertEquals(200, send(target("loop", receiver.url("/allowed"), true), false).statusCode());
+        assertEquals(200, send(target("loop", receiver.url("/allowed"), false), true).statusCode());
     }
 
     @Test
     void aNamedHostIsCalledAtTheAddressItResolvedToWithItsOwnHostHeader() throws Exception {
         String url = receiver.url("/pinned").replace("127.0.0.1", "localhost");
-        WebhookSender.Response r = send(target("named", url), true);
+        WebhookSender.Response r = send(target("named", url, true), false);
         assertEquals(200, r.statusCode());
         TestReceiver.Received got = receiver.receivedFor("/pinned", "marker-1").get(0);
         assertEquals(url.substring("http://".length(), url.indexOf("/pinned")), got.header("Host"));
     }
 
-    private static WebhookSender.Response send(TargetRegistry.Target t, boolean guard) throws Exception {
-        WebhookSender sender = new WebhookSender(vertx, List.of(t), 4, guard);
+    private static WebhookSender.Response send(TargetRegistry.Target t, boolean allowPrivateTargets)
+            throws Exception {
+        WebhookSender sender = new WebhookSender(vertx, List.of(t), 4, allowPrivateTargets);
         try {
             return sender.send(t, "msg_1", "{\"marker\":\"marker-1\"}".getBytes(StandardCharsets.UTF_8))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -68,7 +74,7 @@ class WebhookSenderTest {
         }
     }
 
-    private static TargetRegistry.Target target(String name, String url) {
+    private static TargetRegistry.Target target(String name, String url, boolean allowPrivate) {
         TargetsConfig.Target config = new TargetsConfig.Target() {
             public String url() { return url; }
             public Format format() { return Format.STANDARD; }
@@ -79,6 +85,7 @@ class WebhookSenderTest {
             public boolean includePatientName() { return false; }
             public Duration connectTimeout() { return Duration.ofMillis(300); }
             public Duration requestTimeout() { return Duration.ofSeconds(2); }
+            public boolean allowPrivate() { return allowPrivate; }
         };
         return new TargetRegistry.Target(name, config, Set.of(EventType.values()), null);
     }

@@ -93,7 +93,7 @@ class ConfigReferenceTest {
                 }
             }
         }
-        assertEquals(8, found.size(), "config mappings found: " + found);
+        assertEquals(9, found.size(), "config mappings found: " + found);
         return found;
     }
 }

@@ -54,6 +54,31 @@ class AdminKeyTest {
                 .body("events", org.hamcrest.Matchers.notNullValue());
     }
 
+    /** Issue 12: reading the event log is reading patient data, so it takes the admin key, not the inbound one. */
+    @Test
+    void theEventLogNeedsTheAdminKey() {
+        given().get("/webhook/events").then().statusCode(401);
+        given().header("X-API-Key", "inbound-key").get("/webhook/events").then().statusCode(401);
+        given().header("Authorization", "Bearer admin-key").get("/webhook/events").then().statusCode(200);
+    }
+
+    /** Issue 12: a cross-site form or fetch cannot trigger an admin mutation, even if it somehow had the key. */
+    @Test
+    void anAdminMutationFromAnotherSiteIs403() {
+        for (String origin : new String[] { "https://evil.example", "null", "http://localhost:1", "not a url" }) {
+            given().header("X-API-Key", "admin-key").header("Origin", origin).post("/admin/deliveries/1/retry")
+                    .then().statusCode(403).body("errors[0].type", org.hamcrest.Matchers.equalTo("forbidden_origin"));
+            given().header("Origin", origin).contentType("application/x-www-form-urlencoded").body("x=1")
+                    .post("/admin/targets/none/replay").then().statusCode(403);
+        }
+        // the same request from the service's own origin (the admin page) goes through to the resource
+        String self = "http://localhost:" + io.restassured.RestAssured.port;
+        given().header("X-API-Key", "admin-key").header("Origin", self).post("/admin/deliveries/999999999/retry")
+                .then().statusCode(404);
+        // the key in a cookie is no key
+        given().cookie("X-API-Key", "admin-key").post("/admin/deliveries/999999999/retry").then().statusCode(401);
+    }
+
     @Test
     void healthAndDocsStayOpen() {
         given().get("/").then().statusCode(200);

@@ -264,4 +264,19 @@ class InboundEventResourceTest {
             }
         }
     }
+
+    /** Issue 12: values PostgreSQL cannot store are 422s naming the field (they were 503s). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"nul-1\",\"patient_id\":\"p\",\"timestamp\":\"2025-01-10T12:30:00Z\",\"notes\":\"a\\u0000b\"}|notes",
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"a\\u0000\",\"patient_id\":\"p\",\"timestamp\":\"2025-01-10T12:30:00Z\"}|appointment_id",
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"sur-1\",\"patient_id\":\"p\\ud800\",\"timestamp\":\"2025-01-10T12:30:00Z\"}|patient_id",
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"off-1\",\"patient_id\":\"p\",\"timestamp\":\"2025-01-10T12:30:00+16:00\"}|timestamp",
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"off-2\",\"patient_id\":\"p\",\"timestamp\":\"2025-01-10T12:30:00-18:00\"}|timestamp",
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"y-1\",\"patient_id\":\"p\",\"timestamp\":\"+10000-01-10T12:30:00Z\"}|timestamp",
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"y-2\",\"patient_id\":\"p\",\"timestamp\":\"0000-01-10T12:30:00Z\"}|timestamp",
+            "{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"y-3\",\"patient_id\":\"p\",\"timestamp\":\"9999-12-31T23:30:00-01:00\"}|timestamp" })
+    void valuesPostgresCannotStoreAre422NamingTheField(String json, String field) {
+        post(json).statusCode(422).body("errors[0].loc[1]", equalTo(field));
+    }
 }

@@ -15,6 +15,15 @@ public final class LogScan {
     private LogScan() {
     }
 
+    /** Every line of the test run's log so far. */
+    public static java.util.List<String> lines() {
+        try {
+            return Files.readString(LOG).lines().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void assertNeverLogged(String... secrets) throws IOException {
         assertTrue(Files.exists(LOG), "the test log file exists");
         String log = Files.readString(LOG);

@@ -1,0 +1,66 @@
+package dev.appointmentbridge.retention;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** Runs {@link RetentionService} every {@code bridge.retention.interval}; counts what it removed per table. */
+@ApplicationScoped
+public class RetentionJob {
+
+    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+
+    @Inject
+    Scheduler scheduler;
+
+    @Inject
+    RetentionService retention;
+
+    @Inject
+    RetentionConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    void start(@Observes StartupEvent ignored) {
+        for (String table : new String[] { "event", "delivery", "delivery_attempt" }) {
+            registry.counter("bridge.retention.deleted", "table", table); // at zero from the start
+        }
+        if (!config.enabled()) {
+            LOG.info("Retention disabled (bridge.retention.enabled=false): nothing is ever deleted");
+            return;
+        }
+        scheduler.newJob("retention").setInterval(config.interval().toString())
+                .setConcurrentExecution(ConcurrentExecution.SKIP).setDelayed(config.interval().toString())
+                .setTask(execution -> runOnce()).schedule();
+        LOG.infof("Retention: events %s, finished deliveries %s, checked every %s", config.events(),
+                config.deliveries(), config.interval());
+    }
+
+    public RetentionService.Removed runOnce() {
+        Instant started = Instant.now();
+        try {
+            RetentionService.Removed r = retention.run();
+            registry.counter("bridge.retention.deleted", "table", "delivery_attempt").increment(r.attempts());
+            registry.counter("bridge.retention.deleted", "table", "delivery").increment(r.deliveries());
+            registry.counter("bridge.retention.deleted", "table", "event").increment(r.events());
+            if (r.events() + r.deliveries() + r.attempts() > 0) {
+                LOG.infof("Retention removed %d events, %d deliveries, %d attempts in %s", r.events(), r.deliveries(),
+                        r.attempts(), RetentionService.seconds(Duration.between(started, Instant.now())));
+            }
+            return r;
+        } catch (RuntimeException e) {
+            LOG.warnf("Retention run failed (%s); next run in %s", e.getClass().getSimpleName(), config.interval());
+            return new RetentionService.Removed(0, 0, 0);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.appointmentbridge.inbound;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.appointmentbridge.support.LogScan;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+
+/**
+ * Issue 12, keys by default: with the prod default ({@code bridge.admin.require-api-key=true}) and no key
+ * configured, nothing that returns patient data is served; receiving still works, and the start says why.
+ */
+@QuarkusTest
+@TestProfile(PatientDataClosedByDefaultTest.ProdDefaults.class)
+class PatientDataClosedByDefaultTest {
+
+    public static class ProdDefaults implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("bridge.admin.require-api-key", "true");
+        }
+    }
+
+    @Test
+    void noPatientDataWithoutTheAdminKey() {
+        post("closed-1").statusCode(201);
+        for (String path : new String[] { "/webhook/events", "/webhook/events?appointment_id=closed-1",
+                "/admin/events", "/admin/deliveries", "/admin/targets", "/admin/sources", "/admin/quarantine" }) {
+            given().get(path).then().statusCode(401).body("status", equalTo("error"))
+                    .body("errors[0].msg", containsString("bridge.admin.api-key"))
+                    .body(org.hamcrest.Matchers.not(containsString("closed-1")));
+        }
+    }
+
+    @Test
+    void aCrossSitePostToAnAdminMutationIsRefused() {
+        given().header("Origin", "https://evil.example").contentType("application/x-www-form-urlencoded")
+                .body("since=2020-01-01T00:00:00Z").post("/admin/targets/any/replay").then().statusCode(403);
+        given().post("/admin/deliveries/1/retry").then().statusCode(401);
+    }
+
+    @Test
+    void theStartLogSaysOnceWhy() {
+        long warnings = LogScan.lines().stream()
+                .filter(l -> l.contains("WARN") && l.contains("bridge.admin.api-key is not set")).count();
+        assertEquals(true, warnings >= 1, "a WARN at start names the setting");
+    }
+
+    private static io.restassured.response.ValidatableResponse post(String id) {
+        return given().contentType(ContentType.JSON)
+                .body(InboundEventResourceTest.body("appointment.scheduled", id, "p-1", "2025-01-10T12:30:00Z"))
+                .post("/webhook/appointment").then();
+    }
+}
