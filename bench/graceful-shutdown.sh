@@ -18,7 +18,7 @@ trap cleanup EXIT
 
 start_receiver $RECV_PORT 4000
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT BRIDGE_POLL_ENABLED=false \
-BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_REQUEST_TIMEOUT=10s \
+BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_TIMEOUT=10s \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
 wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60

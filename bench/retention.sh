@@ -56,12 +56,12 @@ echo "before: $(sizes | tr '\n' ';')"
 
 echo "== retention on, wrk on /admin/targets and /admin/deliveries"
 start true
-wrk -t 1 -c 4 -d 600s --latency -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT/admin/targets" >"$OUT/wrk-targets.txt" &
+wrk -t 1 -c 4 -d 3600s --latency -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT/admin/targets" >"$OUT/wrk-targets.txt" &
 WRK1=$!
-wrk -t 1 -c 4 -d 600s --latency -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT/admin/deliveries?limit=50" >"$OUT/wrk-deliveries.txt" &
+wrk -t 1 -c 4 -d 3600s --latency -H "X-API-Key: $KEY" "http://127.0.0.1:$PORT/admin/deliveries?limit=50" >"$OUT/wrk-deliveries.txt" &
 WRK2=$!
 until grep -q "Retention removed" "$OUT/bridge.log"; do sleep 1; kill -0 $BRIDGE || exit 1; done
-kill -INT $WRK1 $WRK2; wait $WRK1 $WRK2 2>/dev/null || true
+kill -INT $WRK1 $WRK2 2>/dev/null || true; wait $WRK1 $WRK2 2>/dev/null || true
 grep "Retention removed" "$OUT/bridge.log" | head -n 1 | sed 's/.*Retention/Retention/'
 line=$(grep "Retention removed" "$OUT/bridge.log" | head -n 1)
 rows=$(echo "$line" | grep -oE '[0-9]+ (events|deliveries|attempts)' | awk '{ s += $1 } END { print s }')

@@ -4,10 +4,11 @@ import java.time.Instant;
 
 /**
  * The result of one attempt and what it decides: {@code status} is the delivery's new status
- * (sent, pending for a retry at {@code nextAttemptAt}, dead, skipped).
+ * (sent, pending for a retry at {@code nextAttemptAt}, dead, skipped). {@code claim} is the fencing token the
+ * delivery was claimed under: the outcome is recorded only while the row still carries it.
  */
 public record AttemptOutcome(long deliveryId, int attempt, String target, String status, Instant attemptedAt,
-        Instant nextAttemptAt, Integer statusCode, int durationMs, String error, String responseBody) {
+        Instant nextAttemptAt, Integer statusCode, int durationMs, String error, String responseBody, long claim) {
 
     boolean recordsAttempt() {
         return !"skipped".equals(status);

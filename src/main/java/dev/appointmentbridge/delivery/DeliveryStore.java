@@ -37,7 +37,8 @@ public class DeliveryStore {
      */
     private static final String CLAIM = """
             UPDATE delivery d
-               SET next_attempt_at = now() + make_interval(secs => :lease), attempts = d.attempts + 1
+               SET next_attempt_at = now() + make_interval(secs => :lease), attempts = d.attempts + 1,
+                   claim = d.claim + 1
               FROM event e
              WHERE d.id = ANY(ARRAY(
                        SELECT c.id FROM delivery c
@@ -50,19 +51,25 @@ public class DeliveryStore {
                         LIMIT :limit
                         FOR UPDATE SKIP LOCKED))
                AND e.id = d.event_id
-            RETURNING d.id, d.target, d.attempts, e.uuid, e.type, e.occurred_at, e.payload
+            RETURNING d.id, d.target, d.attempts, e.uuid, e.type, e.occurred_at, e.payload, d.claim
             """;
 
-    /** One statement for a whole batch of outcomes: the arrays are zipped row by row. */
+    /**
+     * One statement for a whole batch of outcomes: the arrays are zipped row by row. Fenced: a row is updated
+     * only if it still carries the claim the outcome was sent under, so a worker that outlived its lease (and
+     * whose row another worker claimed since) cannot overwrite the newer outcome (issue 13).
+     */
     private static final String RECORD = """
             UPDATE delivery d
                SET status = x.status, next_attempt_at = COALESCE(x.next_at, d.next_attempt_at),
                    last_attempt_at = x.at, last_status_code = x.code, last_error = x.err,
                    sent_at = CASE WHEN x.status = 'sent' THEN x.at ELSE d.sent_at END
               FROM unnest(CAST(:ids AS bigint[]), CAST(:statuses AS text[]), CAST(:nextAts AS timestamptz[]),
-                          CAST(:ats AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]))
-                   AS x(id, status, next_at, at, code, err)
-             WHERE d.id = x.id
+                          CAST(:ats AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]),
+                          CAST(:claims AS bigint[]))
+                   AS x(id, status, next_at, at, code, err, claim)
+             WHERE d.id = x.id AND d.claim = x.claim
+            RETURNING d.id
             """;
 
     private static final String INSERT_ATTEMPTS = """
@@ -86,21 +93,27 @@ public class DeliveryStore {
                 .addScalar("id", Long.class).addScalar("target", String.class).addScalar("attempts", Integer.class)
                 .addScalar("uuid", UUID.class).addScalar("type", String.class)
                 .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)
+                .addScalar("claim", Long.class)
                 .setParameter("lease", lease.toMillis() / 1000.0)
                 .setParameter("targets", targets.toArray(new String[0]))
                 .setParameter("limit", limit).getResultList());
         List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             claimed.add(new ClaimedDelivery((Long) r[0], (String) r[1], (Integer) r[2], r[3].toString(),
-                    (String) r[4], r[5].toString(), (String) r[6]));
+                    (String) r[4], r[5].toString(), (String) r[6], (Long) r[7]));
         }
         return claimed;
     }
 
-    /** Writes a batch of outcomes and their attempt rows in one transaction. */
-    public void record(List<AttemptOutcome> outcomes) {
+    /**
+     * Writes a batch of outcomes and their attempt rows in one transaction. Attempt rows are written for every
+     * attempt made (the request did go out); a delivery's status only moves for outcomes whose claim still holds.
+     *
+     * @return how many outcomes were stale (their claim superseded) and dropped
+     */
+    public int record(List<AttemptOutcome> outcomes) {
         if (outcomes.isEmpty()) {
-            return;
+            return 0;
         }
         int n = outcomes.size();
         Long[] ids = new Long[n];
@@ -109,6 +122,7 @@ public class DeliveryStore {
         OffsetDateTime[] ats = new OffsetDateTime[n];
         Integer[] codes = new Integer[n];
         String[] errors = new String[n];
+        Long[] claims = new Long[n];
         List<AttemptOutcome> attempted = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             AttemptOutcome o = outcomes.get(i);
@@ -118,17 +132,20 @@ public class DeliveryStore {
             ats[i] = utc(o.attemptedAt());
             codes[i] = o.statusCode();
             errors[i] = o.error();
+            claims[i] = o.claim();
             if (o.recordsAttempt()) {
                 attempted.add(o);
             }
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            session.createNativeMutationQuery(RECORD).setParameter("ids", ids).setParameter("statuses", statuses)
-                    .setParameter("nextAts", nextAts).setParameter("ats", ats).setParameter("codes", codes)
-                    .setParameter("errors", errors).executeUpdate();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            int updated = session.createNativeQuery(RECORD, Long.class).setParameter("ids", ids)
+                    .setParameter("statuses", statuses).setParameter("nextAts", nextAts).setParameter("ats", ats)
+                    .setParameter("codes", codes).setParameter("errors", errors).setParameter("claims", claims)
+                    .getResultList().size();
             if (!attempted.isEmpty()) {
                 insertAttempts(attempted);
             }
+            return n - updated;
         });
     }
 

@@ -70,8 +70,14 @@ public class DeliveryWorker {
     private WebhookSender sender;
     private RetryPolicy retries;
     private Duration lease;
+    private Counter staleOutcomes;
+    /** Room between an attempt's deadline and its lease: recording the outcome, a pause, clock drift. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     void start(@Observes StartupEvent ignored) {
+        staleOutcomes = Counter.builder("bridge.delivery.stale.outcomes")
+                .description("Outcomes dropped because another worker claimed the delivery since (fencing)")
+                .register(registry);
         Gauge.builder("bridge.delivery.queue.depth", queueDepth, AtomicLong::get)
                 .description("Deliveries waiting to be sent (pending, including retries)").register(registry);
         Gauge.builder("bridge.delivery.oldest.pending.age", oldestPendingSeconds, AtomicLong::get)
@@ -84,11 +90,16 @@ public class DeliveryWorker {
                 () -> ThreadLocalRandom.current().nextDouble());
         sender = new WebhookSender(vertx, targets.all(), config.maxConnectionsPerTarget(),
                 config.allowPrivateTargets());
-        // A lease shorter than a request could last would let this worker claim a row it is still sending.
-        Duration longestRequest = targets.all().stream()
-                .map(t -> t.config().connectTimeout().plus(t.config().requestTimeout()))
-                .max(Duration::compareTo).orElse(Duration.ZERO).plusSeconds(5);
-        lease = config.lease().compareTo(longestRequest) >= 0 ? config.lease() : longestRequest;
+        // A lease shorter than an attempt could last would let another worker claim a row still in flight.
+        for (TargetRegistry.Target t : targets.all()) {
+            Duration needed = t.config().timeout().plus(LEASE_MARGIN);
+            if (config.lease().compareTo(needed) < 0) {
+                throw new IllegalStateException("bridge.delivery.lease (" + config.lease() + ") must exceed"
+                        + " bridge.targets." + t.name() + ".timeout (" + t.config().timeout() + ") by at least "
+                        + LEASE_MARGIN.toSeconds() + " s");
+            }
+        }
+        lease = config.lease();
         running = true;
         dispatcher = new Thread(this::loop, "delivery-dispatcher");
         dispatcher.setDaemon(true);
@@ -188,7 +199,7 @@ public class DeliveryWorker {
         Optional<byte[]> body = formatter.render(target.config().format(), d.eventType(), d.occurredAt(),
                 d.payload(), target.config().includePatientName());
         if (body.isEmpty()) {
-            complete(new AttemptOutcome(d.id(), d.attempt(), d.target(), "skipped", started, null, null, 0,
+            complete(d.outcome("skipped", started, null, null, 0,
                     "format " + target.config().format() + " cannot express this event", null));
             return;
         }
@@ -205,27 +216,27 @@ public class DeliveryWorker {
     private AttemptOutcome decide(ClaimedDelivery d, Instant started, int ms, WebhookSender.Response r) {
         Integer code = r.statusCode();
         if (code != null && code / 100 == 2) {
-            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "sent", started, null, code, ms, null, r.body());
+            return d.outcome("sent", started, null, code, ms, null, r.body());
         }
         String error = code != null ? "HTTP " + code : r.error();
         if (r.refused()) { // the address is not allowed: no network failure, retrying cannot help
-            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "dead", started, null, null, ms, error, null);
+            return d.outcome("dead", started, null, null, ms, error, null);
         }
         if (code != null && code == 410) {
             // This runs on a Vert.x event loop: no JDBC here, the dispatcher stores it (see flushOutcomes).
             goneTargets.add(d.target());
-            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "dead", started, null, code, ms,
+            return d.outcome("dead", started, null, code, ms,
                     "410 Gone: target disabled", r.body());
         }
         Optional<Instant> next = retries.nextAttempt(d.attempt(), Instant.now(), r.retryAfter());
         if (next.isEmpty()) {
-            return new AttemptOutcome(d.id(), d.attempt(), d.target(), "dead", started, null, code, ms,
+            return d.outcome("dead", started, null, code, ms,
                     error + " (retry schedule exhausted)", r.body());
         }
         if (next.get().isBefore(nextRetryAt)) {
             nextRetryAt = next.get();
         }
-        return new AttemptOutcome(d.id(), d.attempt(), d.target(), "pending", started, next.get(), code, ms, error,
+        return d.outcome("pending", started, next.get(), code, ms, error,
                 r.body());
     }
 
@@ -258,7 +269,12 @@ public class DeliveryWorker {
             batch.add(o);
         }
         try {
-            store.record(batch);
+            int stale = store.record(batch);
+            if (stale > 0) {
+                staleOutcomes.increment(stale);
+                LOG.warnf("%d delivery outcomes dropped: their claim was superseded (the lease ran out mid-attempt)",
+                        stale);
+            }
         } catch (RuntimeException e) {
             outcomes.addAll(batch); // kept in memory and written when the database is back
             throw e;

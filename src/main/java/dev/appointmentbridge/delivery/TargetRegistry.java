@@ -68,6 +68,10 @@ public class TargetRegistry {
                             + " bridge.delivery.allow-private-targets=true to allow it)");
                 });
             }
+            if (signer == null) { // an empty BRIDGE_TARGETS_X_SECRET reads as unset: say so, loudly
+                LOG.warnf("Target %s has no bridge.targets.%s.secret: its requests are not signed, and a receiver"
+                        + " cannot tell them from forged ones", name, name);
+            }
             targets.put(name, new Target(name, t, events, signer));
         }
         reloadDisabled();

@@ -41,8 +41,12 @@ public interface TargetsConfig {
         @WithDefault("5s")
         Duration connectTimeout();
 
+        /**
+         * The attempt's one hard deadline: connect, send and the whole response, enforced by a timer that cancels
+         * the request (a target trickling a byte at a time cannot hold an attempt open; issue 13).
+         */
         @WithDefault("15s")
-        Duration requestTimeout();
+        Duration timeout();
 
         /** This target may resolve to a private or loopback address (OutboundUrlGuard); off by default. */
         @WithDefault("false")

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,6 +16,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -36,6 +39,10 @@ public class WebhookSender {
     }
 
     private static final int BODY_KEEP = 1024;
+    /** Response bytes read at most; past them the answer is cut off (the status is all that decides). */
+    static final int BODY_READ_LIMIT = 64 * 1024;
+
+    private final Vertx vertx;
 
     private final Map<String, HttpClient> clients = new HashMap<>();
     private final Map<String, URI> urls = new HashMap<>();
@@ -48,6 +55,7 @@ public class WebhookSender {
     public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, int maxConnectionsPerTarget,
             boolean allowPrivateTargets) {
         this.allowPrivateTargets = allowPrivateTargets;
+        this.vertx = vertx;
         contexts = new Context[Math.max(1, Runtime.getRuntime().availableProcessors())];
         for (int i = 0; i < contexts.length; i++) {
             contexts[i] = vertx.getOrCreateContext(); // off a Vert.x thread: a new context, next event loop
@@ -100,13 +108,55 @@ public class WebhookSender {
         target.config().headers().forEach(headers::set);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(target.config().url()).setHeaders(headers)
-                .setTimeout(target.config().requestTimeout().toMillis());
-        options.setServer(server); // connect to the address that was checked; Host and TLS name stay the URL's
-        return clients.get(target.name()).request(options)
-                .compose(request -> request.send(Buffer.buffer(body)))
-                .compose(response -> response.body().map(b -> new Response(response.statusCode(),
-                        response.getHeader("Retry-After"), truncate(b), null)))
-                .recover(failure -> Future.succeededFuture(new Response(null, null, null, describe(failure))));
+                .setServer(server); // connect to the address that was checked; Host and TLS name stay the URL's
+        long deadline = target.config().timeout().toMillis();
+        Promise<Response> done = Promise.promise();
+        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+        long timer = vertx.setTimer(deadline, id -> {
+            if (done.tryComplete(new Response(null, null, null, "timeout: no complete answer within " + deadline
+                    + " ms"))) {
+                HttpClientRequest request = inFlight.get();
+                if (request != null) {
+                    request.reset(); // cancels the exchange wherever it is: connecting, sending or reading
+                }
+            }
+        });
+        clients.get(target.name()).request(options).onComplete(created -> {
+            if (created.failed()) {
+                done.tryComplete(new Response(null, null, null, describe(created.cause())));
+                return;
+            }
+            HttpClientRequest request = created.result();
+            inFlight.set(request);
+            if (done.future().isComplete()) {
+                request.reset();
+                return;
+            }
+            request.send(Buffer.buffer(body)).onComplete(sent -> {
+                if (sent.failed()) {
+                    done.tryComplete(new Response(null, null, null, describe(sent.cause())));
+                    return;
+                }
+                read(sent.result(), request, done);
+            });
+        });
+        return done.future().onComplete(result -> vertx.cancelTimer(timer));
+    }
+
+    /** Reads the answer up to BODY_READ_LIMIT bytes; a longer one is cut off there and its connection reset. */
+    private static void read(HttpClientResponse response, HttpClientRequest request, Promise<Response> done) {
+        Buffer kept = Buffer.buffer();
+        response.exceptionHandler(e -> done.tryComplete(new Response(null, null, null, describe(e))));
+        response.handler(chunk -> {
+            int room = BODY_READ_LIMIT - kept.length();
+            kept.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+            if (chunk.length() >= room && done.tryComplete(new Response(response.statusCode(),
+                    response.getHeader("Retry-After"), truncate(kept), null))) {
+                request.reset();
+            }
+        });
+        response.endHandler(v -> done.tryComplete(new Response(response.statusCode(),
+                response.getHeader("Retry-After"), truncate(kept), null)));
     }
 
     public void close() {

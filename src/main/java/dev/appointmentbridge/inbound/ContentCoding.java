@@ -24,6 +24,8 @@ import dev.appointmentbridge.common.ErrorItem;
 final class ContentCoding {
 
     static final String ACCEPTED = "gzip, deflate";
+    /** More codings than this are refused: each one costs a decode on the request thread. */
+    static final int MAX_CODINGS = 3;
 
     private ContentCoding() {
     }
@@ -32,13 +34,17 @@ final class ContentCoding {
      * @param limit the largest decoded body accepted, in bytes
      * @throws ApiException 415 for an unknown coding, 413 past {@code limit}, 400 for a corrupt stream
      */
-    static byte[] decode(byte[] body, String contentEncoding, int limit) {
-        if (contentEncoding == null || contentEncoding.isBlank()) {
+    static byte[] decode(byte[] body, List<String> contentEncoding, int limit) {
+        if (contentEncoding == null || contentEncoding.isEmpty()) {
             return body;
         }
         List<String> codings = new ArrayList<>();
-        for (String c : contentEncoding.split(",")) {
+        // Several Content-Encoding fields are one list, in order (RFC 9110 section 5.3); empty items are allowed.
+        for (String c : String.join(",", contentEncoding).split(",")) {
             String coding = c.trim().toLowerCase(Locale.ROOT);
+            if (coding.isEmpty()) {
+                continue;
+            }
             if (coding.equals("x-gzip")) {
                 coding = "gzip";
             }
@@ -48,6 +54,11 @@ final class ContentCoding {
                         .withHeader("Accept-Encoding", ACCEPTED);
             }
             codings.add(coding);
+        }
+        if (codings.size() > MAX_CODINGS) {
+            throw new ApiException(415, "Too many content codings", List.of(ErrorItem.of("header", "Content-Encoding",
+                    "At most " + MAX_CODINGS + " codings, each one of: " + ACCEPTED, "content_encoding")))
+                    .withHeader("Accept-Encoding", ACCEPTED);
         }
         byte[] decoded = body;
         for (int i = codings.size() - 1; i >= 0; i--) {

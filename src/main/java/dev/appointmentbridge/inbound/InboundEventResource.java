@@ -65,7 +65,7 @@ public class InboundEventResource {
             + "one request's bad data never fails another request committed in the same group commit")
     public CompletionStage<Response> receive(byte[] raw, @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam("Content-Encoding") String contentEncoding) {
+            @HeaderParam("Content-Encoding") List<String> contentEncoding) {
         if (raw.length > config.maxBodyBytes()) {
             throw BodyLimits.tooLarge(config.maxBodyBytes());
         }

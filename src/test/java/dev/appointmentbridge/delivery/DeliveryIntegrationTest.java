@@ -156,7 +156,7 @@ class DeliveryIntegrationTest {
         long id = given().queryParam("event", eventId).queryParam("target", "slow").get("/admin/deliveries").then()
                 .extract().jsonPath().getLong("[0].id");
         awaitStatus(id, "sent");
-        given().get("/admin/deliveries/" + id).then().body("attempt_log[0].error", equalTo("timeout"))
+        given().get("/admin/deliveries/" + id).then().body("attempt_log[0].error", equalTo("timeout: no complete answer within 700 ms"))
                 .body("attempt_log[1].status_code", equalTo(200));
     }
 

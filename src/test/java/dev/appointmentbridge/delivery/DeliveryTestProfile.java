@@ -44,7 +44,7 @@ public class DeliveryTestProfile implements QuarkusTestProfile {
             target(c, "clock", "clockwise");
             target(c, "gone", "standard");
             target(c, "slow", "standard");
-            c.put("bridge.targets.slow.request-timeout", "700ms");
+            c.put("bridge.targets.slow.timeout", "700ms");
             target(c, "filtered", "standard");
             c.put("bridge.targets.filtered.events", "appointment.cancelled");
             return c;

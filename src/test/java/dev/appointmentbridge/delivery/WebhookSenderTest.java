@@ -54,6 +54,52 @@ class WebhookSenderTest {
         assertEquals(200, send(target("loop", receiver.url("/allowed"), false), true).statusCode());
     }
 
+    /**
+     * Issue 13: a target that answers at once and then trickles one byte every 100 ms never goes idle, so an
+     * idle timeout never fires; the attempt's hard deadline (2 s here) ends it anyway.
+     */
+    @Test
+    void aTricklingTargetIsCutOffAtTheDeadline() throws Exception {
+        io.vertx.core.http.HttpServer trickle = vertx.createHttpServer().requestHandler(req -> {
+            req.response().setChunked(true).setStatusCode(200).write("x");
+            long timer = vertx.setPeriodic(100, id -> req.response().write("x"));
+            req.connection().closeHandler(v -> vertx.cancelTimer(timer));
+        });
+        int port = trickle.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+                .actualPort();
+        try {
+            long started = System.nanoTime();
+            WebhookSender.Response r = send(target("trickle", "http://127.0.0.1:" + port + "/hook", true), false);
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(r.error() != null && r.error().startsWith("timeout"), String.valueOf(r));
+            assertTrue(ms >= 1900 && ms < 4000, "ended at the 2 s deadline, took " + ms + " ms");
+        } finally {
+            trickle.close();
+        }
+    }
+
+    /**
+     * Issue 13: an answer is read up to 64 KiB, then cut off; the status still decides. The target here sends
+     * 70 KiB and then stalls without ending: the attempt is done at 64 KiB, long before the deadline.
+     */
+    @Test
+    void anAnswerIsReadOnlyUpToItsLimit() throws Exception {
+        io.vertx.core.http.HttpServer huge = vertx.createHttpServer().requestHandler(req -> req.response()
+                .setChunked(true).setStatusCode(200).write(io.vertx.core.buffer.Buffer.buffer(new byte[70 * 1024])));
+        int port = huge.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
+                .actualPort();
+        try {
+            long started = System.nanoTime();
+            WebhookSender.Response r = send(target("huge", "http://127.0.0.1:" + port + "/hook", true), false);
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(200, r.statusCode(), String.valueOf(r));
+            assertTrue(ms < 1500, "done once 64 KiB were read, not at the 2 s deadline: " + ms + " ms");
+            assertTrue(r.body().length() <= 1024, "kept for the attempt log: the first 1 KiB");
+        } finally {
+            huge.close();
+        }
+    }
+
     @Test
     void aNamedHostIsCalledAtTheAddressItResolvedToWithItsOwnHostHeader() throws Exception {
         String url = receiver.url("/pinned").replace("127.0.0.1", "localhost");
@@ -84,7 +130,7 @@ class WebhookSenderTest {
             public Map<String, String> headers() { return Map.of(); }
             public boolean includePatientName() { return false; }
             public Duration connectTimeout() { return Duration.ofMillis(300); }
-            public Duration requestTimeout() { return Duration.ofSeconds(2); }
+            public Duration timeout() { return Duration.ofSeconds(2); }
             public boolean allowPrivate() { return allowPrivate; }
         };
         return new TargetRegistry.Target(name, config, Set.of(EventType.values()), null);

@@ -86,6 +86,18 @@ class ContentEncodingTest {
                 .body("errors[0].msg", containsString("gzip, deflate"));
     }
 
+    /** Review findings: several header fields are one list; empty items are skipped; the list is capped. */
+    @Test
+    void everyContentEncodingFieldCountsAndLongListsAreRefused() throws IOException {
+        given().contentType(ContentType.JSON).header("Content-Encoding", "gzip").header("Content-Encoding", "br")
+                .body(gzip(event())).post("/webhook/appointment").then().statusCode(415);
+        given().contentType(ContentType.JSON).header("Content-Encoding", "gzip").header("Content-Encoding", "gzip")
+                .body(gzip(gzip(event()))).post("/webhook/appointment").then().statusCode(201);
+        post(gzip(event()), ", gzip").statusCode(201);
+        post(gzip(gzip(gzip(gzip(event())))), "gzip, gzip, gzip, gzip").statusCode(415)
+                .header("Accept-Encoding", "gzip, deflate");
+    }
+
     @Test
     void aCorruptStreamIs400NotInvalidJson() {
         post("{\"not\":\"gzip\"}".getBytes(StandardCharsets.UTF_8), "gzip").statusCode(400)
