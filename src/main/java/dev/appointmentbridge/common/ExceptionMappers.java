@@ -58,6 +58,16 @@ public class ExceptionMappers {
                 ErrorItem.of("body", "", "The body was cut off or too large", "body_unreadable"));
     }
 
+    /**
+     * PostgreSQL refused a value of the request (SQLSTATE class 22: a NUL in a filter, a date out of range):
+     * the request is wrong, not the service; the value is never echoed.
+     */
+    @ServerExceptionMapper
+    public Response dataException(org.hibernate.exception.DataException e) {
+        return ErrorResponses.of(422, "A parameter cannot be used", ErrorItem.of("query", "",
+                "A value cannot be processed by the database (SQLSTATE " + e.getSQLState() + ")", "unprocessable"));
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         // Exception messages can quote request values (patient data): log the type only, full detail at debug.

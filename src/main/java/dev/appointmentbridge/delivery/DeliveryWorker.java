@@ -62,6 +62,7 @@ public class DeliveryWorker {
     private final ConcurrentLinkedQueue<AttemptOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final Set<String> goneTargets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, AtomicInteger> targetInFlight = new ConcurrentHashMap<>();
     private final AtomicLong queueDepth = new AtomicLong();
     private final AtomicLong oldestPendingSeconds = new AtomicLong();
     private volatile boolean running;
@@ -147,7 +148,7 @@ public class DeliveryWorker {
                     lastStats = System.currentTimeMillis();
                     refreshStats();
                 }
-                boolean full = claimed > 0 && inFlight.get() >= config.maxInFlight();
+                boolean full = claimed > 0 && inFlight.get() >= config.maxInFlight(); // else claim again at once
                 if (claimed == 0 || full) {
                     wake.tryAcquire(sleepMillis(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();
@@ -176,21 +177,32 @@ public class DeliveryWorker {
         return Math.max(10, Duration.between(Instant.now(), retryAt).toMillis());
     }
 
+    /**
+     * Claims per target, each up to its own free slots (max-in-flight) within the global room, so a target that
+     * hangs fills only its own slots and the others keep theirs.
+     */
     private int claimAndSend() {
-        int room = config.maxInFlight() - inFlight.get();
-        if (room <= 0) {
-            return 0;
-        }
         if (!Instant.now().isBefore(nextRetryAt)) {
             nextRetryAt = Instant.MAX;
         }
-        List<String> active = targets.all().stream().map(TargetRegistry.Target::name)
-                .filter(name -> !targets.isDisabled(name) && !goneTargets.contains(name)).toList();
-        List<ClaimedDelivery> claimed = store.claim(active, room, lease);
-        for (ClaimedDelivery d : claimed) {
-            send(d);
+        int total = 0;
+        for (TargetRegistry.Target t : targets.all()) {
+            int room = Math.min(config.maxInFlight() - inFlight.get(),
+                    t.config().maxInFlight() - targetInFlight(t.name()).get());
+            if (room <= 0 || targets.isDisabled(t.name()) || goneTargets.contains(t.name())) {
+                continue;
+            }
+            List<ClaimedDelivery> claimed = store.claim(List.of(t.name()), room, lease);
+            for (ClaimedDelivery d : claimed) {
+                send(d);
+            }
+            total += claimed.size();
         }
-        return claimed.size();
+        return total;
+    }
+
+    private AtomicInteger targetInFlight(String target) {
+        return targetInFlight.computeIfAbsent(target, k -> new AtomicInteger());
     }
 
     private void send(ClaimedDelivery d) {
@@ -204,8 +216,11 @@ public class DeliveryWorker {
             return;
         }
         inFlight.incrementAndGet();
+        AtomicInteger perTarget = targetInFlight(d.target());
+        perTarget.incrementAndGet();
         sender.send(target, d.webhookId(), body.get()).onComplete(result -> {
             inFlight.decrementAndGet();
+            perTarget.decrementAndGet();
             WebhookSender.Response response = result.result();
             int ms = (int) Duration.between(started, Instant.now()).toMillis();
             attemptTimer(d.target()).record(Duration.ofMillis(ms));

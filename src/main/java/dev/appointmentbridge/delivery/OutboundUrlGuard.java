@@ -34,16 +34,25 @@ public final class OutboundUrlGuard {
 
     /** Why this URL must not be called when private targets are not allowed, or empty when it may. */
     public static Optional<String> refusal(String url) {
+        Optional<String> syntax = syntaxRefusal(url);
+        return syntax.isPresent() ? syntax : Optional.ofNullable(check(URI.create(url).getHost(), false).refusal());
+    }
+
+    /** Why this is not a URL the sender can call at all (private targets allowed or not), or empty. */
+    public static Optional<String> syntaxRefusal(String url) {
         URI uri;
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            return Optional.of("not a valid URL");
+            return Optional.of("is not a valid URL");
         }
         if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            return Optional.of("must be an http(s) URL with a host");
+            return Optional.of("must be an http(s) URL with a host name or a dotted-quad or [IPv6] address");
         }
-        return Optional.ofNullable(check(uri.getHost(), false).refusal());
+        if (uri.getHost().contains("%")) {
+            return Optional.of("must not name an IPv6 zone (interface): it only ever reaches a link-local peer");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -97,6 +106,19 @@ public final class OutboundUrlGuard {
         if ((a[0] & 0xfe) == 0xfc) {
             return "a unique local (private) address";
         }
+        if ((a[0] & 0xff) == 0xfe && (a[1] & 0xc0) == 0xc0) {
+            return "a site-local address";
+        }
+        if (startsWith(a, 0x20, 0x01, 0x00, 0x00)) {
+            return "a Teredo address (it tunnels to an IPv4 address)";
+        }
+        if (startsWith(a, 0x20, 0x01, 0x0d, 0xb8)) {
+            return "a documentation address";
+        }
+        if (allZero(a, 0, 8) && (a[8] & 0xff) == 0xff && (a[9] & 0xff) == 0xff && allZero(a, 10, 12)) {
+            String v4 = ipv4Kind(new byte[] { a[12], a[13], a[14], a[15] }); // SIIT ::ffff:0:a.b.c.d
+            return v4 == null ? null : "an IPv4-translated form of " + v4;
+        }
         if (startsWith(a, 0x00, 0x64, 0xff, 0x9b)) {
             return "a NAT64 address";
         }
@@ -129,8 +151,13 @@ public final class OutboundUrlGuard {
         if (a0 == 169 && a1 == 254) {
             return "a link-local or cloud metadata address";
         }
-        if (a0 == 192 && a1 == 0 && (b[2] & 0xff) == 0 || a0 == 198 && (a1 & 0xfe) == 18) {
+        if (a0 == 192 && a1 == 0 && (b[2] & 0xff) == 0 || a0 == 198 && (a1 & 0xfe) == 18
+                || a0 == 192 && a1 == 88 && (b[2] & 0xff) == 99) {
             return "a special-purpose address";
+        }
+        if (a0 == 192 && a1 == 0 && (b[2] & 0xff) == 2 || a0 == 198 && a1 == 51 && (b[2] & 0xff) == 100
+                || a0 == 203 && a1 == 0 && (b[2] & 0xff) == 113) {
+            return "a documentation (TEST-NET) address";
         }
         if (a0 >= 224) {
             return a0 < 240 ? "a multicast address" : "a reserved or broadcast address";

@@ -61,6 +61,9 @@ public class TargetRegistry {
                     throw new IllegalArgumentException("bridge.targets." + name + ".secret: " + bad.getMessage());
                 }
             }).orElse(null);
+            OutboundUrlGuard.syntaxRefusal(t.url()).ifPresent(reason -> { // allowed private or not
+                throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason);
+            });
             if (!delivery.allowPrivateTargets() && !t.allowPrivate()) {
                 OutboundUrlGuard.refusal(t.url()).ifPresent(reason -> {
                     throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason

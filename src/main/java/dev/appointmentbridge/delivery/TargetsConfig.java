@@ -48,6 +48,13 @@ public interface TargetsConfig {
         @WithDefault("15s")
         Duration timeout();
 
+        /**
+         * Requests in flight to this target at most, within the global bridge.delivery.max-in-flight: a target
+         * that hangs holds only its own slots, never the other targets' (issue 13).
+         */
+        @WithDefault("32")
+        int maxInFlight();
+
         /** This target may resolve to a private or loopback address (OutboundUrlGuard); off by default. */
         @WithDefault("false")
         boolean allowPrivate();

@@ -38,8 +38,10 @@ public final class InboundEventValidator {
         }
         List<ErrorItem> errors = new ArrayList<>();
         EventType type = eventType(body.get("event_type"), errors);
-        String appointmentId = boundedString(body.get("appointment_id"), "appointment_id", 1, ID_MAX, true, errors);
-        String patientId = boundedString(body.get("patient_id"), "patient_id", 1, ID_MAX, true, errors);
+        String appointmentId = id(boundedString(body.get("appointment_id"), "appointment_id", 1, ID_MAX, true, errors),
+                "appointment_id", errors);
+        String patientId = id(boundedString(body.get("patient_id"), "patient_id", 1, ID_MAX, true, errors),
+                "patient_id", errors);
         OffsetDateTime timestamp = timestamp(body.get("timestamp"), errors);
         String notes = boundedString(body.get("notes"), "notes", 0, NOTES_MAX, false, errors);
         if (!errors.isEmpty()) {
@@ -85,6 +87,26 @@ public final class InboundEventValidator {
         } else if (length > max) {
             errors.add(ErrorItem.body(field, "String should have at most " + plural(max, "character"),
                     "string_too_long"));
+        }
+        return value;
+    }
+
+    /**
+     * Ids are logged (never names): control, line-separator and bidirectional-override characters in one could
+     * forge or hide log lines, so they are refused (review of issue 12).
+     */
+    private static String id(String value, String field, List<ErrorItem> errors) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    || Character.getType(c) == Character.FORMAT) {
+                errors.add(ErrorItem.body(field, "String should not contain control or formatting characters"
+                        + " (U+" + String.format("%04X", (int) c) + ")", "string_pattern_mismatch"));
+                return null;
+            }
         }
         return value;
     }

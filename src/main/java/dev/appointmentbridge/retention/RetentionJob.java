@@ -39,11 +39,33 @@ public class RetentionJob {
             LOG.info("Retention disabled (bridge.retention.enabled=false): nothing is ever deleted");
             return;
         }
+        validate(config);
         scheduler.newJob("retention").setInterval(config.interval().toString())
                 .setConcurrentExecution(ConcurrentExecution.SKIP).setDelayed(config.interval().toString())
                 .setTask(execution -> runOnce()).schedule();
         LOG.infof("Retention: events %s, finished deliveries %s, checked every %s", config.events(),
                 config.deliveries(), config.interval());
+    }
+
+    /**
+     * Refuses values that would delete what was just received (zero or negative ages), never finish (a batch of
+     * zero) or overflow the database's dates; the start stops with the setting's name.
+     */
+    static void validate(RetentionConfig config) {
+        requireAge("bridge.retention.events", config.events());
+        requireAge("bridge.retention.deliveries", config.deliveries());
+        if (config.interval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("bridge.retention.interval must be at least 1s, is " + config.interval());
+        }
+        if (config.batchSize() < 1 || config.batchSize() > 100_000) {
+            throw new IllegalArgumentException("bridge.retention.batch-size must be 1 to 100000, is " + config.batchSize());
+        }
+    }
+
+    private static void requireAge(String setting, Duration age) {
+        if (age.compareTo(Duration.ofHours(1)) < 0 || age.compareTo(Duration.ofDays(36_500)) > 0) {
+            throw new IllegalArgumentException(setting + " must be between 1h and 36500d (e.g. 90d), is " + age);
+        }
     }
 
     public RetentionService.Removed runOnce() {

@@ -22,7 +22,8 @@ class OutboundUrlGuardTest {
             "169.254.169.254", "169.254.0.1", "192.0.0.8", "198.18.0.1", "224.0.0.1", "239.255.255.255",
             "240.0.0.1", "255.255.255.255", "::", "::1", "fe80::1", "febf::1", "fc00::1", "fd00:ec2::254",
             "ff02::1", "64:ff9b::a00:1", "64:ff9b::808:808", "64:ff9b:1::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-            "::ffff:169.254.169.254", "::127.0.0.1", "::10.1.2.3", "2002:7f00:1::1", "2002:c0a8:101::1" })
+            "::ffff:169.254.169.254", "::127.0.0.1", "::10.1.2.3", "2002:7f00:1::1", "2002:c0a8:101::1", "fec0::1", "2001:0:4136:e378::1",
+            "2001:db8::1", "::ffff:0:7f00:1", "192.0.2.1", "198.51.100.7", "203.0.113.9", "192.88.99.1" })
     void refusedRanges(String literal) throws UnknownHostException {
         assertNotNull(OutboundUrlGuard.privateKind(InetAddress.getByName(literal)), literal);
     }
@@ -45,6 +46,13 @@ class OutboundUrlGuardTest {
             "http://100.100.100.200/", "ftp://example.com/x", "http:///nohost", "not a url" })
     void loopbackAndPrivateSpellingsAreRefused(String url) {
         assertTrue(OutboundUrlGuard.refusal(url).isPresent(), url);
+    }
+
+    /** Review of issue 12: a host java.net.URI cannot parse is refused even where private targets are allowed. */
+    @ParameterizedTest
+    @ValueSource(strings = { "http://127.1:18702/", "http://under_score.example/", "http://[::1%25lo]/x", "mailto:x@y" })
+    void unparsableHostsAreRefusedWhateverIsAllowed(String url) {
+        assertTrue(OutboundUrlGuard.syntaxRefusal(url).isPresent() || OutboundUrlGuard.refusal(url).isPresent(), url);
     }
 
     @ParameterizedTest

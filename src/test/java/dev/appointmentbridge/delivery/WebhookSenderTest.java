@@ -132,6 +132,7 @@ class WebhookSenderTest {
             public Duration connectTimeout() { return Duration.ofMillis(300); }
             public Duration timeout() { return Duration.ofSeconds(2); }
             public boolean allowPrivate() { return allowPrivate; }
+            public int maxInFlight() { return 32; }
         };
         return new TargetRegistry.Target(name, config, Set.of(EventType.values()), null);
     }

@@ -279,4 +279,20 @@ class InboundEventResourceTest {
     void valuesPostgresCannotStoreAre422NamingTheField(String json, String field) {
         post(json).statusCode(422).body("errors[0].loc[1]", equalTo(field));
     }
+
+    /** Review of issue 12: ids are logged, so line breaks and bidi overrides in them could forge log lines. */
+    @ParameterizedTest
+    @ValueSource(strings = { "a\\nINFO fake", "a\\r\\nb", "rtl\\u202eid", "zw\\u200bsp", "ls\\u2028x", "bel\\u0007" })
+    void idsWithControlOrFormattingCharactersAre422(String id) {
+        post("{\"event_type\":\"appointment.scheduled\",\"appointment_id\":\"" + id
+                + "\",\"patient_id\":\"p\",\"timestamp\":\"2025-01-10T12:30:00Z\"}").statusCode(422)
+                .body("errors[0].loc[1]", equalTo("appointment_id"));
+    }
+
+    /** Review of issue 12: a filter PostgreSQL cannot use is the client's error, not a 500. */
+    @Test
+    void aNulInAFilterIs422() {
+        given().urlEncodingEnabled(false).get("/webhook/events?patient_id=%00").then().statusCode(422);
+        given().urlEncodingEnabled(false).get("/admin/deliveries?target=%00").then().statusCode(422);
+    }
 }
