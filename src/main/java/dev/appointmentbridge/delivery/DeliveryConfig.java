@@ -28,6 +28,13 @@ public interface DeliveryConfig {
     @WithDefault("2m")
     Duration lease();
 
+    /**
+     * After this long without a NOTIFY, the LISTEN connection must answer a check (2 s) or is replaced, so a
+     * half-open connection cannot silently leave wake-ups to the backstop poll.
+     */
+    @WithDefault("10s")
+    Duration listenerCheck();
+
     /** Outbox re-check when no NOTIFY arrives (missed notifications, due retries). */
     @WithDefault("5s")
     Duration backstopPoll();

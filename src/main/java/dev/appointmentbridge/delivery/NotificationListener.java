@@ -19,7 +19,10 @@ import jakarta.inject.Inject;
 /**
  * LISTENs on the outbox channel with one dedicated connection and wakes the worker on every commit that
  * created deliveries. If the connection drops (database restart), it reconnects; the worker's backstop
- * poll covers anything notified meanwhile.
+ * poll covers anything notified meanwhile. Silence is not trusted: a half-open TCP connection (a NAT or
+ * firewall that dropped it) looks exactly like no commits, so after {@code bridge.delivery.listener-check}
+ * without a notification the connection must answer a query within {@value #CHECK_TIMEOUT_SECONDS} s, or it is
+ * replaced (issue 13).
  */
 @ApplicationScoped
 public class NotificationListener {
@@ -37,6 +40,8 @@ public class NotificationListener {
 
     @Inject
     TargetRegistry targets;
+
+    static final int CHECK_TIMEOUT_SECONDS = 2;
 
     private volatile boolean running;
     private Thread thread;
@@ -66,10 +71,19 @@ public class NotificationListener {
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 worker.wake(); // anything committed while we were not listening
+                long heardAt = System.nanoTime();
                 while (running) {
                     PGNotification[] notes = pg.getNotifications(1000);
                     if (notes != null && notes.length > 0) {
                         worker.wake();
+                        heardAt = System.nanoTime();
+                    } else if (System.nanoTime() - heardAt > config.listenerCheck().toNanos()) {
+                        if (!c.isValid(CHECK_TIMEOUT_SECONDS)) {
+                            c.abort(Runnable::run); // closing it politely would wait on the dead socket
+                            throw new SQLException("no answer to a check within " + CHECK_TIMEOUT_SECONDS + " s",
+                                    "08006");
+                        }
+                        heardAt = System.nanoTime();
                     }
                 }
             } catch (SQLException e) {
