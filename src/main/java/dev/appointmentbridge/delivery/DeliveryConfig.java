@@ -17,8 +17,11 @@ public interface DeliveryConfig {
     @WithDefault("0.2")
     double jitter();
 
-    /** Requests in flight at once, over all targets. */
-    @WithDefault("256")
+    /**
+     * Requests in flight at once, over all targets. Four times a target's default share, so one target that
+     * hangs leaves three quarters of the slots to the others.
+     */
+    @WithDefault("1024")
     int maxInFlight();
 
     /**
