@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.appointmentbridge.common.SqlStates;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -307,14 +309,9 @@ public class DeliveryWorker {
         }
     }
 
-    /** The SQLSTATE of a database failure (never its message, which may quote row values), or "". */
     private static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.hibernate.JDBCException jdbc) {
-                return jdbc.getSQLState();
-            }
-        }
-        return "";
+        String state = SqlStates.of(e);
+        return state == null ? "" : state;
     }
 
     private static void sleepQuietly(long millis) {

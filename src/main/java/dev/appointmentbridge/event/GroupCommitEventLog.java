@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.appointmentbridge.common.SqlStates;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -132,13 +133,8 @@ public class GroupCommitEventLog {
     }
 
     /** The SQLSTATE when the database refused the data itself (class 22 or 23), else null. */
-    static String dataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String state = t instanceof org.hibernate.JDBCException jdbc ? jdbc.getSQLState() : null;
-            if (state != null) {
-                return state.startsWith("22") || state.startsWith("23") ? state : null;
-            }
-        }
-        return null;
+    private static String dataError(Throwable e) {
+        String state = SqlStates.of(e);
+        return SqlStates.refusesData(state) ? state : null;
     }
 }

@@ -76,8 +76,8 @@ public class RetentionJob {
             registry.counter("bridge.retention.deleted", "table", "delivery").increment(r.deliveries());
             registry.counter("bridge.retention.deleted", "table", "event").increment(r.events());
             if (r.events() + r.deliveries() + r.attempts() > 0) {
-                LOG.infof("Retention removed %d events, %d deliveries, %d attempts in %s", r.events(), r.deliveries(),
-                        r.attempts(), RetentionService.seconds(Duration.between(started, Instant.now())));
+                LOG.infof("Retention removed %d events, %d deliveries, %d attempts in %.1f s", r.events(), r.deliveries(),
+                        r.attempts(), Duration.between(started, Instant.now()).toMillis() / 1000.0);
             }
             return r;
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package dev.appointmentbridge.retention;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -68,10 +67,5 @@ public class RetentionService {
             removed[2] += deleted;
         } while (deleted == config.batchSize());
         return new Removed(removed[0], removed[1], removed[2]);
-    }
-
-    /** For the log: how long the run took. */
-    static String seconds(Duration d) {
-        return String.format("%.1f s", d.toMillis() / 1000.0);
     }
 }
