@@ -46,10 +46,6 @@ public interface DeliveryConfig {
     @WithDefault("24h")
     Duration maxRetryAfter();
 
-    /** Pooled HTTP connections per target; requests beyond it wait in the client's queue. */
-    @WithDefault("64")
-    int maxConnectionsPerTarget();
-
     @WithDefault("true")
     boolean enabled();
 

@@ -91,8 +91,7 @@ public class DeliveryWorker {
         }
         retries = new RetryPolicy(config.retrySchedule(), config.jitter(), config.maxRetryAfter(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        sender = new WebhookSender(vertx, targets.all(), config.maxConnectionsPerTarget(),
-                config.allowPrivateTargets());
+        sender = new WebhookSender(vertx, targets.all(), config.allowPrivateTargets());
         // A lease shorter than an attempt could last would let another worker claim a row still in flight.
         for (TargetRegistry.Target t : targets.all()) {
             Duration needed = t.config().timeout().plus(LEASE_MARGIN);

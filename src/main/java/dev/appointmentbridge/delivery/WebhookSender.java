@@ -2,6 +2,7 @@ package dev.appointmentbridge.delivery;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,10 +53,28 @@ public class WebhookSender {
     private final Context[] contexts;
     private final AtomicInteger next = new AtomicInteger();
 
-    public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, int maxConnectionsPerTarget,
-            boolean allowPrivateTargets) {
+    /** Resolved addresses are reused this long (issue 13: a short cache, resolution off the dispatcher). */
+    static final Duration ADDRESS_TTL = Duration.ofSeconds(30);
+
+    private final TargetAddressCache addresses;
+
+    /**
+     * Each target gets a pool of as many connections as its max-in-flight, so a claimed attempt never waits for
+     * a pooled connection: its connect timeout and deadline measure the network, not a queue (issue 13).
+     */
+    public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, boolean allowPrivateTargets) {
+        this(vertx, targets, allowPrivateTargets, new TargetAddressCache(OutboundUrlGuard::check,
+                task -> vertx.executeBlocking(() -> {
+                    task.run();
+                    return null;
+                }, false), ADDRESS_TTL.toNanos(), System::nanoTime));
+    }
+
+    WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, boolean allowPrivateTargets,
+            TargetAddressCache addresses) {
         this.allowPrivateTargets = allowPrivateTargets;
         this.vertx = vertx;
+        this.addresses = addresses;
         contexts = new Context[Math.max(1, Runtime.getRuntime().availableProcessors())];
         for (int i = 0; i < contexts.length; i++) {
             contexts[i] = vertx.getOrCreateContext(); // off a Vert.x thread: a new context, next event loop
@@ -64,37 +83,50 @@ public class WebhookSender {
             urls.put(t.name(), URI.create(t.config().url()));
             clients.put(t.name(), vertx.createHttpClient(new HttpClientOptions()
                     .setConnectTimeout((int) t.config().connectTimeout().toMillis())
-                    .setMaxPoolSize(maxConnectionsPerTarget).setMaxWaitQueueSize(-1)
+                    .setMaxPoolSize(t.config().maxInFlight()).setMaxWaitQueueSize(-1)
                     .setKeepAlive(true).setTryUseCompression(false)));
         }
     }
 
     /**
-     * Called on the dispatcher thread, which may block on a DNS lookup; the request itself runs on Vert.x. The
-     * host is resolved once here and the connection goes to that address (Host header and TLS name stay the
-     * URL's), so the address checked is the address connected to: no second lookup, no DNS rebinding.
+     * Called on the dispatcher thread and never blocks it: the host's checked address comes from a short cache
+     * or a lookup on a worker thread. The connection goes to that address (Host header and TLS name stay the
+     * URL's), so the address checked is the address connected to: no second lookup, no DNS rebinding. The
+     * deadline ({@code bridge.targets.<name>.timeout}) runs from here and covers the lookup too, so an attempt
+     * cannot outlive it however slow DNS is.
      */
     public Future<Response> send(TargetRegistry.Target target, String webhookId, byte[] body) {
         URI url = urls.get(target.name());
-        OutboundUrlGuard.Checked checked = OutboundUrlGuard.check(url.getHost(),
-                allowPrivateTargets || target.config().allowPrivate());
-        if (checked.refusal() != null) {
-            return Future.succeededFuture(new Response(null, null, null, "refused: " + checked.refusal()
-                    + " (set bridge.targets." + target.name() + ".allow-private=true to allow it)", true));
-        }
-        if (checked.unresolvable()) {
-            return Future.succeededFuture(new Response(null, null, null, "dns: the host did not resolve"));
-        }
-        int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
-        SocketAddress pinned = SocketAddress.inetSocketAddress(new InetSocketAddress(checked.address(), port));
-        Promise<Response> result = Promise.promise();
-        contexts[Math.floorMod(next.getAndIncrement(), contexts.length)]
-                .runOnContext(v -> sendOnContext(target, webhookId, body, pinned).onComplete(result));
-        return result.future();
+        long deadline = target.config().timeout().toMillis();
+        Promise<Response> done = Promise.promise();
+        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+        long timer = vertx.setTimer(deadline, id -> {
+            if (done.tryComplete(new Response(null, null, null, "timeout: no complete answer within " + deadline
+                    + " ms"))) {
+                HttpClientRequest request = inFlight.get();
+                if (request != null) {
+                    request.reset(); // cancels the exchange wherever it is: connecting, sending or reading
+                }
+            }
+        });
+        addresses.lookup(url.getHost(), allowPrivateTargets || target.config().allowPrivate()).onSuccess(checked -> {
+            if (checked.refusal() != null) {
+                done.tryComplete(new Response(null, null, null, "refused: " + checked.refusal()
+                        + " (set bridge.targets." + target.name() + ".allow-private=true to allow it)", true));
+            } else if (checked.unresolvable()) {
+                done.tryComplete(new Response(null, null, null, "dns: the host did not resolve"));
+            } else if (!done.future().isComplete()) {
+                int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+                SocketAddress pinned = SocketAddress.inetSocketAddress(new InetSocketAddress(checked.address(), port));
+                contexts[Math.floorMod(next.getAndIncrement(), contexts.length)]
+                        .runOnContext(v -> sendOnContext(target, webhookId, body, pinned, done, inFlight));
+            }
+        });
+        return done.future().onComplete(result -> vertx.cancelTimer(timer));
     }
 
-    private Future<Response> sendOnContext(TargetRegistry.Target target, String webhookId, byte[] body,
-            SocketAddress server) {
+    private void sendOnContext(TargetRegistry.Target target, String webhookId, byte[] body, SocketAddress server,
+            Promise<Response> done, AtomicReference<HttpClientRequest> inFlight) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         headers.set("Content-Type", "application/json");
         headers.set("User-Agent", "appointment-bridge");
@@ -109,18 +141,6 @@ public class WebhookSender {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(target.config().url()).setHeaders(headers)
                 .setServer(server); // connect to the address that was checked; Host and TLS name stay the URL's
-        long deadline = target.config().timeout().toMillis();
-        Promise<Response> done = Promise.promise();
-        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
-        long timer = vertx.setTimer(deadline, id -> {
-            if (done.tryComplete(new Response(null, null, null, "timeout: no complete answer within " + deadline
-                    + " ms"))) {
-                HttpClientRequest request = inFlight.get();
-                if (request != null) {
-                    request.reset(); // cancels the exchange wherever it is: connecting, sending or reading
-                }
-            }
-        });
         clients.get(target.name()).request(options).onComplete(created -> {
             if (created.failed()) {
                 done.tryComplete(new Response(null, null, null, describe(created.cause())));
@@ -140,7 +160,6 @@ public class WebhookSender {
                 read(sent.result(), request, done);
             });
         });
-        return done.future().onComplete(result -> vertx.cancelTimer(timer));
     }
 
     /** Reads the answer up to BODY_READ_LIMIT bytes; a longer one is cut off there and its connection reset. */

@@ -109,9 +109,106 @@ class WebhookSenderTest {
         assertEquals(url.substring("http://".length(), url.indexOf("/pinned")), got.header("Host"));
     }
 
+    /**
+     * Issue 13: DNS resolution off the dispatcher. A lookup that hangs (a dead DNS server) must not hold the
+     * caller: send() returns at once, another target is served meanwhile, and the stuck attempt still ends.
+     */
+    @Test
+    void aHangingDnsLookupHoldsOnlyItsOwnAttempt() throws Exception {
+        java.util.concurrent.CountDownLatch dnsAnswers = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newCachedThreadPool();
+        TargetAddressCache addresses = new TargetAddressCache((host, allow) -> {
+            if (host.equals("slow-dns.test")) {
+                try {
+                    dnsAnswers.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new OutboundUrlGuard.Checked(java.net.InetAddress.getLoopbackAddress(), null, false);
+            }
+            return OutboundUrlGuard.check(host, allow);
+        }, lookups, WebhookSender.ADDRESS_TTL.toNanos(), System::nanoTime);
+        TargetRegistry.Target slow = target("slow", receiver.url("/slow-dns").replace("127.0.0.1", "slow-dns.test"),
+                true);
+        TargetRegistry.Target fast = target("fast", receiver.url("/fast-dns"), true);
+        WebhookSender sender = new WebhookSender(vertx, List.of(slow, fast), false, addresses);
+        try {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                var stuck = sender.send(slow, "msg_slow", "{\"marker\":\"slow\"}".getBytes(StandardCharsets.UTF_8));
+                assertTrue(!stuck.isComplete(), "waits for its lookup");
+                var served = sender.send(fast, "msg_fast", "{\"marker\":\"fast\"}".getBytes(StandardCharsets.UTF_8))
+                        .toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
+                assertEquals(200, served.statusCode(), "the other target is served while one lookup hangs");
+                assertTrue(!stuck.isComplete());
+                dnsAnswers.countDown();
+                assertEquals(200, stuck.toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS)
+                        .statusCode(), "sent once its lookup answers");
+            }, "send() blocked its caller on a DNS lookup");
+        } finally {
+            dnsAnswers.countDown();
+            sender.close();
+            lookups.shutdownNow();
+        }
+    }
+
+    /** Issue 13: a lookup slower than the attempt's deadline ends the attempt at the deadline. */
+    @Test
+    void aLookupSlowerThanTheDeadlineEndsTheAttemptAtTheDeadline() throws Exception {
+        java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newCachedThreadPool();
+        TargetAddressCache addresses = new TargetAddressCache((host, allow) -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new OutboundUrlGuard.Checked(null, null, true);
+        }, lookups, WebhookSender.ADDRESS_TTL.toNanos(), System::nanoTime);
+        TargetRegistry.Target t = target("dns", "http://never-answers.test/hook", true);
+        WebhookSender sender = new WebhookSender(vertx, List.of(t), false, addresses);
+        try {
+            WebhookSender.Response r = sender.send(t, "msg_1", "{}".getBytes(StandardCharsets.UTF_8))
+                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertTrue(r.error() != null && r.error().startsWith("timeout"), String.valueOf(r));
+        } finally {
+            sender.close();
+            lookups.shutdownNow();
+        }
+    }
+
+    /**
+     * Issue 13: the connect timeout and the deadline measure the network, not a wait for a pooled connection.
+     * Eight attempts at once to a target with eight slots, each answered after 1.2 s, a 2 s deadline and a
+     * 300 ms connect timeout: all eight are sent at once and succeed. With a pool smaller than the slots (four,
+     * as a fixed bridge.delivery.max-connections-per-target allowed), the second four waited 1.2 s for a
+     * connection and hit the deadline.
+     */
+    @Test
+    void noAttemptWaitsForAPooledConnection() throws Exception {
+        io.vertx.core.http.HttpServer slowAnswers = vertx.createHttpServer().requestHandler(req -> req.body()
+                .onSuccess(b -> vertx.setTimer(1200, id -> req.response().setStatusCode(204).end())));
+        int port = slowAnswers.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS).actualPort();
+        TargetRegistry.Target t = target("pool", "http://127.0.0.1:" + port + "/hook", true, 8);
+        WebhookSender sender = new WebhookSender(vertx, List.of(t), false);
+        try {
+            List<java.util.concurrent.CompletableFuture<WebhookSender.Response>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                all.add(sender.send(t, "msg_" + i, "{}".getBytes(StandardCharsets.UTF_8)).toCompletionStage()
+                        .toCompletableFuture());
+            }
+            for (var f : all) {
+                WebhookSender.Response r = f.get(5, TimeUnit.SECONDS);
+                assertEquals(204, r.statusCode(), String.valueOf(r));
+            }
+        } finally {
+            sender.close();
+            slowAnswers.close();
+        }
+    }
+
     private static WebhookSender.Response send(TargetRegistry.Target t, boolean allowPrivateTargets)
             throws Exception {
-        WebhookSender sender = new WebhookSender(vertx, List.of(t), 4, allowPrivateTargets);
+        WebhookSender sender = new WebhookSender(vertx, List.of(t), allowPrivateTargets);
         try {
             return sender.send(t, "msg_1", "{\"marker\":\"marker-1\"}".getBytes(StandardCharsets.UTF_8))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -121,6 +218,10 @@ class WebhookSenderTest {
     }
 
     private static TargetRegistry.Target target(String name, String url, boolean allowPrivate) {
+        return target(name, url, allowPrivate, 32);
+    }
+
+    private static TargetRegistry.Target target(String name, String url, boolean allowPrivate, int maxInFlight) {
         TargetsConfig.Target config = new TargetsConfig.Target() {
             public String url() { return url; }
             public Format format() { return Format.STANDARD; }
@@ -132,7 +233,7 @@ class WebhookSenderTest {
             public Duration connectTimeout() { return Duration.ofMillis(300); }
             public Duration timeout() { return Duration.ofSeconds(2); }
             public boolean allowPrivate() { return allowPrivate; }
-            public int maxInFlight() { return 32; }
+            public int maxInFlight() { return maxInFlight; }
         };
         return new TargetRegistry.Target(name, config, Set.of(EventType.values()), null);
     }
