@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.appointmentbridge.common.SafeUrl;
 import dev.appointmentbridge.poll.SourceStateEntity;
-import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceRegistry;
 import dev.appointmentbridge.source.SourcesConfig;
 import io.quarkus.hibernate.orm.panache.Panache;
@@ -44,16 +44,18 @@ public class SourceAdminService {
         return state == null || state.lastError == null ? "unknown error" : state.lastError;
     }
 
-    private static SourceView view(FhirSource source, SourceStateEntity state, Map<String, Long> counts,
+    private static SourceView view(PolledSource source, SourceStateEntity state, Map<String, Long> counts,
             Map<String, Long> quarantined) {
         SourcesConfig.Source c = source.config();
         String auth = c.auth().oauth2().isPresent() ? "oauth2" : c.auth().bearerToken().isPresent() ? "bearer" : "none";
         SourceStateEntity s = state != null ? state : new SourceStateEntity();
-        return new SourceView(source.name(), c.type(), SafeUrl.of(c.baseUrl()), c.pollInterval().toString(), auth,
+        return new SourceView(source.name(), c.type(), SafeUrl.of(source.url()), c.pollInterval().toString(), auth,
                 text(s.cursorAt), s.baselineDone, text(s.lastPollAt), text(s.lastSuccessAt),
                 s.lastResult == null ? "never polled" : s.lastResult, s.lastError, s.lastRecords, s.lastEvents,
                 s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L),
-                text(s.historyCursorAt), detectDeletes(c, s), quarantined.getOrDefault(source.name(), 0L));
+                text(s.historyCursorAt), source.readsHistory() ? detectDeletes(c, s) : "off",
+                quarantined.getOrDefault(source.name(), 0L), source.mode().name().toLowerCase(java.util.Locale.ROOT),
+                s.windowNote);
     }
 
     private static String detectDeletes(SourcesConfig.Source c, SourceStateEntity s) {

@@ -8,12 +8,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * One source in {@code GET /admin/sources}: its configuration (no secrets) and its last poll.
  * {@code detectDeletes} is {@code history}, {@code off} (configured) or {@code off: <reason>} (the server
- * refused {@code _history}); {@code quarantined} counts records set aside as unreadable.
+ * refused {@code _history}); {@code quarantined} counts records set aside as unreadable. {@code mode} is
+ * {@code cursor} or {@code window}; {@code window} says what a window source's last scan concluded, or why it
+ * concluded nothing (issue 14).
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SourceView(String name, String type, String baseUrl, String pollInterval, String auth, String cursor,
         boolean baselineDone, String lastPollAt, String lastSuccessAt, String lastResult, String lastError,
         int lastRecords, int lastEvents, long pollsOk, long pollsFailed, long eventsTotal, long snapshots,
-        String historyCursor, String detectDeletes, long quarantined) {
+        String historyCursor, String detectDeletes, long quarantined, String mode, String window) {
 }

@@ -19,6 +19,8 @@ public record CanonicalEvent(String id, String type, String source, String occur
 
     /** {@code reason} of a cancellation the bridge derived from a delete rather than a status. */
     public static final String REASON_DELETED = "deleted";
+    /** A window source's appointment absent from a complete scan and, where it can be read by id, gone. */
+    public static final String REASON_REMOVED = "removed";
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)

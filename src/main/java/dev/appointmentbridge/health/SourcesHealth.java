@@ -5,7 +5,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import dev.appointmentbridge.poll.SourceStateEntity;
-import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceRegistry;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +29,7 @@ public class SourcesHealth implements HealthCheck {
     @Transactional(Transactional.TxType.SUPPORTS)
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("Sources").up();
-        for (FhirSource source : sources.all()) {
+        for (PolledSource source : sources.all()) {
             SourceStateEntity s = SourceStateEntity.findById(source.name());
             String result = s == null ? null : s.lastResult;
             boolean failed = "failed".equals(result);

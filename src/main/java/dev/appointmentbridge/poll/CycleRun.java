@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.CanonicalEvent;
 import dev.appointmentbridge.snapshot.Snapshot;
 import dev.appointmentbridge.source.AppointmentFeed;
 import dev.appointmentbridge.source.AppointmentRecord;
@@ -48,19 +48,14 @@ final class CycleRun {
     /** Answers to {@code _history} that mean the server does not offer it (not: try again later). */
     private static final Set<Integer> HISTORY_UNSUPPORTED = Set.of(400, 403, 404, 405, 410, 501);
 
-    /** Answers to a read by id that will not change by asking again. */
-    private static final Set<Integer> READ_INCONCLUSIVE = Set.of(400, 403, 405, 406, 409, 422);
-
     private final Settings settings;
     private final AppointmentFeed feed;
     private final CycleStore store;
     private final PollEventFactory factory;
     private final Clock clock;
-    private final Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
     private int pages;
     private int records;
-    private final Set<String> poisonIds = new HashSet<>();
-    private int deletes;
+    private PageWriter writer;
 
     CycleRun(Settings settings, AppointmentFeed feed, CycleStore store, PollEventFactory factory, Clock clock) {
         this.settings = settings;
@@ -87,7 +82,7 @@ final class CycleRun {
     private CycleResult run(Lease lease) throws SourceFetchException {
         Instant now = clock.instant();
         boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
-        PageDiff diff = new PageDiff(settings.source(), baseline, now, factory);
+        writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory));
 
         Instant cursor = lease.cursor();
         SourcePage page = feed.search(cursor);
@@ -103,7 +98,6 @@ final class CycleRun {
         while (true) {
             countPage();
             records += page.size();
-            page.poison().forEach(p -> poisonIds.add(p.appointmentId()));
             Instant pageTime = CursorRules.serverTime(page.searchTime(), now);
             // Versions newer than their search (served from a cached id list, or dated in the future) say
             // nothing about how far the search got: they neither move the cursor nor the keyset.
@@ -117,7 +111,7 @@ final class CycleRun {
                 maxSeen = pageMax;
             }
             Instant nextCursor = sorted ? CursorRules.advance(cursor, maxSeen, searchTime, settings.overlap()) : cursor;
-            commit(lease, page, searchTime, diff, nextCursor, lease.historyCursor() == null ? historyStart : null);
+            writer.commit(lease, page, searchTime, nextCursor, lease.historyCursor() == null ? historyStart : null);
             cursor = nextCursor;
             if (page.next() == null) {
                 break;
@@ -135,11 +129,11 @@ final class CycleRun {
             commitCursor(lease, cursor);
         }
         Instant historyCursor = settings.detectDeletes() && lease.deletesOff() == null
-                ? deletes(lease, diff, now, historyStart)
+                ? deletes(lease, now, historyStart)
                 : historyStart;
-        List<EventType> released = store.finish(lease, historyCursor, records, eventCount());
-        released.forEach(type -> counts.merge(type, 1, Integer::sum));
-        return new CycleResult(false, baseline, pages, records, counts, cursor, poisonIds.size(), deletes);
+        writer.countReleased(store.finish(lease, historyCursor, records, writer.eventCount()));
+        return new CycleResult(false, baseline, pages, records, writer.counts(), cursor, writer.quarantined(),
+                writer.gone());
     }
 
     /** One more page in this cycle; a runaway chain fails the cycle instead of looping. */
@@ -156,24 +150,6 @@ final class CycleRun {
         }
     }
 
-    private void commit(Lease lease, SourcePage page, Instant searchTime, PageDiff diff, Instant cursor,
-            Instant firstHistoryCursor) {
-        Set<String> ids = new HashSet<>();
-        for (AppointmentRecord r : page.appointments()) {
-            ids.add(r.id());
-            if (r.replacesId() != null) {
-                ids.add(r.replacesId());
-            }
-        }
-        PageCommit done = store.page(lease, ids, (known, held) -> {
-            PageCommit c = diff.apply(page, searchTime, known, held);
-            c.cursor = cursor;
-            c.firstHistoryCursor = firstHistoryCursor;
-            return c;
-        });
-        count(done);
-    }
-
     private void commitCursor(Lease lease, Instant cursor) {
         store.page(lease, List.of(), (known, held) -> {
             PageCommit c = new PageCommit();
@@ -187,7 +163,7 @@ final class CycleRun {
      * (404/410) is a cancellation with reason "deleted"; found (deleted, then created again) is diffed as it
      * is. Returns the next history cursor. A 4xx turns delete detection off for the source.
      */
-    private Instant deletes(Lease lease, PageDiff diff, Instant now, Instant since) throws SourceFetchException {
+    private Instant deletes(Lease lease, Instant now, Instant since) throws SourceFetchException {
         HistoryPage page;
         try {
             page = feed.history(since);
@@ -202,7 +178,7 @@ final class CycleRun {
         Set<String> followedHistory = new HashSet<>();
         while (true) {
             for (String id : new HashSet<>(page.deletedIds())) {
-                confirmDelete(lease, diff, id, historyTime);
+                writer.confirmGone(lease, feed, id, historyTime, CanonicalEvent.REASON_DELETED);
             }
             if (page.next() == null) {
                 break;
@@ -215,56 +191,4 @@ final class CycleRun {
         return next.isAfter(since) ? next : since;
     }
 
-    private void confirmDelete(Lease lease, PageDiff diff, String id, Instant historyTime)
-            throws SourceFetchException {
-        Snapshot known = store.load(lease, List.of(id)).get(id);
-        if (known == null || "deleted".equals(known.contentHash())) {
-            return; // never seen, or its deletion already handled
-        }
-        ReadResult read;
-        try {
-            read = feed.read(id);
-        } catch (SourceFetchException e) {
-            if (!READ_INCONCLUSIVE.contains(e.status())) {
-                throw e; // temporary (401, 408, 429, 5xx, timeout): asked again next cycle
-            }
-            // The server will not say (403, 400, ...): never guess a deletion, and never block the source on it.
-            PoisonRecord unconfirmed = new PoisonRecord(id, "delete not confirmed: GET Appointment/{id} answered HTTP "
-                    + e.status(), null);
-            store.page(lease, List.of(), (none, held) -> {
-                PageCommit c = new PageCommit();
-                c.quarantine.add(unconfirmed);
-                return c;
-            });
-            poisonIds.add(id);
-            return;
-        }
-        if (read instanceof ReadResult.Found found) {
-            commit(lease, found.asPage(), historyTime, diff, null, null);
-            found.asPage().poison().forEach(p -> poisonIds.add(p.appointmentId()));
-            return;
-        }
-        PageCommit done = store.page(lease, List.of(id), (loaded, held) -> {
-            Snapshot current = loaded.get(id);
-            return current == null ? new PageCommit() : diff.deleted(current, loaded, held);
-        });
-        if (!done.updates.isEmpty()) {
-            deletes++;
-        }
-        count(done);
-    }
-
-    private void count(PageCommit done) {
-        for (PageCommit.Emit e : done.emits) {
-            if (e instanceof PageCommit.New n) {
-                counts.merge(n.event().type(), 1, Integer::sum);
-            } else {
-                counts.merge(EventType.CANCELLED, 1, Integer::sum);
-            }
-        }
-    }
-
-    private int eventCount() {
-        return counts.values().stream().mapToInt(Integer::intValue).sum();
-    }
 }

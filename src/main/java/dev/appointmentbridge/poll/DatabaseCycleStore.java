@@ -32,7 +32,7 @@ import jakarta.inject.Inject;
  * first checks the lease's fencing token, so a replica that lost its lease writes nothing.
  */
 @ApplicationScoped
-public class DatabaseCycleStore implements CycleStore {
+public class DatabaseCycleStore implements CycleStore, WindowStore {
 
     private static final Logger LOG = Logger.getLogger(DatabaseCycleStore.class);
 
@@ -114,6 +114,22 @@ public class DatabaseCycleStore implements CycleStore {
             // The lease then simply runs out.
             LOG.debugf("Could not release the lease of %s: %s", lease.source(), e.getClass().getSimpleName());
         }
+    }
+
+    @Override
+    public List<String> openStartingIn(Lease lease, Instant from, Instant to) {
+        return QuarkusTransaction.requiringNew().call(() -> SnapshotStore.openStartingIn(session, lease.source(), from,
+                to));
+    }
+
+    @Override
+    public Integer lastCompleteScan(Lease lease) {
+        return QuarkusTransaction.requiringNew().call(() -> SourceStateStore.windowItems(session, lease.source()));
+    }
+
+    @Override
+    public void recordScan(Lease lease, Integer completeItems, String note) {
+        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordScan(session, lease, completeItems, note));
     }
 
     /** Clears every source's "delete detection off" flag, so the next cycle asks {@code _history} again. */

@@ -94,8 +94,11 @@ final class PageDiff {
                 && original.replacedById() == null ? original : null;
     }
 
-    /** A delete confirmed by a 404/410 read: a not-yet-ended, not-yet-cancelled appointment is cancelled. */
-    PageCommit deleted(Snapshot s, Map<String, Snapshot> known, Set<String> held) {
+    /**
+     * A delete confirmed by a 404/410 read, or a window source's confirmed absence: a not-yet-ended,
+     * not-yet-cancelled appointment is cancelled with {@code reason} (CanonicalEvent.REASON_*).
+     */
+    PageCommit deleted(Snapshot s, Map<String, Snapshot> known, Set<String> held, String reason) {
         PageCommit commit = new PageCommit();
         if (StatusClass.of(s.status()) == StatusClass.CANCELLED || ended(s)) {
             return commit;
@@ -107,7 +110,7 @@ final class PageDiff {
         commit.updates.add(gone);
         // A rebooked appointment's deletion is part of its rebooking, as its cancellation would be.
         if (s.replacedById() == null && !baseline) {
-            emit(commit, held, events.deleted(source, s, now));
+            emit(commit, held, events.deleted(source, s, now, reason));
         }
         return commit;
     }

@@ -3,7 +3,7 @@ package dev.appointmentbridge.poll;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceFetchException;
 import dev.appointmentbridge.source.SourcesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,16 +22,25 @@ public class PollCycle {
     @Inject
     PollConfig config;
 
-    public CycleResult run(FhirSource source) throws SourceFetchException {
-        return new CycleRun(settings(source.name(), source.config(), config), source, store, eventFactory,
-                Clock.systemUTC()).run();
+    public CycleResult run(PolledSource source) throws SourceFetchException {
+        if (source.mode() == PolledSource.Mode.WINDOW) {
+            SourcesConfig.Source c = source.config();
+            return new WindowRun(new WindowRun.Settings(source.name(), c.emitOnFirstSync(), c.window().back(),
+                    c.window().ahead(), c.window().minRatio(), c.maxPages(), lease(c, config)), source, store, store,
+                    eventFactory, Clock.systemUTC()).run();
+        }
+        return new CycleRun(settings(source.name(), source.config(), config, source.readsHistory()), source, store,
+                eventFactory, Clock.systemUTC()).run();
     }
 
-    static CycleRun.Settings settings(String name, SourcesConfig.Source source, PollConfig poll) {
-        // A page's commit must come before the lease runs out: one request (and a token request) per page.
-        Duration floor = source.requestTimeout().multipliedBy(4);
-        Duration lease = poll.lease().compareTo(floor) > 0 ? poll.lease() : floor;
+    static CycleRun.Settings settings(String name, SourcesConfig.Source source, PollConfig poll, boolean readsHistory) {
         return new CycleRun.Settings(name, source.emitOnFirstSync(), source.cursorOverlap(), source.maxPages(),
-                source.detectDeletes() == SourcesConfig.DetectDeletes.history, lease);
+                readsHistory, lease(source, poll));
+    }
+
+    /** A page's commit must come before the lease runs out: one request (and a token request) per page. */
+    private static Duration lease(SourcesConfig.Source source, PollConfig poll) {
+        Duration floor = source.requestTimeout().multipliedBy(4);
+        return poll.lease().compareTo(floor) > 0 ? poll.lease() : floor;
     }
 }

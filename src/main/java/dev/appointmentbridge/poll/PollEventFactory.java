@@ -43,11 +43,14 @@ public class PollEventFactory {
                 appointment, previous, who, null);
     }
 
-    /** {@code appointment.cancelled} with {@code "reason": "deleted"} for an appointment deleted upstream. */
-    public NewEvent deleted(String source, Snapshot s, Instant now) {
+    /**
+     * {@code appointment.cancelled} for an appointment gone upstream, with {@code reason} {@code "deleted"} (FHIR:
+     * a 404/410 read) or {@code "removed"} (a window source: absent from a complete scan).
+     */
+    public NewEvent deleted(String source, Snapshot s, Instant now, String reason) {
         CanonicalEvent.Patient who = s.patientId() == null ? null : new CanonicalEvent.Patient(s.patientId(), null, null);
         return event(source, EventType.CANCELLED, s.appointmentId(), s.patientId(), now, appointment(s, "cancelled"),
-                null, who, CanonicalEvent.REASON_DELETED);
+                null, who, reason);
     }
 
     private NewEvent event(String source, EventType type, String appointmentId, String patientId, Instant at,

@@ -2,7 +2,7 @@ package dev.appointmentbridge.poll;
 
 import org.jboss.logging.Logger;
 
-import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -40,7 +40,7 @@ public class PollScheduler {
             LOG.info("Polling disabled (bridge.poll.enabled=false)");
             return;
         }
-        for (FhirSource source : sources.all()) {
+        for (PolledSource source : sources.all()) {
             String name = source.name();
             scheduler.newJob("poll-" + name)
                     .setInterval(source.config().pollInterval().toString())
@@ -49,7 +49,7 @@ public class PollScheduler {
                     .setTask(execution -> polls.poll(name))
                     .schedule();
             LOG.infof("Polling source=%s every %s from %s", name, source.config().pollInterval(),
-                    dev.appointmentbridge.common.SafeUrl.of(source.config().baseUrl()));
+                    dev.appointmentbridge.common.SafeUrl.of(source.url()));
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.Semaphore;
 import org.jboss.logging.Logger;
 
 import dev.appointmentbridge.event.EventType;
-import dev.appointmentbridge.source.FhirSource;
+import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceFetchException;
 import dev.appointmentbridge.source.SourceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,13 +36,13 @@ public class PollService {
 
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
 
-    public Optional<FhirSource> find(String name) {
+    public Optional<PolledSource> find(String name) {
         return sources.find(name);
     }
 
     /** Polls the named source now; empty when it is unknown or its cycle failed (already recorded). */
     public Optional<CycleResult> poll(String name) {
-        Optional<FhirSource> source = sources.find(name);
+        Optional<PolledSource> source = sources.find(name);
         if (source.isEmpty()) {
             return Optional.empty();
         }
@@ -61,7 +61,7 @@ public class PollService {
         }
     }
 
-    private Optional<CycleResult> pollHeld(String name, FhirSource source) {
+    private Optional<CycleResult> pollHeld(String name, PolledSource source) {
         Timer.Sample timer = Timer.start(registry);
         try {
             CycleResult result = cycle.run(source);

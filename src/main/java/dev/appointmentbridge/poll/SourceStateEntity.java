@@ -58,6 +58,14 @@ public class SourceStateEntity extends PanacheEntityBase {
     @Column(name = "deletes_off_reason")
     public String deletesOffReason;
 
+    /** Window mode: items in the last complete scan; null before the first. */
+    @Column(name = "window_items")
+    public Integer windowItems;
+
+    /** Window mode: what the last scan concluded, or why it concluded nothing. */
+    @Column(name = "window_note")
+    public String windowNote;
+
     /** Fencing token: grows with every claim of the source; every page commit checks it. */
     public long fence;
 

@@ -76,6 +76,20 @@ final class SourceStateStore {
         }
     }
 
+    /** Window mode: what the scan concluded; {@code items} replaces the last complete count unless null. */
+    static void recordScan(StatelessSession session, Lease lease, Integer items, String note) {
+        session.createMutationQuery("""
+                update SourceStateEntity s set s.windowItems = coalesce(:items, s.windowItems), s.windowNote = :note
+                 where s.name = :name and s.fence = :fence
+                """).setParameter("items", items, Integer.class).setParameter("note", note)
+                .setParameter("name", lease.source()).setParameter("fence", lease.fence()).executeUpdate();
+    }
+
+    static Integer windowItems(StatelessSession session, String source) {
+        return session.createSelectionQuery("select s.windowItems from SourceStateEntity s where s.name = :name",
+                Integer.class).setParameter("name", source).getSingleResultOrNull();
+    }
+
     static void release(StatelessSession session, Lease lease) {
         session.createMutationQuery(
                 "update SourceStateEntity s set s.leaseUntil = null where s.name = :name and s.fence = :fence")

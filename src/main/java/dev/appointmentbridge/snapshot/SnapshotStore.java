@@ -36,6 +36,20 @@ public final class SnapshotStore {
         return found;
     }
 
+    /**
+     * Ids of the source's appointments starting in [from, to) that are still open (not cancelled, not removed):
+     * what a complete window scan is expected to list (issue 14). The ids only, so memory is a string per
+     * appointment in the window.
+     */
+    public static List<String> openStartingIn(StatelessSession session, String source, Instant from, Instant to) {
+        return session.createSelectionQuery("""
+                select s.appointmentId from AppointmentSnapshotEntity s
+                 where s.source = :source and s.startAt >= :from and s.startAt < :to
+                   and s.status not in ('cancelled', 'entered-in-error') and s.contentHash <> 'deleted'
+                """, String.class).setParameter("source", source)
+                .setParameter("from", from).setParameter("to", to).getResultList();
+    }
+
     /** @param inserts snapshots of ids with no row yet; @param updates snapshots of ids that have one */
     public static void write(StatelessSession session, String source, Collection<Snapshot> inserts,
             Collection<Snapshot> updates, Instant seenAt) {

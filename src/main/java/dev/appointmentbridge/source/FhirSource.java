@@ -22,37 +22,64 @@ import jakarta.ws.rs.ProcessingException;
  * One FHIR R4 server's Appointment API (design.md, "Poll cycle"): search by {@code _lastUpdated}, follow
  * {@code next} links, read {@code _history} for deletes and single appointments by id.
  *
- * <p>Credentials stay at home: the token goes only to the origin (scheme, host, port) of {@code base-url}. A
- * {@code next} link to another origin fails the page before anything is sent, and redirects are never
- * followed (a 3xx fails the page). Every non-2xx answer, timeout or malformed body is a
- * {@link SourceFetchException} whose message carries the path and status, never the body. A 401 with OAuth2
- * configured is retried once with a fresh token.
+ * <p>HTTP, credentials and next-link origins are {@link SourceHttp}'s; a malformed body is a
+ * {@link SourceFetchException} whose message never carries the body.
  */
-public class FhirSource implements AppointmentFeed {
+public class FhirSource implements PolledSource {
 
     private final String name;
     private final SourcesConfig.Source config;
-    private final FhirClient client;
+    private final SourceHttp http;
     private final FhirBundleParser parser;
-    private final SourceToken token;
-    private final URI origin;
 
-    public FhirSource(String name, SourcesConfig.Source config, FhirClient client, ObjectReader reader,
+    public FhirSource(String name, SourcesConfig.Source config, SourceClient client, ObjectReader reader,
             SourceToken token) {
         this.name = name;
         this.config = config;
-        this.client = client;
+        String base = config.baseUrl().orElseThrow(() -> new IllegalArgumentException("bridge.sources." + name
+                + ".base-url is required for type=fhir"));
+        String mode = config.mode().orElse("cursor");
+        if (!mode.equals("cursor")) {
+            throw new IllegalArgumentException("bridge.sources." + name + ".mode: '" + mode + "' is not available"
+                    + " for FHIR sources yet; cursor (window scans of FHIR servers are issue 18)");
+        }
+        this.http = new SourceHttp(client, token, URI.create(base), config.maxPageBytes().asLongValue());
         this.parser = new FhirBundleParser(reader);
-        this.token = token;
-        this.origin = origin(URI.create(config.baseUrl()));
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public SourcesConfig.Source config() {
         return config;
+    }
+
+    @Override
+    public String url() {
+        return config.baseUrl().orElseThrow();
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.CURSOR;
+    }
+
+    @Override
+    public boolean readsHistory() {
+        return config.detectDeletes() == SourcesConfig.DetectDeletes.history;
+    }
+
+    @Override
+    public boolean readsById() {
+        return true;
+    }
+
+    @Override
+    public SourcePage window(Instant from, Instant to) throws SourceFetchException {
+        throw new SourceFetchException("window scans of FHIR sources are not built yet (issue 18)", 0, null);
     }
 
     /** URL of the first page of appointments changed since {@code since} (all of them when null). */
@@ -92,133 +119,29 @@ public class FhirSource implements AppointmentFeed {
     @Override
     public ReadResult read(String id) throws SourceFetchException {
         URI url = URI.create(base() + "/Appointment/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-        RestResponse<InputStream> response = get(url);
-        if (response.getStatus() == 404 || response.getStatus() == 410) {
-            discard(response);
-            return new ReadResult.Gone(response.getStatus());
-        }
-        return new ReadResult.Found(parser.parseAppointment(ok(url, response)));
+        SourceHttp.Fetched fetched = http.fetchOrGone(url);
+        return fetched.gone() ? new ReadResult.Gone(fetched.status())
+                : new ReadResult.Found(parser.parseAppointment(fetched.body()));
     }
 
     private SourcePage page(URI url) throws SourceFetchException {
-        RestResponse<InputStream> response = get(url);
-        SourcePage page = parser.parse(ok(url, response), dateHeader(response));
+        SourceHttp.Fetched fetched = http.fetch(url);
+        SourcePage page = parser.parse(fetched.body(), fetched.date());
         return page.next() == null ? page
-                : new SourcePage(page.appointments(), page.poison(), page.patients(), checkedNext(url, page.next()),
+                : new SourcePage(page.appointments(), page.poison(), page.patients(), http.checkedNext(url, page.next()),
                         page.searchTime(), page.sortedByLastUpdated());
     }
 
     private HistoryPage historyPage(URI url) throws SourceFetchException {
-        RestResponse<InputStream> response = get(url);
-        HistoryPage page = parser.parseHistory(ok(url, response), dateHeader(response));
+        SourceHttp.Fetched fetched = http.fetch(url);
+        HistoryPage page = parser.parseHistory(fetched.body(), fetched.date());
         return page.next() == null ? page
-                : new HistoryPage(page.deletedIds(), checkedNext(url, page.next()), page.searchTime());
-    }
-
-    /** A next link, absolute or relative, resolved; refused when it leaves the source's origin. */
-    private String checkedNext(URI current, String next) throws SourceFetchException {
-        URI resolved;
-        try {
-            resolved = current.resolve(next);
-        } catch (IllegalArgumentException e) {
-            throw new SourceFetchException("malformed page: next link is not a URL", 0, null);
-        }
-        if (!origin.equals(origin(resolved))) {
-            throw new SourceFetchException("next link of " + current.getPath() + " leads to another origin ("
-                    + origin(resolved) + "); refused, the token stays at home", 0, null);
-        }
-        return resolved.toString();
-    }
-
-    private RestResponse<InputStream> get(URI url) throws SourceFetchException {
-        RestResponse<InputStream> response = send(url);
-        if (response.getStatus() == 401 && token.refreshable()) {
-            discard(response);
-            token.invalidate();
-            response = send(url);
-        }
-        return response;
-    }
-
-    private RestResponse<InputStream> send(URI url) throws SourceFetchException {
-        String authorization = token.header();
-        try {
-            return client.get(url.toString(), authorization);
-        } catch (ProcessingException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String what = cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")
-                    ? "timed out" : "failed: " + cause.getClass().getSimpleName();
-            throw new SourceFetchException("GET " + url.getPath() + " " + what, 0, cause);
-        } catch (RuntimeException e) {
-            throw new SourceFetchException("GET " + url.getPath() + " failed: " + e.getClass().getSimpleName(), 0, e);
-        }
-    }
-
-    private byte[] ok(URI url, RestResponse<InputStream> response) throws SourceFetchException {
-        int status = response.getStatus();
-        if (status / 100 != 2) {
-            discard(response);
-        }
-        if (status / 100 == 3) {
-            throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status
-                    + " (redirects are not followed: the token stays at home)", status, null);
-        }
-        if (status / 100 != 2) {
-            throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status, status, null);
-        }
-        return body(url, response);
-    }
-
-    /** Reads the body up to {@code max-page-bytes}; a larger one fails the page without being read on. */
-    private byte[] body(URI url, RestResponse<InputStream> response) throws SourceFetchException {
-        long limit = config.maxPageBytes().asLongValue();
-        try (InputStream in = response.getEntity()) {
-            if (in == null) {
-                return new byte[0];
-            }
-            byte[] body = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-            if (body.length > limit) {
-                throw new SourceFetchException("GET " + url.getPath() + " answered a body larger than max-page-bytes ("
-                        + limit + " bytes)", response.getStatus(), null);
-            }
-            return body;
-        } catch (IOException e) {
-            throw new SourceFetchException("GET " + url.getPath() + " failed while reading: "
-                    + e.getClass().getSimpleName(), 0, e);
-        }
-    }
-
-    private static void discard(RestResponse<InputStream> response) {
-        try (InputStream in = response.getEntity()) {
-            // closing the stream drops the rest of an unwanted body
-        } catch (IOException | RuntimeException e) {
-            // nothing to keep
-        }
-    }
-
-    /** RFC 9110 section 5.6.7 IMF-fixdate; null when absent or unreadable. */
-    private static Instant dateHeader(RestResponse<?> response) {
-        String date = response.getHeaderString("Date");
-        if (date == null) {
-            return null;
-        }
-        try {
-            return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+                : new HistoryPage(page.deletedIds(), http.checkedNext(url, page.next()), page.searchTime());
     }
 
     private String base() {
-        String url = config.baseUrl();
+        String url = url();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private static URI origin(URI url) {
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
-        int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
-        String host = url.getHost() == null ? "" : url.getHost().toLowerCase();
-        return URI.create(scheme + "://" + host + ":" + port);
     }
 
     private static String encode(String value) {

@@ -40,31 +40,40 @@ public class SourceRegistry {
     @Inject
     TlsConfigurationRegistry tls;
 
-    private final Map<String, FhirSource> sources = new TreeMap<>();
+    private final Map<String, PolledSource> sources = new TreeMap<>();
 
     @PostConstruct
     void build() {
         for (Map.Entry<String, SourcesConfig.Source> e : config.sources().entrySet()) {
             String name = e.getKey();
             SourcesConfig.Source source = e.getValue();
-            if (!"fhir".equals(source.type())) {
-                throw new IllegalArgumentException("bridge.sources." + name + ".type: only 'fhir' is supported");
-            }
-            sources.put(name, new FhirSource(name, source, client(name, source), mapper.reader(), token(name, source)));
+            String url = switch (source.type()) {
+                case "fhir" -> source.baseUrl().orElseThrow(() -> new IllegalArgumentException("bridge.sources."
+                        + name + ".base-url is required for type=fhir"));
+                case "json" -> source.url().orElseThrow(() -> new IllegalArgumentException("bridge.sources."
+                        + name + ".url is required for type=json"));
+                default -> throw new IllegalArgumentException("bridge.sources." + name + ".type: '" + source.type()
+                        + "' is not a source type; fhir or json");
+            };
+            SourceClient client = client(name, source, URI.create(JsonSource.fill(url, Map.of())));
+            sources.put(name, "fhir".equals(source.type())
+                    ? new FhirSource(name, source, client, mapper.reader(), token(name, source))
+                    : new JsonSource(name, source, client, mapper.reader(), token(name, source)));
         }
     }
 
-    private FhirClient client(String name, SourcesConfig.Source source) {
+    /** The source's REST client; every call passes its full URL, {@code base} only anchors the client. */
+    private SourceClient client(String name, SourcesConfig.Source source, URI base) {
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(source.baseUrl()))
+                .baseUri(base)
                 .connectTimeout(source.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(source.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false) // a redirect could carry the token to another origin
-                .disableDefaultMapper(true); // statuses are judged by FhirSource, not thrown as exceptions
+                .disableDefaultMapper(true); // statuses are judged by SourceHttp, not thrown as exceptions
         source.tlsConfigurationName().ifPresent(tlsName -> builder.tlsConfiguration(tls.get(tlsName)
                 .orElseThrow(() -> new IllegalArgumentException("bridge.sources." + name
                         + ".tls-configuration-name: no quarkus.tls." + tlsName + ".* configuration"))));
-        return builder.build(FhirClient.class);
+        return builder.build(SourceClient.class);
     }
 
     private SourceToken token(String name, SourcesConfig.Source source) {
@@ -84,11 +93,11 @@ public class SourceRegistry {
         return source.auth().bearerToken().map(SourceToken::bearer).orElse(SourceToken.none());
     }
 
-    public Collection<FhirSource> all() {
+    public Collection<PolledSource> all() {
         return sources.values();
     }
 
-    public Optional<FhirSource> find(String name) {
+    public Optional<PolledSource> find(String name) {
         return Optional.ofNullable(sources.get(name));
     }
 }

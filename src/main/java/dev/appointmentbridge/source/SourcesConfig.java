@@ -17,11 +17,55 @@ public interface SourcesConfig {
 
     interface Source {
 
-        /** Only {@code fhir} (R4 Appointment API) for now. */
+        /** {@code fhir} (R4 Appointment API) or {@code json} (a plain JSON REST API, mapped by the keys below). */
         @WithDefault("fhir")
         String type();
 
-        String baseUrl();
+        /** FHIR: the server's base URL ({@code .../fhir}); required for {@code type=fhir}. */
+        Optional<String> baseUrl();
+
+        /**
+         * JSON: the list URL template, required for {@code type=json}. Placeholders: {@code {cursor}} (ISO-8601 UTC
+         * instant, empty on the first sync), {@code {page}} (1-based, or the cursor token), {@code {from}} and
+         * {@code {to}} (window mode, ISO-8601 UTC instants). Values are URL-encoded.
+         */
+        Optional<String> url();
+
+        /**
+         * How changes are found. FHIR: {@code cursor} ({@code _lastUpdated}). JSON: {@code changed-since} (a cursor on
+         * {@code fields.updated}) or {@code window} (every cycle scans appointments starting in
+         * [now − window.back, now + window.ahead]; absence from a complete scan is a cancellation). Default: the
+         * cursor mode of the type.
+         */
+        Optional<String> mode();
+
+        Window window();
+
+        /** JSON: one appointment by id ({@code {id}}), to confirm an absence and for push-triggered fetches. */
+        Optional<String> itemUrl();
+
+        /** JSON: JSON Pointer (RFC 6901) to the array of appointments in a page; unset: the page is the array. */
+        Optional<String> items();
+
+        /**
+         * JSON paging: a JSON Pointer to the next page's URL (followed until null or absent), {@code page-param}
+         * ({@code {page}} counts up from 1 until a page has no items) or {@code cursor:<pointer>} (the token is
+         * passed back as {@code {page}}). Unset: one page.
+         */
+        Optional<String> next();
+
+        /**
+         * JSON: JSON Pointer per canonical field: {@code id}, {@code status} (required), {@code start}, {@code end},
+         * {@code duration} (minutes), {@code provider}, {@code location}, {@code patient-id},
+         * {@code patient-first-name}, {@code patient-last-name}, {@code updated}, {@code replaces}.
+         */
+        Map<String, String> fields();
+
+        /**
+         * JSON: canonical status (FHIR Appointment.status code) → the API's words for it, e.g.
+         * {@code status-map.booked=scheduled,confirmed}. A word not listed is quarantined, never guessed.
+         */
+        Map<String, java.util.List<String>> statusMap();
 
         @WithDefault("30s")
         Duration pollInterval();
@@ -69,6 +113,25 @@ public interface SourcesConfig {
         Optional<String> tlsConfigurationName();
 
         Auth auth();
+    }
+
+    /** {@code bridge.sources.<name>.window.*}: the scanned range of a window-mode source. */
+    interface Window {
+
+        /** Scans start this far before now. */
+        @WithDefault("1d")
+        Duration back();
+
+        /** Scans end this far after now. */
+        @WithDefault("30d")
+        Duration ahead();
+
+        /**
+         * A complete scan with fewer items than this fraction of the last complete one concludes nothing: an API
+         * that suddenly answers half-empty is more likely failing than half the appointments gone.
+         */
+        @WithDefault("0.5")
+        double minRatio();
     }
 
     enum DetectDeletes {

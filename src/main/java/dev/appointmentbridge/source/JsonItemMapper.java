@@ -1,0 +1,186 @@
+package dev.appointmentbridge.source;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One item of a JSON scheduling API mapped to the canonical record by the source's {@code fields.*} (JSON
+ * Pointers, RFC 6901) and {@code status-map.*} (design.md, "Generic JSON REST sources"). A status word the map
+ * does not list, a time without a zone or a field of the wrong kind quarantines the item, never guessed.
+ */
+final class JsonItemMapper {
+
+    /** The fields a source may map; {@code id} and {@code status} are required. */
+    static final Set<String> FIELDS = Set.of("id", "status", "start", "end", "duration", "provider", "location",
+            "patient-id", "patient-first-name", "patient-last-name", "updated", "replaces");
+
+    /** An item as a record, or why it is quarantined; {@code patient} when the item names the patient. */
+    record Mapped(AppointmentRecord record, PoisonRecord poison, PatientName patient) {
+    }
+
+    private final Map<String, JsonPointer> fields = new HashMap<>();
+    /** The API's status word (lower case) → the FHIR Appointment.status code it stands for. */
+    private final Map<String, String> statuses = new HashMap<>();
+    private final String source;
+
+    /**
+     * @throws IllegalArgumentException naming the setting, when a field or status mapping is not usable
+     */
+    JsonItemMapper(String source, Map<String, String> fieldPointers, Map<String, List<String>> statusMap) {
+        this.source = source;
+        for (Map.Entry<String, String> f : fieldPointers.entrySet()) {
+            if (!FIELDS.contains(f.getKey())) {
+                throw new IllegalArgumentException(key("fields." + f.getKey()) + ": not a field; one of "
+                        + new java.util.TreeSet<>(FIELDS));
+            }
+            fields.put(f.getKey(), pointer(key("fields." + f.getKey()), f.getValue()));
+        }
+        for (String required : List.of("id", "status")) {
+            if (!fields.containsKey(required)) {
+                throw new IllegalArgumentException(key("fields." + required) + " is required for type=json");
+            }
+        }
+        for (Map.Entry<String, List<String>> s : statusMap.entrySet()) {
+            if (!FhirBundleParser.STATUSES.contains(s.getKey())) {
+                throw new IllegalArgumentException(key("status-map." + s.getKey()) + ": not a canonical status; one of "
+                        + new java.util.TreeSet<>(FhirBundleParser.STATUSES));
+            }
+            for (String word : s.getValue()) {
+                String previous = statuses.put(word.trim().toLowerCase(Locale.ROOT), s.getKey());
+                if (previous != null && !previous.equals(s.getKey())) {
+                    throw new IllegalArgumentException(key("status-map") + ": '" + word + "' is mapped to both "
+                            + previous + " and " + s.getKey());
+                }
+            }
+        }
+        if (statuses.isEmpty()) {
+            throw new IllegalArgumentException(key("status-map.*") + " is required for type=json (e.g. "
+                    + key("status-map.booked") + "=scheduled,confirmed)");
+        }
+    }
+
+    /** A JSON Pointer from configuration; {@code ""} is the whole document. */
+    static JsonPointer pointer(String setting, String value) {
+        try {
+            return JsonPointer.compile(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + ": '" + value + "' is not a JSON Pointer (it starts with /)");
+        }
+    }
+
+    Mapped map(JsonNode item) throws SourceFetchException {
+        String id = scalar(item, "id");
+        if (id == null) {
+            // Without an id nothing can be diffed, re-read or named in the quarantine: the page is broken.
+            throw new SourceFetchException("malformed page: an item has no " + key("fields.id"), 0, null);
+        }
+        if (id.indexOf('\u0000') >= 0) {
+            return poison(id.replace("\u0000", "\\u0000"), "id contains a NUL character", null);
+        }
+        Instant updated;
+        try {
+            updated = instant(item, "updated");
+        } catch (IllegalArgumentException e) {
+            return poison(id, e.getMessage(), null);
+        }
+        String word = scalar(item, "status");
+        if (word == null) {
+            return poison(id, "no status", updated);
+        }
+        String status = statuses.get(word.toLowerCase(Locale.ROOT));
+        if (status == null) {
+            return poison(id, "status '" + printable(word) + "' is not in " + key("status-map"), updated);
+        }
+        try {
+            Instant start = instant(item, "start");
+            Instant end = instant(item, "end");
+            Integer duration = integer(item, "duration");
+            String provider = scalar(item, "provider");
+            String location = scalar(item, "location");
+            String patientId = scalar(item, "patient-id");
+            String replaces = scalar(item, "replaces");
+            for (String ref : new String[] { provider, location, patientId, replaces }) {
+                if (ref != null && ref.indexOf('\u0000') >= 0) {
+                    return poison(id, "a reference contains a NUL character", updated);
+                }
+            }
+            PatientName patient = patientId == null ? null
+                    : new PatientName(patientId, scalar(item, "patient-first-name"), scalar(item, "patient-last-name"));
+            return new Mapped(new AppointmentRecord(id, status, start, end, duration, provider, location, patientId,
+                    replaces, updated), null, patient);
+        } catch (IllegalArgumentException e) {
+            return poison(id, e.getMessage(), updated);
+        }
+    }
+
+    /** The word as an operator can read it in the quarantine: 40 characters at most, no control characters. */
+    private static String printable(String word) {
+        String clean = word.codePoints().filter(c -> !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
+    }
+
+    private static Mapped poison(String id, String reason, Instant updated) {
+        return new Mapped(null, new PoisonRecord(id, reason, updated), null);
+    }
+
+    /** A text or number at the field's pointer; null when unmapped, absent, null or blank. */
+    private String scalar(JsonNode item, String field) {
+        JsonPointer pointer = fields.get(field);
+        if (pointer == null) {
+            return null;
+        }
+        JsonNode value = item.at(pointer);
+        if (value.isTextual()) {
+            return value.asText().isBlank() ? null : value.asText();
+        }
+        if (value.isIntegralNumber()) {
+            return value.asText();
+        }
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        throw new IllegalArgumentException(key("fields." + field) + " is not a text or an integer");
+    }
+
+    /** An ISO-8601 instant with a zone offset; a local time has no instant and is refused, not guessed. */
+    private Instant instant(JsonNode item, String field) {
+        String value = scalar(item, field);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key("fields." + field) + " is not an ISO-8601 time with a zone offset");
+        }
+    }
+
+    private Integer integer(JsonNode item, String field) {
+        JsonPointer pointer = fields.get(field);
+        if (pointer == null) {
+            return null;
+        }
+        JsonNode value = item.at(pointer);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 0) {
+            throw new IllegalArgumentException(key("fields." + field) + " is not a whole number of minutes");
+        }
+        return value.asInt();
+    }
+
+    private String key(String setting) {
+        return "bridge.sources." + source + "." + setting;
+    }
+}

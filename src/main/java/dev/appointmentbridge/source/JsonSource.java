@@ -1,0 +1,268 @@
+package dev.appointmentbridge.source;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+/**
+ * A plain JSON scheduling API (design.md, "Generic JSON REST sources"), configured only by properties: a URL
+ * template, the items' JSON Pointer, the paging rule, a JSON Pointer per field and a status map. HTTP,
+ * credentials and origins are {@link SourceHttp}'s, exactly as for FHIR sources.
+ *
+ * <p>Such APIs say nothing about their sort order, so pages are followed by the API's own paging and the
+ * cursor moves only when a cycle ends (CycleRun's unsorted path), capped by the server's {@code Date}.
+ */
+public class JsonSource implements PolledSource {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(cursor|page|from|to|id)}");
+
+    /** The three paging rules of {@code next}. */
+    private enum Paging {
+        NONE, LINK, PAGE_PARAM, CURSOR_TOKEN
+    }
+
+    private final String name;
+    private final SourcesConfig.Source config;
+    private final SourceHttp http;
+    private final ObjectReader reader;
+    private final JsonItemMapper mapper;
+    private final JsonPointer items;
+    private final Paging paging;
+    private final JsonPointer nextPointer;
+    private final Mode mode;
+
+    /** @throws IllegalArgumentException naming the setting, when the configuration cannot work */
+    public JsonSource(String name, SourcesConfig.Source config, SourceClient client, ObjectReader reader,
+            SourceToken token) {
+        this.name = name;
+        this.config = config;
+        String prefix = "bridge.sources." + name + ".";
+        String url = config.url().orElseThrow(() -> new IllegalArgumentException(prefix + "url is required for type=json"));
+        this.http = new SourceHttp(client, token, URI.create(fill(url, Map.of())), config.maxPageBytes().asLongValue());
+        this.reader = reader;
+        this.mapper = new JsonItemMapper(name, config.fields(), config.statusMap());
+        this.items = JsonItemMapper.pointer(prefix + "items", config.items().orElse(""));
+        String mode = config.mode().orElse("changed-since");
+        this.mode = switch (mode) {
+            case "changed-since" -> Mode.CURSOR;
+            case "window" -> Mode.WINDOW;
+            default -> throw new IllegalArgumentException(prefix + "mode: '" + mode
+                    + "' is not a JSON source mode; changed-since or window");
+        };
+        if (this.mode == Mode.CURSOR && !config.fields().containsKey("updated")) {
+            throw new IllegalArgumentException(prefix + "fields.updated is required for mode=changed-since");
+        }
+        if (this.mode == Mode.WINDOW && !(url.contains("{from}") && url.contains("{to}"))) {
+            throw new IllegalArgumentException(prefix + "url needs {from} and {to} for mode=window");
+        }
+        String next = config.next().orElse("");
+        if (next.isEmpty()) {
+            paging = Paging.NONE;
+            nextPointer = null;
+        } else if (next.equals("page-param")) {
+            paging = Paging.PAGE_PARAM;
+            nextPointer = null;
+        } else if (next.startsWith("cursor:")) {
+            paging = Paging.CURSOR_TOKEN;
+            nextPointer = JsonItemMapper.pointer(prefix + "next", next.substring("cursor:".length()));
+        } else {
+            paging = Paging.LINK;
+            nextPointer = JsonItemMapper.pointer(prefix + "next", next);
+        }
+        if ((paging == Paging.PAGE_PARAM || paging == Paging.CURSOR_TOKEN) && !url.contains("{page}")) {
+            throw new IllegalArgumentException(prefix + "url needs {page} for next=" + next);
+        }
+        config.itemUrl().ifPresent(item -> {
+            if (!item.contains("{id}")) {
+                throw new IllegalArgumentException(prefix + "item-url needs {id}");
+            }
+        });
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public SourcesConfig.Source config() {
+        return config;
+    }
+
+    @Override
+    public String url() {
+        return config.url().orElseThrow();
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public boolean readsHistory() {
+        return false;
+    }
+
+    @Override
+    public boolean readsById() {
+        return config.itemUrl().isPresent();
+    }
+
+    @Override
+    public SourcePage search(Instant since) throws SourceFetchException {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("cursor", since == null ? "" : DateTimeFormatter.ISO_INSTANT.format(since));
+        return first(vars);
+    }
+
+    @Override
+    public SourcePage window(Instant from, Instant to) throws SourceFetchException {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("from", DateTimeFormatter.ISO_INSTANT.format(from));
+        vars.put("to", DateTimeFormatter.ISO_INSTANT.format(to));
+        return first(vars);
+    }
+
+    private SourcePage first(Map<String, String> vars) throws SourceFetchException {
+        contexts.clear(); // a new chain: one cycle of a source runs at a time (PollService, lease)
+        vars.put("page", paging == Paging.CURSOR_TOKEN ? "" : "1");
+        return page(URI.create(fill(url(), vars)), vars, 1);
+    }
+
+    @Override
+    public SourcePage next(SourcePage page) throws SourceFetchException {
+        return pageFrom(URI.create(Objects.requireNonNull(page.next(), "no next page")));
+    }
+
+    @Override
+    public HistoryPage history(Instant since) throws SourceFetchException {
+        throw new SourceFetchException("JSON sources have no _history", 501, null);
+    }
+
+    @Override
+    public HistoryPage next(HistoryPage page) throws SourceFetchException {
+        throw new SourceFetchException("JSON sources have no _history", 501, null);
+    }
+
+    @Override
+    public ReadResult read(String id) throws SourceFetchException {
+        String template = config.itemUrl()
+                .orElseThrow(() -> new SourceFetchException("bridge.sources." + name + ".item-url is not set", 0, null));
+        URI url = URI.create(fill(template, Map.of("id", id)));
+        SourceHttp.Fetched fetched = http.fetchOrGone(url);
+        if (fetched.gone()) {
+            return new ReadResult.Gone(fetched.status());
+        }
+        JsonNode item = tree(fetched.body());
+        List<AppointmentRecord> records = new ArrayList<>(1);
+        List<PoisonRecord> poison = new ArrayList<>(1);
+        Map<String, PatientName> patients = new HashMap<>();
+        add(mapper.map(item), records, poison, patients);
+        return new ReadResult.Found(new SourcePage(records, poison, patients, null, fetched.date(), false));
+    }
+
+    /**
+     * The variables and number of each next page this source built ({@code page-param}, {@code cursor:}), by URL,
+     * so that page can build the one after it. Holds one entry: a chain's page is removed when it is read.
+     */
+    private final Map<String, PageContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record PageContext(Map<String, String> vars, int number) {
+    }
+
+    private SourcePage pageFrom(URI url) throws SourceFetchException {
+        PageContext context = contexts.remove(url.toString());
+        return context == null ? page(url, Map.of(), 0) : page(url, context.vars(), context.number());
+    }
+
+    private SourcePage page(URI url, Map<String, String> vars, int number) throws SourceFetchException {
+        SourceHttp.Fetched fetched = http.fetch(url);
+        JsonNode root = tree(fetched.body());
+        JsonNode list = root.at(items);
+        if (!list.isArray()) {
+            throw new SourceFetchException("malformed page: bridge.sources." + name + ".items ('" + config.items().orElse("")
+                    + "') is not an array in GET " + url.getPath(), 0, null);
+        }
+        List<AppointmentRecord> records = new ArrayList<>(list.size());
+        List<PoisonRecord> poison = new ArrayList<>();
+        Map<String, PatientName> patients = new HashMap<>();
+        for (JsonNode item : list) {
+            add(mapper.map(item), records, poison, patients);
+        }
+        String next = switch (paging) {
+            case NONE -> null;
+            case LINK -> {
+                JsonNode link = root.at(nextPointer);
+                yield link.isTextual() && !link.asText().isBlank() ? http.checkedNext(url, link.asText()) : null;
+            }
+            case PAGE_PARAM -> list.isEmpty() ? null : following(vars, Integer.toString(number + 1), number + 1);
+            case CURSOR_TOKEN -> {
+                JsonNode token = root.at(nextPointer);
+                yield token.isValueNode() && !token.isNull() && !token.asText().isBlank()
+                        ? following(vars, token.asText(), number + 1) : null;
+            }
+        };
+        return new SourcePage(records, poison, patients, next, fetched.date(), false);
+    }
+
+    /** The URL of the page after this one, remembered with its variables so that page can count on. */
+    private String following(Map<String, String> vars, String page, int number) {
+        Map<String, String> nextVars = new HashMap<>(vars);
+        nextVars.put("page", page);
+        String url = fill(url(), nextVars);
+        contexts.put(url, new PageContext(nextVars, number));
+        return url;
+    }
+
+    private static void add(JsonItemMapper.Mapped mapped, List<AppointmentRecord> records, List<PoisonRecord> poison,
+            Map<String, PatientName> patients) {
+        if (mapped.poison() != null) {
+            poison.add(mapped.poison());
+            return;
+        }
+        records.add(mapped.record());
+        if (mapped.patient() != null) {
+            patients.put(mapped.patient().id(), mapped.patient());
+        }
+    }
+
+    private JsonNode tree(byte[] body) throws SourceFetchException {
+        try {
+            JsonNode node = reader.readTree(body);
+            if (node == null) {
+                throw new SourceFetchException("malformed page: empty body", 0, null);
+            }
+            return node;
+        } catch (IOException e) {
+            throw new SourceFetchException("malformed page: body is not valid JSON", 0, null);
+        }
+    }
+
+    /** The template with each placeholder URL-encoded; one not given is left empty. */
+    static String fill(String template, Map<String, String> vars) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = vars.getOrDefault(m.group(1), "");
+            m.appendReplacement(out, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)
+                    .replace("+", "%20")));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.appointmentbridge.source;
+
+import java.time.Instant;
+
+/** A configured scheduling system the poll cycle reads: a FHIR server or a JSON REST API. */
+public interface PolledSource extends AppointmentFeed {
+
+    /** How a source finds its changes (design.md: FHIR {@code cursor}, JSON {@code changed-since} or {@code window}). */
+    enum Mode {
+        /** A cursor on the records' update time: {@code _lastUpdated}, or a JSON source's {@code fields.updated}. */
+        CURSOR,
+        /** Every cycle scans the whole window; absence from a complete scan is looked into. */
+        WINDOW
+    }
+
+    String name();
+
+    SourcesConfig.Source config();
+
+    /** The configured URL, for operators (shown through SafeUrl, which drops credentials and the query). */
+    String url();
+
+    Mode mode();
+
+    /** Deletes are read from {@code _history} each cycle (FHIR with {@code detect-deletes=history}). */
+    boolean readsHistory();
+
+    /** {@link #read(String)} is available: FHIR always, JSON when {@code item-url} is set. */
+    boolean readsById();
+
+    /** Window mode: the first page of appointments starting in [from, to); the rest by {@link #next(SourcePage)}. */
+    SourcePage window(Instant from, Instant to) throws SourceFetchException;
+}

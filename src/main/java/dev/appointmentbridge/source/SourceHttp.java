@@ -1,0 +1,171 @@
+package dev.appointmentbridge.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.resteasy.reactive.RestResponse;
+
+import jakarta.ws.rs.ProcessingException;
+
+/**
+ * The HTTP side every source shares (FHIR and JSON): GET with the source's credentials, bodies read up to
+ * {@code max-page-bytes}, statuses judged, next links kept on the source's origin.
+ *
+ * <p>Credentials stay at home (design.md, "Poll cycle"): the token goes only to the origin (scheme, host, port)
+ * of the source's URL. A {@code next} link to another origin fails the page before anything is sent, and
+ * redirects are never followed (a 3xx fails the page). Every non-2xx answer, timeout or oversized body is a
+ * {@link SourceFetchException} whose message carries the path and status, never the body. A 401 with OAuth2
+ * configured is retried once with a fresh token.
+ */
+final class SourceHttp {
+
+    /** A 2xx body, or a gone resource (404/410, body null), with the server's {@code Date} header (or null). */
+    record Fetched(int status, byte[] body, Instant date) {
+
+        boolean gone() {
+            return body == null;
+        }
+    }
+
+    private final SourceClient client;
+    private final SourceToken token;
+    private final URI origin;
+    private final long maxBodyBytes;
+
+    /**
+     * @param home         the source's configured URL: its origin is the only one that sees the token
+     * @param maxBodyBytes bodies larger than this fail the request (bytes)
+     */
+    SourceHttp(SourceClient client, SourceToken token, URI home, long maxBodyBytes) {
+        this.client = client;
+        this.token = token;
+        this.origin = origin(home);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** GET url: a 2xx body, else a SourceFetchException with the status. */
+    Fetched fetch(URI url) throws SourceFetchException {
+        return fetch(url, false);
+    }
+
+    /** GET url of one resource by id: as {@link #fetch(URI)}, but 404 and 410 are an answer (gone), not an error. */
+    Fetched fetchOrGone(URI url) throws SourceFetchException {
+        return fetch(url, true);
+    }
+
+    private Fetched fetch(URI url, boolean goneIsAnAnswer) throws SourceFetchException {
+        RestResponse<InputStream> response = get(url);
+        int status = response.getStatus();
+        if (goneIsAnAnswer && (status == 404 || status == 410)) {
+            discard(response);
+            return new Fetched(status, null, dateHeader(response));
+        }
+        return new Fetched(status, ok(url, response), dateHeader(response));
+    }
+
+    /** A next link, absolute or relative, resolved; refused when it leaves the source's origin. */
+    String checkedNext(URI current, String next) throws SourceFetchException {
+        URI resolved;
+        try {
+            resolved = current.resolve(next);
+        } catch (IllegalArgumentException e) {
+            throw new SourceFetchException("malformed page: next link is not a URL", 0, null);
+        }
+        if (!origin.equals(origin(resolved))) {
+            throw new SourceFetchException("next link of " + current.getPath() + " leads to another origin ("
+                    + origin(resolved) + "); refused, the token stays at home", 0, null);
+        }
+        return resolved.toString();
+    }
+
+    private RestResponse<InputStream> get(URI url) throws SourceFetchException {
+        RestResponse<InputStream> response = send(url);
+        if (response.getStatus() == 401 && token.refreshable()) {
+            discard(response);
+            token.invalidate();
+            response = send(url);
+        }
+        return response;
+    }
+
+    private RestResponse<InputStream> send(URI url) throws SourceFetchException {
+        String authorization = token.header();
+        try {
+            return client.get(url.toString(), authorization);
+        } catch (ProcessingException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String what = cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")
+                    ? "timed out" : "failed: " + cause.getClass().getSimpleName();
+            throw new SourceFetchException("GET " + url.getPath() + " " + what, 0, cause);
+        } catch (RuntimeException e) {
+            throw new SourceFetchException("GET " + url.getPath() + " failed: " + e.getClass().getSimpleName(), 0, e);
+        }
+    }
+
+    private byte[] ok(URI url, RestResponse<InputStream> response) throws SourceFetchException {
+        int status = response.getStatus();
+        if (status / 100 != 2) {
+            discard(response);
+        }
+        if (status / 100 == 3) {
+            throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status
+                    + " (redirects are not followed: the token stays at home)", status, null);
+        }
+        if (status / 100 != 2) {
+            throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status, status, null);
+        }
+        return body(url, response);
+    }
+
+    /** Reads the body up to {@code max-page-bytes}; a larger one fails the page without being read on. */
+    private byte[] body(URI url, RestResponse<InputStream> response) throws SourceFetchException {
+        try (InputStream in = response.getEntity()) {
+            if (in == null) {
+                return new byte[0];
+            }
+            byte[] body = in.readNBytes((int) Math.min(maxBodyBytes + 1, Integer.MAX_VALUE - 8));
+            if (body.length > maxBodyBytes) {
+                throw new SourceFetchException("GET " + url.getPath() + " answered a body larger than max-page-bytes ("
+                        + maxBodyBytes + " bytes)", response.getStatus(), null);
+            }
+            return body;
+        } catch (IOException e) {
+            throw new SourceFetchException("GET " + url.getPath() + " failed while reading: "
+                    + e.getClass().getSimpleName(), 0, e);
+        }
+    }
+
+    private static void discard(RestResponse<InputStream> response) {
+        try (InputStream in = response.getEntity()) {
+            // closing the stream drops the rest of an unwanted body
+        } catch (IOException | RuntimeException e) {
+            // nothing to keep
+        }
+    }
+
+    /** RFC 9110 section 5.6.7 IMF-fixdate; null when absent or unreadable. */
+    private static Instant dateHeader(RestResponse<?> response) {
+        String date = response.getHeaderString("Date");
+        if (date == null) {
+            return null;
+        }
+        try {
+            return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static URI origin(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
+        int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase();
+        return URI.create(scheme + "://" + host + ":" + port);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.appointmentbridge.poll;
+
+import static dev.appointmentbridge.support.EventLogApi.eventsOf;
+import static dev.appointmentbridge.support.EventLogApi.types;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.appointmentbridge.support.FakeJsonApi;
+import dev.appointmentbridge.support.FakeJsonResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/**
+ * Generic JSON REST sources (issue 14) end to end against a Clockwise-like fake: a changed-since source paged by
+ * a page parameter and window sources paged by a cursor token, with the same diff rules, events and event log
+ * as FHIR sources. The window tests inject failed and cut-short scans: they must never cancel anything.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FakeJsonResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JsonSourcePollTest {
+
+    private static final Instant SOON = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+
+    @Inject
+    PollService polls;
+
+    private static FakeJsonApi api() {
+        return FakeJsonResource.api;
+    }
+
+    private CycleResult poll(String source) {
+        return polls.poll(source).orElseThrow(() -> new AssertionError("poll of " + source + " failed: "
+                + source(source).getString("last_error")));
+    }
+
+    private static JsonPath source(String name) {
+        return new JsonPath(given().get("/admin/sources").then().statusCode(200).extract().asString())
+                .setRootPath("find { it.name == '" + name + "' }");
+    }
+
+    private static List<String> typesOf(long id) {
+        return types(eventsOf(Long.toString(id)));
+    }
+
+    @Test
+    @Order(1)
+    void aChangedSinceSourceDrivesEveryEventType() {
+        for (long id = 101; id <= 105; id++) {
+            api().put(id, "scheduled", SOON.plusSeconds(3600 * id), 30, "dr-1", "pat-" + id);
+        }
+        CycleResult baseline = poll("practice");
+        assertTrue(baseline.baseline(), "the first sync stores a baseline");
+        assertEquals(0, baseline.eventCount());
+        assertEquals(5, baseline.records());
+
+        api().put(106, "confirmed", SOON, 45, "dr-2", "pat-106");
+        api().update(101, i -> new FakeJsonApi.Item(i.id(), i.state(), i.start().plusSeconds(1800),
+                i.end().plusSeconds(1800), i.provider(), i.location(), i.patient(), null));
+        api().update(102, i -> withState(i, "canceled"));
+        api().update(103, i -> withState(i, "no_show"));
+        api().update(104, i -> withState(i, "done"));
+        api().update(105, i -> withState(i, "checked_in")); // booked → arrived: both active, nothing to announce
+        CycleResult cycle = poll("practice");
+        assertEquals(5, cycle.eventCount(), String.valueOf(cycle.events()));
+        assertEquals(List.of("appointment.scheduled"), typesOf(106));
+        assertEquals(List.of("appointment.rescheduled"), typesOf(101));
+        assertEquals(List.of("appointment.cancelled"), typesOf(102));
+        assertEquals(List.of("appointment.no_show"), typesOf(103));
+        assertEquals(List.of("appointment.completed"), typesOf(104));
+        assertEquals(List.of(), typesOf(105));
+
+        JsonPath scheduled = eventsOf("106").get(0);
+        assertEquals("practice", scheduled.getString("source"));
+        assertEquals("dr-2", scheduled.getString("payload.appointment.provider_id"));
+        assertEquals(SOON.toString(), Instant.parse(scheduled.getString("payload.appointment.start")).toString());
+        assertEquals(45, scheduled.getInt("payload.appointment.duration_minutes"));
+        JsonPath moved = eventsOf("101").get(0);
+        assertEquals(Instant.parse(moved.getString("payload.previous.start")).plusSeconds(1800),
+                Instant.parse(moved.getString("payload.appointment.start")));
+
+        assertEquals(0, poll("practice").eventCount(), "the cursor's overlap re-reads the boundary, no repeats");
+    }
+
+    @Test
+    @Order(2)
+    void aStatusWordNotInTheMapIsQuarantinedNotGuessed() {
+        api().put(107, "tentative", SOON, 30, "dr-1", "pat-107");
+        CycleResult cycle = poll("practice");
+        assertEquals(1, cycle.quarantined());
+        assertEquals(0, cycle.eventCount());
+        String reason = given().get("/admin/quarantine").then().statusCode(200).extract()
+                .path("find { it.appointment_id == '107' }.reason");
+        assertEquals("status 'tentative' is not in bridge.sources.practice.status-map", reason);
+        api().update(107, i -> withState(i, "scheduled"));
+        poll("practice");
+        assertEquals(List.of("appointment.scheduled"), typesOf(107), "re-read once it changes, then diffed");
+    }
+
+    @Test
+    @Order(3)
+    void aWindowSourceSeesCreatesReschedulesAndRemovals() {
+        for (long id = 201; id <= 207; id++) {
+            api().put(id, "scheduled", SOON.plusSeconds(60 * id), 30, "dr-1", "pat-" + id);
+        }
+        assertTrue(poll("schedule").baseline());
+        api().put(208, "scheduled", SOON.plusSeconds(60 * 208), 30, "dr-1", "pat-208");
+        api().update(201, i -> new FakeJsonApi.Item(i.id(), i.state(), i.start().plusSeconds(600),
+                i.end().plusSeconds(600), i.provider(), i.location(), i.patient(), null));
+        api().update(202, i -> withState(i, "no_show"));
+        api().remove(203);
+        CycleResult cycle = poll("schedule");
+        assertEquals(List.of("appointment.scheduled"), typesOf(208));
+        assertEquals(List.of("appointment.rescheduled"), typesOf(201));
+        assertEquals(List.of("appointment.no_show"), typesOf(202));
+        assertEquals(List.of("appointment.cancelled"), typesOf(203));
+        assertEquals("removed", eventsOf("203").get(0).getString("payload.reason"));
+        assertEquals(1, cycle.deletes());
+        assertTrue(source("schedule").getString("window").contains("1 known ones absent, 1 cancelled as removed"),
+                source("schedule").getString("window"));
+        assertEquals(0, poll("schedule").eventCount(), "a scan of an unchanged window adds nothing");
+    }
+
+    @Test
+    @Order(4)
+    void aScanThatFailsOnItsThirdPageConcludesNothing() {
+        api().remove(204);
+        api().failPage(3, 503);
+        assertTrue(polls.poll("schedule").isEmpty(), "the cycle fails on page 3");
+        assertEquals(List.of(), typesOf(204), "absent from a partial scan is not cancelled");
+        assertTrue(source("schedule").getString("window").startsWith("scan stopped at page 3"),
+                source("schedule").getString("window"));
+        api().failPage(0, 0);
+        poll("schedule");
+        assertEquals(List.of("appointment.cancelled"), typesOf(204), "the next complete scan concludes it");
+    }
+
+    @Test
+    @Order(5)
+    void aScanCutShortWithoutAnErrorConcludesNothing() {
+        api().remove(205);
+        api().cutScansAt(2); // the API answers 2 of 6 and says that is all
+        CycleResult cut = poll("schedule");
+        assertEquals(0, cut.eventCount());
+        assertEquals(List.of(), typesOf(205));
+        assertEquals(List.of(), typesOf(206), "the 4 not listed are not cancelled");
+        assertTrue(source("schedule").getString("window").contains("fewer than window.min-ratio"),
+                source("schedule").getString("window"));
+        api().cutScansAt(Integer.MAX_VALUE);
+        poll("schedule");
+        assertEquals(List.of("appointment.cancelled"), typesOf(205));
+        assertEquals(List.of(), typesOf(206));
+    }
+
+    @Test
+    @Order(6)
+    void anAppointmentMovedOutOfTheWindowIsRescheduledNotCancelled() {
+        api().update(206, i -> new FakeJsonApi.Item(i.id(), i.state(), i.start().plus(90, ChronoUnit.DAYS),
+                i.end().plus(90, ChronoUnit.DAYS), i.provider(), i.location(), i.patient(), null));
+        CycleResult cycle = poll("schedule");
+        assertEquals(List.of("appointment.rescheduled"), typesOf(206), "its read by id found it, moved");
+        assertEquals(0, cycle.deletes());
+        assertTrue(api().requests().stream().anyMatch(r -> r.equals("/api/appointments/206")), "read by id");
+    }
+
+    @Test
+    @Order(7)
+    void anAppointmentLeavingTheWindowByTimeIsNotCancelled() throws Exception {
+        // roster looks 3 s back and cannot read by id: after 4 s this appointment is behind the window.
+        Instant soonPast = Instant.now().plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        api().put(301, "scheduled", soonPast, 1, "dr-1", "pat-301");
+        poll("roster");
+        Thread.sleep(Duration.ofSeconds(4).toMillis());
+        CycleResult cycle = poll("roster");
+        assertEquals(0, cycle.deletes(), "left the window by time: dropped from tracking, never cancelled");
+        assertEquals(List.of(), typesOf(301));
+    }
+
+    @Test
+    @Order(8)
+    void aWindowSourceWithoutReadsByIdCancelsWhatACompleteScanNoLongerLists() {
+        api().put(302, "scheduled", SOON.plusSeconds(7200), 30, "dr-1", "pat-302");
+        poll("roster");
+        api().remove(302);
+        poll("roster");
+        assertEquals("removed", eventsOf("302").get(0).getString("payload.reason"));
+    }
+
+    private static FakeJsonApi.Item withState(FakeJsonApi.Item i, String state) {
+        return new FakeJsonApi.Item(i.id(), state, i.start(), i.end(), i.provider(), i.location(), i.patient(), null);
+    }
+}
