@@ -3,15 +3,13 @@ package dev.appointmentbridge.delivery;
 import java.util.Map;
 
 import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.ForeignEventNames;
 
 /** Each format's names for event types; a type a format has no name for is skipped for that target. */
 final class FormatSupport {
 
-    static final Map<EventType, String> CANVAS_TYPES = Map.of(EventType.SCHEDULED, "appointment_created",
-            EventType.RESCHEDULED, "appointment_rescheduled", EventType.CANCELLED, "appointment_canceled",
-            EventType.NO_SHOW, "appointment_no_showed");
-    static final Map<EventType, String> CLOCKWISE_TYPES = Map.of(EventType.SCHEDULED, "create",
-            EventType.RESCHEDULED, "reschedule", EventType.CANCELLED, "remove", EventType.COMPLETED, "discharge");
+    static final Map<EventType, String> CANVAS_TYPES = ForeignEventNames.CANVAS;
+    static final Map<EventType, String> CLOCKWISE_TYPES = ForeignEventNames.CLOCKWISE;
 
     private FormatSupport() {
     }

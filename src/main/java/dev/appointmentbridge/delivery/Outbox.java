@@ -49,6 +49,9 @@ public class Outbox implements OutboxPort {
         List<String> appointments = new ArrayList<>();
         for (int i = 0; i < eventIds.size(); i++) {
             EventType type = events.get(i).type();
+            if (type == null) {
+                continue; // a pushed name that maps to no canonical type: stored and listed, not delivered
+            }
             for (TargetRegistry.Target t : targets.all()) {
                 if (t.wants(type)) {
                     ids.add(eventIds.get(i));

@@ -56,7 +56,7 @@ public class EventInserter {
         for (int i = 0; i < n; i++) {
             NewEvent e = events.get(i);
             uuids[i] = e.uuid();
-            text[0][i] = e.type().wireName();
+            text[0][i] = e.wireType();
             text[1][i] = e.source();
             text[2][i] = e.appointmentId();
             text[3][i] = e.patientId();

@@ -1,13 +1,49 @@
 package dev.appointmentbridge.inbound;
 
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code bridge.inbound.*} of the receiving endpoint; its key is {@code security.InboundKeyConfig}'s. */
+/**
+ * {@code bridge.inbound.*} of the receiving endpoints; the key of {@code POST /webhook/*} is
+ * {@code security.InboundKeyConfig}'s, the Clockwise keys are here.
+ */
 @ConfigMapping(prefix = "bridge.inbound")
 public interface InboundConfig {
 
     /** Largest accepted request body on the receiving endpoint. */
     @WithDefault("65536")
     int maxBodyBytes();
+
+    Canvas canvas();
+
+    /**
+     * {@code bridge.inbound.clockwise.<key>.*}: each key Clockwise.MD may push with (in the URL, {@code POST
+     * /webhook/clockwise/<key>}, or an {@code Authtoken} header). A push with any other key is a 401.
+     */
+    Map<String, ClockwiseKey> clockwise();
+
+    /** {@code bridge.inbound.canvas.*}: the Canvas appointment-sync plugin's pushes. */
+    interface Canvas {
+
+        /** The plugin's times carry no zone ({@code 2024-01-15T10:00:00}): they are read in this one, never guessed. */
+        @WithDefault("UTC")
+        ZoneId zone();
+    }
+
+    interface ClockwiseKey {
+
+        /**
+         * The source the pushes of this key come from: a push then fetches that one appointment from it at once
+         * and diffs it against its snapshot like a poll. Unset: the push is stored with its mapped type.
+         */
+        Optional<String> source();
+
+        /** Declares a key without a source ({@code bridge.inbound.clockwise.<key>.enabled=true}). */
+        @WithDefault("true")
+        boolean enabled();
+    }
 }

@@ -1,8 +1,6 @@
 package dev.appointmentbridge.inbound;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -10,17 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 
-import dev.appointmentbridge.common.ApiException;
-import dev.appointmentbridge.common.ErrorItem;
-import dev.appointmentbridge.common.ErrorResponses;
-import dev.appointmentbridge.event.EventLogUnavailableException;
-import dev.appointmentbridge.event.EventRejectedException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -35,18 +23,11 @@ import jakarta.ws.rs.core.Response;
 @Tag(name = "Receiving")
 public class InboundEventResource {
 
-    private final ObjectReader reader;
-
     @Inject
     InboundEventService service;
 
     @Inject
-    InboundConfig config;
-
-    @Inject
-    public InboundEventResource(ObjectMapper mapper) {
-        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    }
+    PushBodies bodies;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -66,51 +47,7 @@ public class InboundEventResource {
     public CompletionStage<Response> receive(byte[] raw, @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam("Content-Encoding") List<String> contentEncoding) {
-        if (raw.length > config.maxBodyBytes()) {
-            throw BodyLimits.tooLarge(config.maxBodyBytes());
-        }
-        byte[] body = ContentCoding.decode(raw, contentEncoding, config.maxBodyBytes());
-        InboundEvent event = InboundEventValidator.validate(parse(body));
-        String key = webhookId != null ? webhookId : idempotencyKey;
-        return service.receive(event, key)
-                .thenApply(outcome -> Response.status(outcome.created() ? 201 : 200).entity(outcome.receipt())
-                        .build())
-                .exceptionally(InboundEventResource::failure);
-    }
-
-    private JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            throw ApiException.unprocessable("Invalid payload structure",
-                    List.of(new ErrorItem(List.of("body"), "Field required", "missing")));
-        }
-        try {
-            return reader.readTree(body);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ApiException.unprocessable("Malformed JSON body",
-                    List.of(new ErrorItem(List.of("body"), "JSON decode error" + where, "json_invalid")));
-        } catch (IOException e) {
-            throw ApiException.unprocessable("Malformed JSON body",
-                    List.of(new ErrorItem(List.of("body"), "JSON decode error", "json_invalid")));
-        }
-    }
-
-    private static Response failure(Throwable t) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        if (cause instanceof ApiException api) {
-            return api.toResponse();
-        }
-        if (cause instanceof EventRejectedException rejected) {
-            return ErrorResponses.of(422, "The event could not be stored as sent", ErrorItem.of("body", "",
-                    "A value cannot be stored (database SQLSTATE " + rejected.sqlState() + "); fix the request, "
-                            + "sending it again unchanged will fail again", "unstorable"));
-        }
-        if (cause instanceof EventLogUnavailableException) {
-            Response r = ErrorResponses.of(503, "Event store unavailable; the event was not stored, retry later",
-                    ErrorItem.of("server", "event_log", "Database unavailable or saturated", "unavailable"));
-            return Response.fromResponse(r).header("Retry-After", "5").build();
-        }
-        throw new CompletionException(cause);
+        InboundEvent event = InboundEventValidator.validate(bodies.json(raw, contentEncoding));
+        return PushBodies.answer(service.receive(event, webhookId != null ? webhookId : idempotencyKey));
     }
 }

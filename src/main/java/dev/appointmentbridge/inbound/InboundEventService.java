@@ -48,6 +48,7 @@ public class InboundEventService {
     ObjectMapper mapper;
 
     private final Map<EventType, Counter> receivedCounters = new EnumMap<>(EventType.class);
+    private final Counter unmappedCounter;
 
     @Inject
     InboundEventService(MeterRegistry registry) {
@@ -55,13 +56,38 @@ public class InboundEventService {
             receivedCounters.put(type, Counter.builder("bridge.inbound.events").tag("type", type.wireName())
                     .description("Events received and stored, by type").register(registry));
         }
+        unmappedCounter = Counter.builder("bridge.inbound.events").tag("type", "unmapped")
+                .description("Events received and stored, by type").register(registry);
     }
 
-    public CompletionStage<Outcome> receive(InboundEvent event, String idempotencyKey) {
+    /**
+     * Appends an event an adapter made of a push (Canvas, Clockwise): the same log, idempotency (its
+     * {@code idempotencyKey} and {@code requestHash}), receipt and metrics as the receiving endpoint.
+     */
+    public CompletionStage<Outcome> receive(NewEvent event) {
+        checkKey(event.idempotencyKey());
+        return eventLog.append(event).thenApply(stored -> outcome(stored, event.requestHash()));
+    }
+
+    private static void checkKey(String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > KEY_MAX)) {
             throw ApiException.unprocessable("Invalid idempotency key", List.of(ErrorItem.of("header",
                     "Idempotency-Key", "Must be 1-" + KEY_MAX + " characters", "idempotency_key")));
         }
+    }
+
+    /** SHA-256 of the parts, hex: a push's fingerprint, to tell a retry from another event under one key. */
+    static String fingerprint(String... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible); // every JDK ships SHA-256
+        }
+    }
+
+    public CompletionStage<Outcome> receive(InboundEvent event, String idempotencyKey) {
+        checkKey(idempotencyKey);
         UUID uuid = UUID.randomUUID();
         String hash = idempotencyKey == null ? null : requestHash(event); // only a keyed retry is compared
         // Microseconds, as PostgreSQL stores them, so the payload and the event row agree to the digit.
@@ -79,7 +105,7 @@ public class InboundEventService {
                             "idempotency_conflict")));
         }
         if (!stored.duplicate()) {
-            receivedCounters.get(EventType.fromWire(stored.type()).orElseThrow()).increment();
+            EventType.fromWire(stored.type()).map(receivedCounters::get).orElse(unmappedCounter).increment();
             LOG.infof("Received event id=%d type=%s appointment=%s", stored.id(), stored.type(),
                     stored.appointmentId());
         }
@@ -104,13 +130,7 @@ public class InboundEventService {
 
     /** Fingerprint of the request's content, to tell a retry from a reused key with another body. */
     private static String requestHash(InboundEvent e) {
-        String joined = String.join("\u0000", e.type().wireName(), e.appointmentId(), e.patientId(),
-                e.rawTimestamp(), e.notes() == null ? "" : e.notes());
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(joined.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible); // every JDK ships SHA-256
-        }
+        return fingerprint(e.type().wireName(), e.appointmentId(), e.patientId(), e.rawTimestamp(),
+                e.notes() == null ? "" : e.notes());
     }
 }

@@ -39,6 +39,12 @@ public interface CycleStore {
      */
     List<EventType> finish(Lease lease, Instant historyCursor, int records, int events) throws LeaseLostException;
 
+    /**
+     * Ends a push-triggered fetch (issue 14): appends every held cancellation and releases the lease, leaving the
+     * cursors, the baseline and the poll statistics as they are. Returns the types of the released cancellations.
+     */
+    List<EventType> releaseHeld(Lease lease) throws LeaseLostException;
+
     /** Turns delete detection off for the source, with the reason shown on /admin/sources. */
     void disableDeletes(Lease lease, String reason);
 

@@ -85,19 +85,34 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
     @Override
     public List<EventType> finish(Lease lease, Instant historyCursor, int records, int eventCount) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            SourceStateStore.renew(session, lease, null, null);
-            List<HeldCancellationEntity> held = session.createSelectionQuery(
-                    "from HeldCancellationEntity where source = :source order by heldAt, appointmentId",
-                    HeldCancellationEntity.class).setParameter("source", lease.source()).getResultList();
-            List<NewEvent> released = held.stream().map(h -> event(lease.source(), h)).toList();
-            if (!released.isEmpty()) {
-                events.insert(released);
-                session.createMutationQuery("delete from HeldCancellationEntity where source = :source")
-                        .setParameter("source", lease.source()).executeUpdate();
-            }
+            List<EventType> released = appendHeld(lease);
             SourceStateStore.finish(session, lease, historyCursor, records, eventCount + released.size());
-            return released.stream().map(NewEvent::type).toList();
+            return released;
         });
+    }
+
+    @Override
+    public List<EventType> releaseHeld(Lease lease) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<EventType> released = appendHeld(lease);
+            SourceStateStore.release(session, lease);
+            return released;
+        });
+    }
+
+    /** Appends the source's held cancellations in the order they were held; checks the lease first. */
+    private List<EventType> appendHeld(Lease lease) {
+        SourceStateStore.renew(session, lease, null, null);
+        List<HeldCancellationEntity> held = session.createSelectionQuery(
+                "from HeldCancellationEntity where source = :source order by heldAt, appointmentId",
+                HeldCancellationEntity.class).setParameter("source", lease.source()).getResultList();
+        List<NewEvent> released = held.stream().map(h -> event(lease.source(), h)).toList();
+        if (!released.isEmpty()) {
+            events.insert(released);
+            session.createMutationQuery("delete from HeldCancellationEntity where source = :source")
+                    .setParameter("source", lease.source()).executeUpdate();
+        }
+        return released.stream().map(NewEvent::type).toList();
     }
 
     @Override

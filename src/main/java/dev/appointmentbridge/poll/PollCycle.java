@@ -33,6 +33,12 @@ public class PollCycle {
                 eventFactory, Clock.systemUTC()).run();
     }
 
+    /** Reads one appointment of the source by id and diffs it now; empty when another replica holds the source. */
+    public java.util.Optional<CycleResult> fetch(PolledSource source, String appointmentId) throws SourceFetchException {
+        return new FetchRun(settings(source.name(), source.config(), config, source.readsHistory()), source, store,
+                eventFactory, Clock.systemUTC()).run(appointmentId);
+    }
+
     static CycleRun.Settings settings(String name, SourcesConfig.Source source, PollConfig poll, boolean readsHistory) {
         return new CycleRun.Settings(name, source.emitOnFirstSync(), source.cursorOverlap(), source.maxPages(),
                 readsHistory, lease(source, poll));

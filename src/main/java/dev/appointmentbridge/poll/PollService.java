@@ -61,6 +61,53 @@ public class PollService {
         }
     }
 
+    /**
+     * A push said this appointment changed (issue 14): reads it from the source now and diffs it like a poll.
+     * Waits up to 5 s for a cycle of the source running here; returns why not when it cannot run now or the
+     * source could not be read (the next poll sees the change either way).
+     */
+    public FetchOutcome fetch(String name, String appointmentId) {
+        Optional<PolledSource> source = sources.find(name);
+        if (source.isEmpty()) {
+            return FetchOutcome.notDone("no source " + name);
+        }
+        if (!source.get().readsById()) {
+            return FetchOutcome.notDone("source " + name + " cannot read one appointment (set its item-url)");
+        }
+        Semaphore running = inProcess.computeIfAbsent(name, n -> new Semaphore(1));
+        try {
+            if (!running.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                return FetchOutcome.notDone("a cycle of " + name + " is running");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FetchOutcome.notDone("interrupted");
+        }
+        try {
+            Optional<CycleResult> result = cycle.fetch(source.get(), appointmentId);
+            result.ifPresent(r -> report(name, r));
+            return result.map(FetchOutcome::done)
+                    .orElseGet(() -> FetchOutcome.notDone("another replica is polling " + name));
+        } catch (SourceFetchException | LeaseLostException e) {
+            LOG.warnf("Fetch of appointment=%s from source=%s failed: %s", appointmentId, name, e.getMessage());
+            return FetchOutcome.notDone("the fetch from " + name + " failed: " + e.getMessage());
+        } finally {
+            running.release();
+        }
+    }
+
+    /** What a push-triggered fetch did: its result, or why it did not run. */
+    public record FetchOutcome(CycleResult result, String notDone) {
+
+        static FetchOutcome done(CycleResult result) {
+            return new FetchOutcome(result, null);
+        }
+
+        static FetchOutcome notDone(String why) {
+            return new FetchOutcome(null, why);
+        }
+    }
+
     private Optional<CycleResult> pollHeld(String name, PolledSource source) {
         Timer.Sample timer = Timer.start(registry);
         try {

@@ -24,7 +24,8 @@ import jakarta.ws.rs.core.Response;
  * Shared-key auth (design.md, "Security defaults"). Patient data ({@code GET /webhook/events}, {@code /admin/*})
  * needs {@code bridge.admin.api-key}; with none set it answers 401 naming the setting unless
  * {@code bridge.admin.require-api-key=false}. Pushing events ({@code POST /webhook/*}) needs
- * {@code bridge.inbound.api-key} when that is set. Keys come from headers only, never cookies, and an admin
+ * {@code bridge.inbound.api-key} when that is set, except Clockwise pushes, which carry the
+ * {@code bridge.inbound.clockwise.<key>} key instead. Keys come from headers only, never cookies, and an admin
  * mutation whose {@code Origin} is another site is refused with 403, so a cross-site form cannot trigger one.
  */
 public class ApiKeyFilter {
@@ -61,7 +62,8 @@ public class ApiKeyFilter {
             }
             return checkKey(request, admin.apiKey().get());
         }
-        if (path.startsWith("/webhook") && inbound.apiKey().isPresent()) {
+        // Clockwise.MD can send only its own key (in the URL or an Authtoken header): its resource checks that one.
+        if (path.startsWith("/webhook") && !path.startsWith("/webhook/clockwise") && inbound.apiKey().isPresent()) {
             return checkKey(request, inbound.apiKey().get());
         }
         return null;

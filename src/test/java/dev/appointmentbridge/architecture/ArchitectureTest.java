@@ -34,7 +34,7 @@ class ArchitectureTest {
             Map.entry("event", Set.of("common")),
             Map.entry("poll", Set.of("common", "diff", "event", "snapshot", "source", "quarantine")),
             Map.entry("delivery", Set.of("common", "event")),
-            Map.entry("inbound", Set.of("common", "event")),
+            Map.entry("inbound", Set.of("common", "event", "poll")),
             Map.entry("security", Set.of("common")),
             Map.entry("health", Set.of("common", "poll", "source", "delivery")),
             Map.entry("retention", Set.of("common", "delivery", "event")),

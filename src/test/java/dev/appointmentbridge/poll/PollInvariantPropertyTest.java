@@ -465,6 +465,11 @@ class PollInvariantPropertyTest {
         }
 
         @Override
+        public List<EventType> releaseHeld(Lease lease) {
+            throw new IllegalStateException("the model has no pushes");
+        }
+
+        @Override
         public void disableDeletes(Lease lease, String reason) {
             throw new IllegalStateException("the model always offers _history");
         }

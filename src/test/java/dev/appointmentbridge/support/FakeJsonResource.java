@@ -8,7 +8,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Starts a {@link FakeJsonApi} and configures three JSON sources on it (issue 14): {@code practice}
  * (changed-since, page parameter), {@code schedule} (window, cursor token, reads by id) and {@code roster}
- * (window without reads by id, a window reaching 3 s back).
+ * (window without reads by id, a window reaching 3 s back); two Clockwise keys, a Canvas zone and one target.
  */
 public class FakeJsonResource implements QuarkusTestResourceLifecycleManager {
 
@@ -25,6 +25,13 @@ public class FakeJsonResource implements QuarkusTestResourceLifecycleManager {
         mapping(config, "practice", "/data");
         config.put("bridge.sources.practice.url", api.url("/api/appointments?updated_since={cursor}&page={page}"));
         config.put("bridge.sources.practice.next", "page-param");
+        config.put("bridge.sources.practice.item-url", api.url("/api/appointments/{id}"));
+        // The adapters (issue 14): a Clockwise key linked to practice, one not linked; Canvas times in New York.
+        config.put("bridge.inbound.clockwise.k-linked-7f3a.source", "practice");
+        config.put("bridge.inbound.clockwise.k-plain-91bc.enabled", "true");
+        config.put("bridge.inbound.canvas.zone", "America/New_York");
+        // One target, so a test can tell an event that is delivered from one that is only listed.
+        config.put("bridge.targets.sink.url", "http://127.0.0.1:9/never-answers");
         mapping(config, "schedule", "/appointments");
         config.put("bridge.sources.schedule.mode", "window");
         config.put("bridge.sources.schedule.url", api.url("/api/schedule?from={from}&to={to}&cursor={page}"));

@@ -1,0 +1,59 @@
+package dev.appointmentbridge.poll;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.appointmentbridge.event.CanonicalEvent;
+import dev.appointmentbridge.source.PolledSource;
+import dev.appointmentbridge.source.ReadResult;
+import dev.appointmentbridge.source.SourceFetchException;
+
+/**
+ * A push-triggered fetch of one appointment (issue 14: a Clockwise push names only an id and a change): the
+ * appointment is read by id from its source and diffed against its snapshot exactly as a poll page would be,
+ * under the source's lease. Its snapshot is then current, so the next poll that sees the same version adds
+ * nothing. Found → the usual events; 404/410 → cancelled, reason {@code deleted}.
+ */
+final class FetchRun {
+
+    private final CycleRun.Settings settings;
+    private final PolledSource source;
+    private final CycleStore store;
+    private final PollEventFactory factory;
+    private final Clock clock;
+
+    FetchRun(CycleRun.Settings settings, PolledSource source, CycleStore store, PollEventFactory factory, Clock clock) {
+        this.settings = settings;
+        this.source = source;
+        this.store = store;
+        this.factory = factory;
+        this.clock = clock;
+    }
+
+    /** Empty when another replica holds the source's lease (its cycle will see the change). */
+    Optional<CycleResult> run(String appointmentId) throws SourceFetchException {
+        Optional<Lease> claimed = store.acquire(settings.source(), settings.lease());
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        Lease lease = claimed.get();
+        try {
+            Instant now = clock.instant();
+            boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
+            PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory));
+            ReadResult read = source.read(appointmentId);
+            if (read instanceof ReadResult.Found found) {
+                writer.commit(lease, found.asPage(), now, null, null);
+            } else {
+                writer.gone(lease, appointmentId, CanonicalEvent.REASON_DELETED);
+            }
+            writer.countReleased(store.releaseHeld(lease));
+            return Optional.of(new CycleResult(false, baseline, 1, 1, writer.counts(), lease.cursor(),
+                    writer.quarantined(), writer.gone()));
+        } catch (SourceFetchException | RuntimeException e) {
+            store.abandon(lease);
+            throw e;
+        }
+    }
+}
