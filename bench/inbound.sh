@@ -29,6 +29,7 @@ echo "warm-up (${WARMUP} s)"
 wrk -t "$THREADS" -c "$CONNECTIONS" -d "${WARMUP}s" -s bench/inbound.lua "http://127.0.0.1:$PORT" | grep RESULT
 BEFORE=$($PSQL -d $DB -c "SELECT count(*) FROM event")
 
+echo "JVM options: ${JAVA_OPTS:-(none)}"
 echo "PostgreSQL synchronous_commit=$($PSQL -c "SHOW synchronous_commit") fsync=$($PSQL -c "SHOW fsync")"
 echo "measured run: $CONNECTIONS connections, ${DURATION}s"
 OUT=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" -s bench/inbound.lua --timeout 5s "http://127.0.0.1:$PORT")
