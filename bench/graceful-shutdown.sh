@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Graceful shutdown (exits non-zero on failure): 100 deliveries in flight to a receiver that answers
 # each after 4 s; the bridge gets SIGTERM. It must stop claiming, wait for those answers, record every
-# one as sent, and exit within quarkus.shutdown.timeout (30 s).
+# one as sent, and exit within quarkus.shutdown.timeout (30 s), with no WARN or ERROR in its log (issue 15: the
+# LISTEN connection handed back to a closed pool used to log one on every clean stop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -19,6 +20,7 @@ trap cleanup EXIT
 start_receiver $RECV_PORT 4000
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT BRIDGE_POLL_ENABLED=false \
 BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_TIMEOUT=10s BRIDGE_TARGETS_PORTAL_MAX_IN_FLIGHT=200 \
+BRIDGE_TARGETS_PORTAL_SECRET=whsec_ZGVtby1vbmx5LXNlY3JldC1ub3QtZm9yLXVzZQ== BRIDGE_ADMIN_API_KEY=shutdown-test-key \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
 wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
@@ -38,4 +40,7 @@ grep -h "Delivery worker stop" "$OUT/bridge.log" | sed 's/^/  /'
 [ "$SENT" -eq "$N" ] || fail "$((N - SENT)) in-flight deliveries were not finished and recorded"
 [ "$MS" -lt 30000 ] || fail "shutdown took $MS ms"
 [ "$MS" -ge 2000 ] || fail "exited after $MS ms: it cannot have waited for the 4 s answers"
+WARNINGS=$(grep -E "^[0-9-]+ [0-9:,]+ (WARN|ERROR) " "$OUT/bridge.log" || true)
+[ -z "$WARNINGS" ] || fail "WARN or ERROR in the log of a clean run and stop:
+$WARNINGS"
 echo "PASS"
