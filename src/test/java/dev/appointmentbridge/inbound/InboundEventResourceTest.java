@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -170,6 +171,22 @@ class InboundEventResourceTest {
                 .when().post("/webhook/appointment").then().statusCode(415)
                 .body("status", equalTo("error"))
                 .body("errors[0].loc", equalTo(List.of("header", "Content-Type")));
+    }
+
+    /** Issue 15: the README promises 415 without a Content-Type too; it was a 201. */
+    @Test
+    void aMissingContentTypeIsA415() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient(); // adds no Content-Type itself
+        for (String path : List.of("/webhook/appointment", "/webhook/canvas", "/webhook/clockwise")) {
+            java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + path))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            body("appointment.scheduled", "no-ct", "p", "2025-01-10T12:30:00Z")))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, r.statusCode(), path + ": " + r.body());
+            assertTrue(r.body().contains("\"loc\":[\"header\",\"Content-Type\"]"), r.body());
+        }
+        given().get("/webhook/events?appointment_id=no-ct").then().statusCode(200).body("count", equalTo(0));
     }
 
     @Test
