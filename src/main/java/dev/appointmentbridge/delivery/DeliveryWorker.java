@@ -85,6 +85,12 @@ public class DeliveryWorker {
                 .description("Deliveries waiting to be sent (pending, including retries)").register(registry);
         Gauge.builder("bridge.delivery.oldest.pending.age", oldestPendingSeconds, AtomicLong::get)
                 .baseUnit("seconds").description("Age of the oldest pending delivery").register(registry);
+        for (TargetRegistry.Target t : targets.all()) { // every target's series at zero from the start (issue 15)
+            attemptTimer(t.name());
+            for (String kind : List.of("sent", "retry", "dead", "skipped")) {
+                outcomeCounter(t.name(), kind);
+            }
+        }
         if (!config.enabled() || targets.all().isEmpty()) {
             LOG.info(targets.all().isEmpty() ? "No delivery targets configured" : "Delivery disabled");
             return;
@@ -259,13 +265,17 @@ public class DeliveryWorker {
     private void complete(AttemptOutcome outcome) {
         outcomes.add(outcome);
         String kind = "pending".equals(outcome.status()) ? "retry" : outcome.status();
-        outcomeCounters.computeIfAbsent(outcome.target() + '/' + kind, k -> registry.counter(
-                "bridge.delivery.outcomes", "target", outcome.target(), "outcome", kind)).increment();
+        outcomeCounter(outcome.target(), kind).increment();
         if (!"sent".equals(outcome.status())) {
             LOG.infof("Delivery id=%d target=%s attempt=%d -> %s%s", outcome.deliveryId(), outcome.target(),
                     outcome.attempt(), outcome.status(), outcome.error() == null ? "" : " (" + outcome.error() + ")");
         }
         wake();
+    }
+
+    private Counter outcomeCounter(String target, String kind) {
+        return outcomeCounters.computeIfAbsent(target + '/' + kind, k -> registry.counter(
+                "bridge.delivery.outcomes", "target", target, "outcome", kind));
     }
 
     private Timer attemptTimer(String target) {

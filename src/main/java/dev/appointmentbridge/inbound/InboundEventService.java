@@ -29,7 +29,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Stores a received event once per idempotency key and answers with the contract's receipt. */
+/**
+ * Stores a received event once per idempotency key and answers with the contract's receipt. Created at start
+ * ({@code @Startup}), so its counters exist at zero before the first push (issue 15).
+ */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class InboundEventService {
 

@@ -3,17 +3,31 @@ package dev.appointmentbridge.inbound;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 
-/** Counts refused requests to the receiving endpoint by HTTP status ({@code bridge_inbound_rejected_total}). */
+/**
+ * Counts refused pushes ({@code POST /webhook/...}) by HTTP status ({@code bridge_inbound_rejected_total}), every
+ * status the endpoints answer registered at zero at start, so "no refusals" is a series at 0, not a missing one.
+ */
 @Singleton
 public class RejectionMetrics {
 
     @Inject
     MeterRegistry registry;
+
+    /** The statuses the receiving endpoints refuse with (README, "POST /webhook/appointment"). */
+    static final int[] STATUSES = { 400, 401, 409, 413, 415, 422, 503 };
+
+    void registerAtZero(@Observes StartupEvent ignored) {
+        for (int status : STATUSES) {
+            registry.counter("bridge.inbound.rejected", "status", Integer.toString(status));
+        }
+    }
 
     public void count(int status) {
         registry.counter("bridge.inbound.rejected", "status", Integer.toString(status)).increment();
@@ -21,7 +35,8 @@ public class RejectionMetrics {
 
     @ServerResponseFilter
     public void onResponse(ContainerRequestContext request, ContainerResponseContext response) {
-        if (response.getStatus() >= 400 && request.getUriInfo().getPath().startsWith("/webhook/appointment")) {
+        if (response.getStatus() >= 400 && "POST".equals(request.getMethod())
+                && request.getUriInfo().getPath().startsWith("/webhook/")) {
             count(response.getStatus());
         }
     }

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.poll;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,9 @@ import dev.appointmentbridge.source.SourceFetchException;
 import dev.appointmentbridge.source.SourceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /** Runs a cycle for a source and reports it: one log line, metrics, and the failure on the source's row. */
@@ -35,6 +38,21 @@ public class PollService {
     MeterRegistry registry;
 
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
+
+    /** Every source's series exist at zero from the start: an alert on "no cycles" needs a series (issue 15). */
+    void registerAtZero(@Observes StartupEvent ignored) {
+        for (PolledSource source : sources.all()) {
+            String name = source.name();
+            registry.timer("bridge.poll.duration", "source", name);
+            for (String result : List.of("ok", "failed", "skipped")) {
+                registry.counter("bridge.poll.cycles", "source", name, "result", result);
+            }
+            for (EventType type : EventType.values()) {
+                registry.counter("bridge.poll.events", "source", name, "type", type.wireName());
+            }
+            registry.counter("bridge.poll.quarantined", "source", name);
+        }
+    }
 
     public Optional<PolledSource> find(String name) {
         return sources.find(name);

@@ -35,6 +35,20 @@ class HealthAndDocsTest {
                 .body(containsString("bridge_inbound_rejected_total{status=\"422\"}"));
     }
 
+    /**
+     * Issue 15: series that have seen nothing yet exist at zero, so dashboards and "no traffic" alerts have a
+     * series to read (these appeared only after their first increment).
+     */
+    @Test
+    void seriesExistBeforeTheirFirstEvent() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("bridge_inbound_rejected_total{status=\"503\"} 0.0"))
+                .body(containsString("bridge_inbound_events_total{type=\"unmapped\"} 0.0"))
+                .body(containsString("bridge_poll_cycles_total{result=\"failed\",source=\"eager\"}"))
+                .body(containsString("bridge_poll_events_total{source=\"nohistory\",type=\"appointment.no_show\"}"))
+                .body(containsString("bridge_poll_duration_seconds_count{source=\"secured\"}"));
+    }
+
     @Test
     void openApiAndSwaggerUiAreServed() {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/webhook/appointment"));
