@@ -53,6 +53,7 @@ public class CanvasWebhookResource {
     @APIResponse(responseCode = "415", description = "Content-Type is not JSON, or Content-Encoding is not accepted")
     @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed at its place, "
             + "e.g. [\"body\", \"appointment\", \"id\"]")
+    @APIResponse(responseCode = "503", description = "The database is down or saturated: not stored, retry later")
     public CompletionStage<Response> receive(byte[] raw, @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam("Content-Encoding") List<String> contentEncoding) {

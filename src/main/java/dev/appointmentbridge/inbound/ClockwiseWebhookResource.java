@@ -51,6 +51,7 @@ public class ClockwiseWebhookResource {
     @APIResponse(responseCode = "413", description = "Body (decoded, if gzip or deflate) larger than the limit")
     @APIResponse(responseCode = "415", description = "Content-Type is not JSON, or Content-Encoding is not accepted")
     @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed")
+    @APIResponse(responseCode = "503", description = "Unlinked key: the database is down or saturated, not stored")
     public CompletionStage<Response> receiveWithKeyInUrl(@PathParam("key") String key, byte[] raw,
             @HeaderParam("Content-Encoding") List<String> contentEncoding) {
         return receive(key, raw, contentEncoding);
@@ -69,6 +70,7 @@ public class ClockwiseWebhookResource {
     @APIResponse(responseCode = "413", description = "Body (decoded, if gzip or deflate) larger than the limit")
     @APIResponse(responseCode = "415", description = "Content-Type is not JSON, or Content-Encoding is not accepted")
     @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed")
+    @APIResponse(responseCode = "503", description = "Unlinked key: the database is down or saturated, not stored")
     public CompletionStage<Response> receiveWithAuthtoken(@HeaderParam("Authtoken") String key, byte[] raw,
             @HeaderParam("Content-Encoding") List<String> contentEncoding) {
         return receive(key, raw, contentEncoding);

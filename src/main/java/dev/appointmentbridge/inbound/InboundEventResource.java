@@ -38,12 +38,16 @@ public class InboundEventResource {
     @APIResponse(responseCode = "201", description = "Stored")
     @APIResponse(responseCode = "200", description = "Already stored under this idempotency key")
     @APIResponse(responseCode = "400", description = "Body does not decode as its Content-Encoding says")
+    @APIResponse(responseCode = "401", description = "bridge.inbound.api-key is set and was not sent")
+    @APIResponse(responseCode = "409", description = "The Idempotency-Key / webhook-id was used before with another body")
     @APIResponse(responseCode = "413", description = "Body (decoded, if gzip or deflate) larger than the limit")
     @APIResponse(responseCode = "415", description = "Content-Type is not JSON, or Content-Encoding is not gzip, "
             + "deflate or identity (the answer's Accept-Encoding names those accepted)")
     @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed. Includes values "
             + "PostgreSQL cannot store (NUL, unpaired surrogates, offsets beyond ±15:59, years outside 1-9999); "
             + "one request's bad data never fails another request committed in the same group commit")
+    @APIResponse(responseCode = "503", description = "The database is down or saturated: not stored, retry after "
+            + "Retry-After")
     public CompletionStage<Response> receive(byte[] raw, @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @HeaderParam("Content-Encoding") List<String> contentEncoding) {

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,6 +49,32 @@ class HealthAndDocsTest {
                 .body(containsString("bridge_poll_cycles_total{result=\"failed\",source=\"eager\"}"))
                 .body(containsString("bridge_poll_events_total{source=\"nohistory\",type=\"appointment.no_show\"}"))
                 .body(containsString("bridge_poll_duration_seconds_count{source=\"secured\"}"));
+    }
+
+    /** Issue 15: /docs showed the receiving endpoint with a binary body and none of its answers. */
+    @Test
+    void theOpenApiDocumentShowsWhatToSendAndEveryAnswer() {
+        io.restassured.path.json.JsonPath api = given().queryParam("format", "json").get("/q/openapi").then()
+                .statusCode(200).extract().jsonPath();
+        String post = "paths.'/webhook/appointment'.post.";
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("appointment.scheduled", "appointment.cancelled",
+                "appointment.rescheduled", "appointment.completed", "appointment.no_show"),
+                api.getList(post + "requestBody.content.'application/json'.schema.properties.event_type.enum"));
+        org.junit.jupiter.api.Assertions.assertEquals("apt-1",
+                api.getString(post + "requestBody.content.'application/json'.example.appointment_id"));
+        java.util.Map<String, Object> responses = api.getMap(post + "responses");
+        org.junit.jupiter.api.Assertions.assertTrue(responses.keySet().containsAll(
+                List.of("200", "201", "400", "401", "409", "413", "415", "422", "503")), responses.keySet().toString());
+        for (String path : List.of("/webhook/appointment", "/webhook/canvas", "/webhook/clockwise",
+                "/webhook/clockwise/{key}")) {
+            java.util.Map<String, Object> answers = api.getMap("paths.'" + path + "'.post.responses");
+            for (String status : answers.keySet()) {
+                org.junit.jupiter.api.Assertions.assertNotNull(api.get("paths.'" + path + "'.post.responses.'" + status
+                        + "'.content.'application/json'.example"), path + " " + status + " has an example body");
+            }
+            org.junit.jupiter.api.Assertions.assertNotNull(api.get("paths.'" + path
+                    + "'.post.requestBody.content.'application/json'.example"), path + " has a request example");
+        }
     }
 
     @Test
