@@ -57,13 +57,26 @@
   const td = (node) => { const c = el('td'); if (node) c.append(node); return c; };
   const time = (iso) => (iso ? new Date(iso).toLocaleString() : '');
   const statusCls = { ok: 'ok', sent: 'ok', healthy: 'ok', failed: 'bad', dead: 'bad', disabled: 'bad',
-    failing: 'bad', pending: 'warn', degraded: 'warn', skipped: 'muted' };
+    failing: 'bad', pending: 'warn', retrying: 'warn', degraded: 'warn', skipped: 'muted' };
   const badge = (text) => el('td', text, statusCls[text] || '');
+
+  // Snapshots seen per source at the last refresh, for the first sync's rate.
+  const lastSnapshots = new Map();
+
+  function firstSync(s) {
+    const before = lastSnapshots.get(s.name);
+    lastSnapshots.set(s.name, { count: s.snapshots, at: Date.now() });
+    if (s.baseline_done) return el('td', 'done', 'ok');
+    const rate = before ? ((s.snapshots - before.count) * 1000) / Math.max(1, Date.now() - before.at) : null;
+    const text = `${s.snapshots} records` + (rate != null ? `, ${rate.toFixed(1)}/s` : '')
+      + (s.last_result === 'failed' ? ', stopped (see last error)' : ', in progress');
+    return el('td', text, 'warn');
+  }
 
   function sourceRows(sources) {
     return sources.map((s) => tr([
       s.name, time(s.last_poll_at), badge(s.last_result || 'never'),
-      (s.mode === 'window' ? s.window : s.cursor) || '', s.last_error || '',
+      (s.mode === 'window' ? s.window : s.cursor) || '', firstSync(s), s.last_error || '',
       `${s.polls_ok} / ${s.polls_failed}`, el('td', s.events_total, 'num'),
       td(button('Poll now', async () => {
         const r = await api(`/admin/sources/${encodeURIComponent(s.name)}/poll`, 'POST');
@@ -100,24 +113,67 @@
     ], { eventId: e.event_id }));
   }
 
+  // Retry is offered where it helps: a dead delivery, or a pending one whose last attempt failed.
+  const retryable = (d) => d.status === 'dead' || (d.status === 'pending' && d.attempts > 0);
+
   function deliveryRows(deliveries) {
-    return deliveries.map((d) => tr([
-      el('td', d.id, 'num'), el('td', d.event_id, 'num'), d.event_type, d.appointment_id, d.target,
-      badge(d.status), el('td', d.attempts, 'num'),
-      d.last_status_code != null ? `HTTP ${d.last_status_code}` : (d.last_error || ''),
-      td(d.status === 'skipped' ? null : button('Retry', async () => {
-        await api(`/admin/deliveries/${d.id}/retry`, 'POST');
-        return `Delivery ${d.id} queued again`;
-      })),
-    ], { deliveryId: d.id, status: d.status }));
+    return deliveries.map((d) => {
+      const shown = d.status === 'pending' && d.attempts > 0 ? 'retrying' : d.status;
+      return tr([
+        el('td', d.id, 'num'), el('td', d.event_id, 'num'), d.event_type, d.appointment_id, d.target,
+        el('td', shown, statusCls[shown] || ''), el('td', d.attempts, 'num'),
+        d.last_status_code != null ? `HTTP ${d.last_status_code}` : (d.last_error || ''),
+        d.status === 'pending' ? time(d.next_attempt_at) : '',
+        td(retryable(d) ? button('Retry', async () => {
+          await api(`/admin/deliveries/${d.id}/retry`, 'POST');
+          return `Delivery ${d.id} queued again`;
+        }) : null),
+      ], { deliveryId: d.id, status: d.status });
+    });
+  }
+
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  // Three thin bars per minute (events, sent, failed), scaled to the busiest minute; drawn as SVG elements.
+  function chart(activity) {
+    const svg = $('activity');
+    const minutes = activity.minutes || [];
+    const max = Math.max(1, ...minutes.flatMap((m) => [m.events, m.sent, m.failed]));
+    const slot = 600 / Math.max(1, minutes.length);
+    const bars = [];
+    minutes.forEach((m, i) => {
+      [['events', m.events], ['sent', m.sent], ['failed', m.failed]].forEach(([kind, n], k) => {
+        if (n === 0) return;
+        const r = document.createElementNS(SVG, 'rect');
+        const h = Math.max(1, (n / max) * 100);
+        r.setAttribute('x', (i * slot + k * (slot / 3)).toFixed(2));
+        r.setAttribute('y', (105 - h).toFixed(2));
+        r.setAttribute('width', (slot / 3 - 0.5).toFixed(2));
+        r.setAttribute('height', h.toFixed(2));
+        r.setAttribute('class', kind);
+        const title = document.createElementNS(SVG, 'title');
+        title.textContent = `${new Date(m.minute).toLocaleTimeString()}: ${n} ${kind}`;
+        r.append(title);
+        bars.push(r);
+      });
+    });
+    const axis = document.createElementNS(SVG, 'line');
+    Object.entries({ x1: 0, y1: 105.5, x2: 600, y2: 105.5, class: 'axis' }).forEach(([k, v]) => axis.setAttribute(k, v));
+    svg.replaceChildren(axis, ...bars);
+    const sum = (k) => minutes.reduce((a, m) => a + m[k], 0);
+    $('activity-totals').textContent = `(last hour: ${sum('events')} events, ${sum('sent')} sent, ${sum('failed')} failed;`
+      + ` busiest minute ${max})`;
   }
 
   async function refresh() {
     try {
-      const [sources, targets, events, deliveries] = await Promise.all([
+      const status = $('delivery-status').value;
+      const [sources, targets, events, deliveries, activity] = await Promise.all([
         api('/admin/sources'), api('/admin/targets'), api('/admin/events?limit=20'),
-        api('/admin/deliveries?limit=20'),
+        api(`/admin/deliveries?limit=20${status ? `&status=${encodeURIComponent(status)}` : ''}`),
+        api('/admin/activity'),
       ]);
+      chart(activity);
       fill('sources', sourceRows(sources));
       fill('targets', targetRows(targets));
       fill('events', eventRows(events));
@@ -138,6 +194,7 @@
     await refresh();
   }
 
+  $('delivery-status').addEventListener('change', refresh);
   $('key-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     key = $('key').value;
