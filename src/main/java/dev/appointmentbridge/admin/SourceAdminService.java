@@ -49,7 +49,7 @@ public class SourceAdminService {
         SourcesConfig.Source c = source.config();
         String auth = c.auth().oauth2().isPresent() ? "oauth2" : c.auth().bearerToken().isPresent() ? "bearer" : "none";
         SourceStateEntity s = state != null ? state : new SourceStateEntity();
-        return new SourceView(source.name(), c.type(), SafeUrl.of(source.url()), c.pollInterval().toString(), auth,
+        return new SourceView(source.name(), c.type(), SafeUrl.of(source.displayUrl()), c.pollInterval().toString(), auth,
                 text(s.cursorAt), s.baselineDone, text(s.lastPollAt), text(s.lastSuccessAt),
                 s.lastResult == null ? "never polled" : s.lastResult, s.lastError, s.lastRecords, s.lastEvents,
                 s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L),

@@ -61,6 +61,19 @@ public class ClockwisePushService {
     public record Fetched(String status, String message, String source, String appointmentId, int events) {
     }
 
+    /**
+     * A key linked to a source that does not exist or cannot read one appointment would answer every push with
+     * "accepted" and fetch nothing: the start stops instead, naming the setting.
+     */
+    void checkLinks(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
+        config.clockwise().forEach((key, linked) -> linked.source().ifPresent(source -> {
+            String problem = polls.cannotFetch(source);
+            if (problem != null) {
+                throw new IllegalStateException("bridge.inbound.clockwise.<key>.source=" + source + ": " + problem);
+            }
+        }));
+    }
+
     /** The configured key the push carries; 401 when none matches (compared in constant time). */
     InboundConfig.ClockwiseKey authenticate(String presented) {
         byte[] given = presented == null ? new byte[0] : presented.getBytes(StandardCharsets.UTF_8);
@@ -90,7 +103,7 @@ public class ClockwisePushService {
         }
         FieldChecks checks = new FieldChecks();
         JsonNode idNode = body.get("appointment_id");
-        String appointmentId = idNode != null && idNode.isIntegralNumber()
+        String appointmentId = idNode != null && idNode.isIntegralNumber() && idNode.asText().length() <= FieldChecks.ID_MAX
                 ? idNode.asText() : checks.id(idNode, List.of("body", "appointment_id"), true);
         String name = PushNames.name(body.get("event_type"), List.of("body", "event_type"), checks);
         checks.throwIfAny("Invalid payload structure");

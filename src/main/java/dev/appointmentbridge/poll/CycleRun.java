@@ -3,20 +3,13 @@ package dev.appointmentbridge.poll;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import dev.appointmentbridge.event.CanonicalEvent;
-import dev.appointmentbridge.snapshot.Snapshot;
 import dev.appointmentbridge.source.AppointmentFeed;
-import dev.appointmentbridge.source.AppointmentRecord;
 import dev.appointmentbridge.source.HistoryPage;
-import dev.appointmentbridge.source.PoisonRecord;
-import dev.appointmentbridge.source.ReadResult;
 import dev.appointmentbridge.source.SourceFetchException;
 import dev.appointmentbridge.source.SourcePage;
 
@@ -66,17 +59,7 @@ final class CycleRun {
     }
 
     CycleResult run() throws SourceFetchException {
-        Optional<Lease> claimed = store.acquire(settings.source(), settings.lease());
-        if (claimed.isEmpty()) {
-            return CycleResult.skippedCycle();
-        }
-        Lease lease = claimed.get();
-        try {
-            return run(lease);
-        } catch (SourceFetchException | RuntimeException e) {
-            store.abandon(lease);
-            throw e;
-        }
+        return UnderLease.run(store, settings.source(), settings.lease(), this::run).orElseGet(CycleResult::skippedCycle);
     }
 
     private CycleResult run(Lease lease) throws SourceFetchException {

@@ -33,27 +33,21 @@ final class FetchRun {
 
     /** Empty when another replica holds the source's lease (its cycle will see the change). */
     Optional<CycleResult> run(String appointmentId) throws SourceFetchException {
-        Optional<Lease> claimed = store.acquire(settings.source(), settings.lease());
-        if (claimed.isEmpty()) {
-            return Optional.empty();
+        return UnderLease.run(store, settings.source(), settings.lease(), lease -> fetch(lease, appointmentId));
+    }
+
+    private CycleResult fetch(Lease lease, String appointmentId) throws SourceFetchException {
+        Instant now = clock.instant();
+        boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
+        PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory));
+        ReadResult read = source.read(appointmentId);
+        if (read instanceof ReadResult.Found found) {
+            writer.commit(lease, found.asPage(), now, null, null);
+        } else {
+            writer.gone(lease, appointmentId, CanonicalEvent.REASON_DELETED);
         }
-        Lease lease = claimed.get();
-        try {
-            Instant now = clock.instant();
-            boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
-            PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory));
-            ReadResult read = source.read(appointmentId);
-            if (read instanceof ReadResult.Found found) {
-                writer.commit(lease, found.asPage(), now, null, null);
-            } else {
-                writer.gone(lease, appointmentId, CanonicalEvent.REASON_DELETED);
-            }
-            writer.countReleased(store.releaseHeld(lease));
-            return Optional.of(new CycleResult(false, baseline, 1, 1, writer.counts(), lease.cursor(),
-                    writer.quarantined(), writer.gone()));
-        } catch (SourceFetchException | RuntimeException e) {
-            store.abandon(lease);
-            throw e;
-        }
+        writer.countReleased(store.releaseHeld(lease));
+        return new CycleResult(false, baseline, 1, 1, writer.counts(), lease.cursor(), writer.quarantined(),
+                writer.gone());
     }
 }

@@ -38,10 +38,32 @@ final class PageWriter {
     }
 
     /**
+     * Records committed per transaction at most: a page larger than this (an API that returns its whole list at
+     * once) is committed in parts, the cursor with the last one. Far below PostgreSQL's 65,535 bind parameters
+     * per statement, which a 32,769-record page exceeded (issue 14 review).
+     */
+    static final int MAX_RECORDS_PER_COMMIT = 1000;
+
+    /**
      * Diffs and commits one page with its cursor (null: leave it) and, on a source's first cycle, where reading
      * {@code _history} starts.
      */
     void commit(Lease lease, SourcePage page, Instant searchTime, Instant cursor, Instant firstHistoryCursor) {
+        List<AppointmentRecord> all = page.appointments();
+        if (all.size() <= MAX_RECORDS_PER_COMMIT) {
+            commitPart(lease, page, searchTime, cursor, firstHistoryCursor);
+            return;
+        }
+        for (int from = 0; from < all.size(); from += MAX_RECORDS_PER_COMMIT) {
+            int to = Math.min(all.size(), from + MAX_RECORDS_PER_COMMIT);
+            SourcePage part = new SourcePage(all.subList(from, to), from == 0 ? page.poison() : List.of(),
+                    page.patients(), page.next(), page.searchTime(), page.sortedByLastUpdated());
+            commitPart(lease, part, searchTime, to == all.size() ? cursor : null, from == 0 ? firstHistoryCursor : null);
+        }
+    }
+
+    private void commitPart(Lease lease, SourcePage page, Instant searchTime, Instant cursor,
+            Instant firstHistoryCursor) {
         Set<String> ids = new HashSet<>();
         for (AppointmentRecord r : page.appointments()) {
             ids.add(r.id());

@@ -49,7 +49,7 @@ public class PollScheduler {
                     .setTask(execution -> polls.poll(name))
                     .schedule();
             LOG.infof("Polling source=%s every %s from %s", name, source.config().pollInterval(),
-                    dev.appointmentbridge.common.SafeUrl.of(source.url()));
+                    dev.appointmentbridge.common.SafeUrl.of(source.displayUrl()));
         }
     }
 }

@@ -38,6 +38,28 @@ public class PollService {
     MeterRegistry registry;
 
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
+    /** Push-triggered fetches waiting for or holding each source: a cycle waits for them, briefly. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> fetching = new ConcurrentHashMap<>();
+
+    /**
+     * A cycle runs at once or not at all while another cycle runs; behind pushes' fetches (each one read by id)
+     * it waits up to 5 s, so a stream of pushes cannot starve the source's polling (issue 14 review).
+     */
+    private boolean acquireForCycle(String name, Semaphore running) {
+        if (running.tryAcquire()) {
+            return true;
+        }
+        java.util.concurrent.atomic.AtomicInteger pushes = fetching.get(name);
+        if (pushes == null || pushes.get() == 0) {
+            return false;
+        }
+        try {
+            return running.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 
     /** Every source's series exist at zero from the start: an alert on "no cycles" needs a series (issue 15). */
     void registerAtZero(@Observes StartupEvent ignored) {
@@ -51,6 +73,9 @@ public class PollService {
                 registry.counter("bridge.poll.events", "source", name, "type", type.wireName());
             }
             registry.counter("bridge.poll.quarantined", "source", name);
+            if (source.readsById()) {
+                registry.counter("bridge.push.fetches", "source", name);
+            }
         }
     }
 
@@ -66,8 +91,8 @@ public class PollService {
         }
         // One cycle per source in this process: "poll now" during a scheduled cycle is skipped, not run beside
         // it (the lease would let this replica take its own source back and cut the running cycle off).
-        Semaphore running = inProcess.computeIfAbsent(name, n -> new Semaphore(1));
-        if (!running.tryAcquire()) {
+        Semaphore running = semaphore(name);
+        if (!acquireForCycle(name, running)) {
             CycleResult skipped = CycleResult.skippedCycle();
             report(name, skipped);
             return Optional.of(skipped);
@@ -85,33 +110,54 @@ public class PollService {
      * source could not be read (the next poll sees the change either way).
      */
     public FetchOutcome fetch(String name, String appointmentId) {
-        Optional<PolledSource> source = sources.find(name);
-        if (source.isEmpty()) {
-            return FetchOutcome.notDone("no source " + name);
+        String problem = cannotFetch(name);
+        if (problem != null) {
+            return FetchOutcome.notDone(problem);
         }
-        if (!source.get().readsById()) {
-            return FetchOutcome.notDone("source " + name + " cannot read one appointment (set its item-url)");
-        }
-        Semaphore running = inProcess.computeIfAbsent(name, n -> new Semaphore(1));
+        Semaphore running = semaphore(name);
+        java.util.concurrent.atomic.AtomicInteger pushes = fetching.computeIfAbsent(name,
+                n -> new java.util.concurrent.atomic.AtomicInteger());
+        pushes.incrementAndGet();
         try {
             if (!running.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                pushes.decrementAndGet();
                 return FetchOutcome.notDone("a cycle of " + name + " is running");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            pushes.decrementAndGet();
             return FetchOutcome.notDone("interrupted");
+        } catch (RuntimeException e) {
+            pushes.decrementAndGet();
+            throw e;
         }
         try {
-            Optional<CycleResult> result = cycle.fetch(source.get(), appointmentId);
-            result.ifPresent(r -> report(name, r));
+            Optional<CycleResult> result = cycle.fetch(sources.find(name).orElseThrow(), appointmentId);
+            result.ifPresent(r -> registry.counter("bridge.push.fetches", "source", name).increment());
             return result.map(FetchOutcome::done)
                     .orElseGet(() -> FetchOutcome.notDone("another replica is polling " + name));
-        } catch (SourceFetchException | LeaseLostException e) {
-            LOG.warnf("Fetch of appointment=%s from source=%s failed: %s", appointmentId, name, e.getMessage());
-            return FetchOutcome.notDone("the fetch from " + name + " failed: " + e.getMessage());
+        } catch (SourceFetchException | RuntimeException e) {
+            String why = e instanceof SourceFetchException ? e.getMessage() : "unexpected " + e.getClass().getSimpleName();
+            LOG.warnf("Fetch of appointment=%s from source=%s failed: %s", appointmentId, name, why);
+            return FetchOutcome.notDone("the fetch from " + name + " failed: " + why);
         } finally {
             running.release();
+            pushes.decrementAndGet();
         }
+    }
+
+    /** Why a push cannot fetch from this source, or null when it can. */
+    public String cannotFetch(String name) {
+        Optional<PolledSource> source = sources.find(name);
+        if (source.isEmpty()) {
+            return "no source " + name;
+        }
+        return source.get().readsById() ? null : "source " + name + " cannot read one appointment (set its item-url)";
+    }
+
+    /** Fair, so a cycle waiting behind a stream of pushes' fetches gets its turn in order. */
+    private Semaphore semaphore(String name) {
+        return inProcess.computeIfAbsent(name, n -> new Semaphore(1, true));
     }
 
     /** What a push-triggered fetch did: its result, or why it did not run. */

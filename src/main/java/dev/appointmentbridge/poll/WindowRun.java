@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import dev.appointmentbridge.event.CanonicalEvent;
@@ -62,16 +61,7 @@ final class WindowRun {
     }
 
     CycleResult run() throws SourceFetchException {
-        Optional<Lease> claimed = store.acquire(settings.source(), settings.lease());
-        if (claimed.isEmpty()) {
-            return CycleResult.skippedCycle();
-        }
-        try {
-            return run(claimed.get());
-        } catch (SourceFetchException | RuntimeException e) {
-            store.abandon(claimed.get());
-            throw e;
-        }
+        return UnderLease.run(store, settings.source(), settings.lease(), this::run).orElseGet(CycleResult::skippedCycle);
     }
 
     private CycleResult run(Lease lease) throws SourceFetchException {

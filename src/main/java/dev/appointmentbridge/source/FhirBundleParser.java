@@ -66,7 +66,7 @@ public final class FhirBundleParser {
         for (JsonNode entry : bundle.path("entry")) {
             if ("DELETE".equals(entry.path("request").path("method").asText())) {
                 String id = referenceId(entry.path("request").path("url").asText(""));
-                if (id != null && !hasNul(id)) {
+                if (id != null && StorableValues.idProblem(id) == null) {
                     deleted.add(id);
                 }
             }
@@ -139,9 +139,10 @@ public final class FhirBundleParser {
             // Without an id nothing can be diffed, re-read or even named in the quarantine: the page is broken.
             throw malformed("Appointment without id");
         }
-        if (id.indexOf('\u0000') >= 0) {
-            // PostgreSQL text cannot hold NUL: stored as is, it would fail this page on every poll.
-            poison.add(new PoisonRecord(id.replace("\u0000", "\\u0000"), "id contains a NUL character", null));
+        String idProblem = StorableValues.idProblem(id);
+        if (idProblem != null) {
+            // Stored as is, it would fail this page on every poll (NUL, lone surrogate) or forge log lines.
+            poison.add(new PoisonRecord(StorableValues.escaped(id), "id " + idProblem, null));
             return;
         }
         Instant lastUpdated;
@@ -171,8 +172,15 @@ public final class FhirBundleParser {
         }
         Participants p = Participants.of(r.path("participant"));
         String replaces = replaces(r);
-        if (hasNul(p.provider()) || hasNul(p.location()) || hasNul(p.patient()) || hasNul(replaces)) {
-            poison.add(new PoisonRecord(id, "a reference contains a NUL character", lastUpdated));
+        for (String reference : new String[] { p.provider(), p.location(), p.patient(), replaces }) {
+            String problem = StorableValues.idProblem(reference);
+            if (problem != null) {
+                poison.add(new PoisonRecord(id, "a reference " + problem, lastUpdated));
+                return;
+            }
+        }
+        if (!StorableValues.storable(start) || !StorableValues.storable(end) || !StorableValues.storable(lastUpdated)) {
+            poison.add(new PoisonRecord(id, "a date is outside the years 1 to 9999", lastUpdated));
             return;
         }
         Integer duration = r.path("minutesDuration").canConvertToInt() ? r.get("minutesDuration").asInt() : null;
@@ -195,10 +203,6 @@ public final class FhirBundleParser {
             }
         }
         return smallest;
-    }
-
-    private static boolean hasNul(String value) {
-        return value != null && value.indexOf('\u0000') >= 0;
     }
 
     private static String appointmentId(String reference) {

@@ -78,48 +78,62 @@ final class JsonItemMapper {
     }
 
     Mapped map(JsonNode item) throws SourceFetchException {
-        String id = scalar(item, "id");
+        String id;
+        try {
+            id = scalar(item, "id");
+        } catch (IllegalArgumentException e) {
+            // Without a usable id nothing can be diffed, re-read or named in the quarantine: the page is broken.
+            throw new SourceFetchException("malformed page: an item's " + key("fields.id") + " is not a text or an "
+                    + "integer", 0, null);
+        }
         if (id == null) {
-            // Without an id nothing can be diffed, re-read or named in the quarantine: the page is broken.
             throw new SourceFetchException("malformed page: an item has no " + key("fields.id"), 0, null);
         }
-        if (id.indexOf('\u0000') >= 0) {
-            return poison(id.replace("\u0000", "\\u0000"), "id contains a NUL character", null);
+        String idProblem = StorableValues.idProblem(id);
+        if (idProblem != null) {
+            return poison(StorableValues.escaped(id), "id " + idProblem, null);
         }
-        Instant updated;
+        Instant updated = null;
         try {
             updated = instant(item, "updated");
-        } catch (IllegalArgumentException e) {
-            return poison(id, e.getMessage(), null);
-        }
-        String word = scalar(item, "status");
-        if (word == null) {
-            return poison(id, "no status", updated);
-        }
-        String status = statuses.get(word.toLowerCase(Locale.ROOT));
-        if (status == null) {
-            return poison(id, "status '" + printable(word) + "' is not in " + key("status-map"), updated);
-        }
-        try {
+            String word = scalar(item, "status");
+            if (word == null) {
+                return poison(id, "no status", updated);
+            }
+            String status = statuses.get(word.toLowerCase(Locale.ROOT));
+            if (status == null) {
+                return poison(id, "status '" + printable(word) + "' is not in " + key("status-map"), updated);
+            }
             Instant start = instant(item, "start");
             Instant end = instant(item, "end");
             Integer duration = integer(item, "duration");
-            String provider = scalar(item, "provider");
-            String location = scalar(item, "location");
-            String patientId = scalar(item, "patient-id");
-            String replaces = scalar(item, "replaces");
-            for (String ref : new String[] { provider, location, patientId, replaces }) {
-                if (ref != null && ref.indexOf('\u0000') >= 0) {
-                    return poison(id, "a reference contains a NUL character", updated);
-                }
-            }
+            String provider = reference(item, "provider");
+            String location = reference(item, "location");
+            String patientId = reference(item, "patient-id");
+            String replaces = reference(item, "replaces");
             PatientName patient = patientId == null ? null
-                    : new PatientName(patientId, scalar(item, "patient-first-name"), scalar(item, "patient-last-name"));
+                    : new PatientName(patientId, name(item, "patient-first-name"), name(item, "patient-last-name"));
             return new Mapped(new AppointmentRecord(id, status, start, end, duration, provider, location, patientId,
                     replaces, updated), null, patient);
         } catch (IllegalArgumentException e) {
             return poison(id, e.getMessage(), updated);
         }
+    }
+
+    /** An id-like field: quarantined when it cannot be stored or logged as is. */
+    private String reference(JsonNode item, String field) {
+        String value = scalar(item, field);
+        String problem = StorableValues.idProblem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException(key("fields." + field) + " " + problem);
+        }
+        return value;
+    }
+
+    /** A patient's name part, left out (not the appointment) when it cannot be stored as is. */
+    private String name(JsonNode item, String field) {
+        String value = scalar(item, field);
+        return StorableValues.textProblem(value) == null ? value : null;
     }
 
     /** The word as an operator can read it in the quarantine: 40 characters at most, no control characters. */
@@ -158,11 +172,16 @@ final class JsonItemMapper {
         if (value == null) {
             return null;
         }
+        Instant parsed;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            parsed = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key("fields." + field) + " is not an ISO-8601 time with a zone offset");
         }
+        if (!StorableValues.storable(parsed)) {
+            throw new IllegalArgumentException(key("fields." + field) + " is outside the years 1 to 9999");
+        }
+        return parsed;
     }
 
     private Integer integer(JsonNode item, String field) {

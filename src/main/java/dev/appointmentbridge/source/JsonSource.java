@@ -69,6 +69,16 @@ public class JsonSource implements PolledSource {
         if (this.mode == Mode.WINDOW && !(url.contains("{from}") && url.contains("{to}"))) {
             throw new IllegalArgumentException(prefix + "url needs {from} and {to} for mode=window");
         }
+        if (this.mode == Mode.WINDOW && (config.window().back().isNegative() || config.window().ahead().isNegative()
+                || config.window().back().plus(config.window().ahead()).isZero())) {
+            throw new IllegalArgumentException(prefix + "window.back and window.ahead must not be negative, and not"
+                    + " both zero");
+        }
+        if (this.mode == Mode.WINDOW && !(config.window().minRatio() >= 0 && config.window().minRatio() <= 1)) {
+            throw new IllegalArgumentException(prefix + "window.min-ratio must be from 0 to 1");
+        }
+        placeholders(prefix + "url", url, java.util.Set.of("cursor", "page", "from", "to"));
+        config.itemUrl().ifPresent(item -> placeholders(prefix + "item-url", item, java.util.Set.of("id")));
         String next = config.next().orElse("");
         if (next.isEmpty()) {
             paging = Paging.NONE;
@@ -93,6 +103,22 @@ public class JsonSource implements PolledSource {
         });
     }
 
+    /** Every {name} in a template is one this source fills, and the template is a URL once filled. */
+    static void placeholders(String setting, String template, java.util.Set<String> known) {
+        Matcher m = Pattern.compile("\\{([^}]*)}").matcher(template);
+        while (m.find()) {
+            if (!known.contains(m.group(1))) {
+                throw new IllegalArgumentException(setting + ": {" + m.group(1) + "} is not a placeholder; it takes "
+                        + known.stream().sorted().map(k -> "{" + k + "}").toList());
+            }
+        }
+        try {
+            URI.create(fill(template, Map.of()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + " is not a URL: " + e.getMessage());
+        }
+    }
+
     @Override
     public String name() {
         return name;
@@ -106,6 +132,12 @@ public class JsonSource implements PolledSource {
     @Override
     public String url() {
         return config.url().orElseThrow();
+    }
+
+    /** The list URL with its placeholders empty: what operators see (through SafeUrl). */
+    @Override
+    public String displayUrl() {
+        return fill(url(), Map.of());
     }
 
     @Override
@@ -141,7 +173,7 @@ public class JsonSource implements PolledSource {
     private SourcePage first(Map<String, String> vars) throws SourceFetchException {
         contexts.clear(); // a new chain: one cycle of a source runs at a time (PollService, lease)
         vars.put("page", paging == Paging.CURSOR_TOKEN ? "" : "1");
-        return page(URI.create(fill(url(), vars)), vars, 1);
+        return page(URI.create(fill(url(), vars)), vars, 1, 0);
     }
 
     @Override
@@ -163,7 +195,8 @@ public class JsonSource implements PolledSource {
     public ReadResult read(String id) throws SourceFetchException {
         String template = config.itemUrl()
                 .orElseThrow(() -> new SourceFetchException("bridge.sources." + name + ".item-url is not set", 0, null));
-        URI url = URI.create(fill(template, Map.of("id", id)));
+        // "." and ".." are path segments, not ids, to a server: written as %2E so the request names this item.
+        URI url = URI.create(fill(template, Map.of("id", id)).replace("/..", "/%2E%2E").replace("/./", "/%2E/"));
         SourceHttp.Fetched fetched = http.fetchOrGone(url);
         if (fetched.gone()) {
             return new ReadResult.Gone(fetched.status());
@@ -182,15 +215,17 @@ public class JsonSource implements PolledSource {
      */
     private final Map<String, PageContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record PageContext(Map<String, String> vars, int number) {
+    private record PageContext(Map<String, String> vars, int number, int previousIds) {
     }
 
     private SourcePage pageFrom(URI url) throws SourceFetchException {
         PageContext context = contexts.remove(url.toString());
-        return context == null ? page(url, Map.of(), 0) : page(url, context.vars(), context.number());
+        return context == null ? page(url, Map.of(), 0, 0) : page(url, context.vars(), context.number(),
+                context.previousIds());
     }
 
-    private SourcePage page(URI url, Map<String, String> vars, int number) throws SourceFetchException {
+    private SourcePage page(URI url, Map<String, String> vars, int number, int previousIds)
+            throws SourceFetchException {
         SourceHttp.Fetched fetched = http.fetch(url);
         JsonNode root = tree(fetched.body());
         JsonNode list = root.at(items);
@@ -204,29 +239,63 @@ public class JsonSource implements PolledSource {
         for (JsonNode item : list) {
             add(mapper.map(item), records, poison, patients);
         }
+        listedOnce(records, poison);
+        int ids = records.stream().map(AppointmentRecord::id).toList().hashCode() * 31 + poison.size();
+        if (paging == Paging.PAGE_PARAM && number > 1 && !list.isEmpty() && ids == previousIds) {
+            // An API that ignores {page} answers page 1 forever: without this, up to max-pages requests per cycle.
+            throw new SourceFetchException("page " + number + " of GET " + url.getPath() + " lists the same items as"
+                    + " page " + (number - 1) + ": the API ignores {page}; set bridge.sources." + name
+                    + ".next to its own paging", 0, null);
+        }
         String next = switch (paging) {
             case NONE -> null;
             case LINK -> {
                 JsonNode link = root.at(nextPointer);
                 yield link.isTextual() && !link.asText().isBlank() ? http.checkedNext(url, link.asText()) : null;
             }
-            case PAGE_PARAM -> list.isEmpty() ? null : following(vars, Integer.toString(number + 1), number + 1);
+            case PAGE_PARAM -> list.isEmpty() ? null : following(vars, Integer.toString(number + 1), number + 1, ids);
             case CURSOR_TOKEN -> {
                 JsonNode token = root.at(nextPointer);
                 yield token.isValueNode() && !token.isNull() && !token.asText().isBlank()
-                        ? following(vars, token.asText(), number + 1) : null;
+                        ? following(vars, token.asText(), number + 1, ids) : null;
             }
         };
         return new SourcePage(records, poison, patients, next, fetched.date(), false);
     }
 
     /** The URL of the page after this one, remembered with its variables so that page can count on. */
-    private String following(Map<String, String> vars, String page, int number) {
+    private String following(Map<String, String> vars, String page, int number, int ids) {
         Map<String, String> nextVars = new HashMap<>(vars);
         nextVars.put("page", page);
         String url = fill(url(), nextVars);
-        contexts.put(url, new PageContext(nextVars, number));
+        contexts.put(url, new PageContext(nextVars, number, ids));
         return url;
+    }
+
+    /**
+     * An id listed twice on one page: the same record twice counts once; two different versions cannot both be
+     * current, so the id is quarantined (else each cycle would diff one against the other and emit both).
+     */
+    static void listedOnce(List<AppointmentRecord> records, List<PoisonRecord> poison) {
+        Map<String, AppointmentRecord> seen = new java.util.LinkedHashMap<>();
+        java.util.Set<String> conflicting = new java.util.HashSet<>();
+        for (AppointmentRecord r : records) {
+            AppointmentRecord first = seen.putIfAbsent(r.id(), r);
+            if (first != null && !first.equals(r)) {
+                conflicting.add(r.id());
+            }
+        }
+        if (seen.size() == records.size()) {
+            return;
+        }
+        records.clear();
+        for (AppointmentRecord r : seen.values()) {
+            if (conflicting.contains(r.id())) {
+                poison.add(new PoisonRecord(r.id(), "listed more than once on one page, with different values", null));
+            } else {
+                records.add(r);
+            }
+        }
     }
 
     private static void add(JsonItemMapper.Mapped mapped, List<AppointmentRecord> records, List<PoisonRecord> poison,

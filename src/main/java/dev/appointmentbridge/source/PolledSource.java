@@ -20,6 +20,11 @@ public interface PolledSource extends AppointmentFeed {
     /** The configured URL, for operators (shown through SafeUrl, which drops credentials and the query). */
     String url();
 
+    /** The URL to show operators (through SafeUrl); a JSON source's template with its placeholders empty. */
+    default String displayUrl() {
+        return url();
+    }
+
     Mode mode();
 
     /** Deletes are read from {@code _history} each cycle (FHIR with {@code detect-deletes=history}). */

@@ -73,8 +73,11 @@ final class SourceHttp {
     String checkedNext(URI current, String next) throws SourceFetchException {
         URI resolved;
         try {
-            resolved = current.resolve(next);
-        } catch (IllegalArgumentException e) {
+            // java.net.URI resolves a query-only reference ("?page=2") against the parent directory (RFC 2396);
+            // RFC 3986 section 5.2.2 keeps the current path.
+            resolved = next.startsWith("?") ? new URI(current.getScheme(), current.getRawAuthority(),
+                    current.getRawPath(), null, null).resolve(current.getRawPath() + next) : current.resolve(next);
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
             throw new SourceFetchException("malformed page: next link is not a URL", 0, null);
         }
         if (!origin.equals(origin(resolved))) {

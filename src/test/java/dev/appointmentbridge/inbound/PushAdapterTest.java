@@ -172,6 +172,40 @@ class PushAdapterTest {
         assertEquals(2, eventsOf("4002").size());
     }
 
+    /** Review of issue 14: a refused push put its Clockwise key into /q/metrics, which needs no key. */
+    @Test
+    void aClockwiseKeyNeverBecomesAMetricsLabel() {
+        given().contentType(ContentType.TEXT).body("{}").post("/webhook/clockwise/k-plain-91bc").then().statusCode(415);
+        given().contentType(ContentType.JSON).body("{}").post("/webhook/clockwise/an-invented-path-42").then()
+                .statusCode(401);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(!metrics.contains("k-plain-91bc") && !metrics.contains("an-invented-path-42"),
+                "no key or invented path in a label");
+    }
+
+    /** Review of issue 14: pushes counted as poll cycles (and logged as polls). */
+    @Test
+    void aLinkedPushIsCountedAsAFetchNotAPollCycle() {
+        FakeJsonResource.api.put(4100, "confirmed", Instant.now().plus(4, ChronoUnit.DAYS), 30, "dr-9", "pat-4100");
+        double cycles = metric("bridge_poll_cycles_total{result=\"ok\",source=\"practice\"}");
+        double fetches = metric("bridge_push_fetches_total{source=\"practice\"}");
+        given().contentType(ContentType.JSON).header("Authtoken", "k-linked-7f3a")
+                .body("{\"appointment_id\": 4100, \"event_type\": \"create\"}").post("/webhook/clockwise").then()
+                .statusCode(200).body("status", equalTo("success"));
+        assertEquals(cycles, metric("bridge_poll_cycles_total{result=\"ok\",source=\"practice\"}"));
+        assertEquals(fetches + 1, metric("bridge_push_fetches_total{source=\"practice\"}"));
+    }
+
+    private static double metric(String series) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no series " + series);
+    }
+
     private long deliveries(int eventId) throws Exception {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM delivery WHERE event_id = ?")) {

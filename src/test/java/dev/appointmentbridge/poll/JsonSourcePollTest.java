@@ -199,6 +199,66 @@ class JsonSourcePollTest {
         assertEquals("removed", eventsOf("302").get(0).getString("payload.reason"));
     }
 
+    /**
+     * An API that lists its whole window on one page: 33,000 appointments used to fail every cycle (one insert
+     * statement past PostgreSQL's 65,535 bind parameters); they are committed in parts.
+     */
+    @Test
+    @Order(9)
+    void aPageLargerThanOneCommitIsCommittedInParts() {
+        api().putMany(1_000_000, 33_000, SOON.plusSeconds(86_400));
+        api().schedulePageSize(50_000);
+        try {
+            CycleResult cycle = poll("roster");
+            assertTrue(cycle.records() >= 33_000, "records " + cycle.records());
+            assertEquals(1, cycle.pages());
+            assertEquals(33_000L, count("SELECT count(*) FROM appointment_snapshot WHERE source = 'roster'"
+                    + " AND appointment_id LIKE '10%' AND length(appointment_id) = 7"));
+        } finally {
+            api().schedulePageSize(3);
+        }
+    }
+
+    /** Review of issue 14: an API that ignores {page} was read up to max-pages (100,000) times per cycle. */
+    @Test
+    @Order(10)
+    void anApiThatIgnoresThePageParameterFailsTheCycleAtOnce() {
+        api().put(108, "scheduled", SOON, 30, "dr-1", "pat-108");
+        api().put(109, "scheduled", SOON, 30, "dr-1", "pat-109");
+        api().put(110, "scheduled", SOON, 30, "dr-1", "pat-110");
+        api().ignorePage(true);
+        int before = api().requests().size();
+        try {
+            assertTrue(polls.poll("practice").isEmpty(), "the cycle fails");
+            assertTrue(api().requests().size() - before <= 3, "stopped at page 2: " + (api().requests().size() - before));
+            assertTrue(source("practice").getString("last_error").contains("lists the same items as page 1: the API "
+                    + "ignores {page}"), source("practice").getString("last_error"));
+        } finally {
+            api().ignorePage(false);
+        }
+    }
+
+    /** Review of issue 14: a JSON source's URL template showed as "(unparseable URL)". */
+    @Test
+    @Order(11)
+    void aJsonSourceShowsItsUrl() {
+        assertTrue(source("schedule").getString("base_url").startsWith("http://127.0.0.1:"),
+                source("schedule").getString("base_url"));
+    }
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    private long count(String sql) {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static FakeJsonApi.Item withState(FakeJsonApi.Item i, String state) {
         return new FakeJsonApi.Item(i.id(), state, i.start(), i.end(), i.provider(), i.location(), i.patient(), null);
     }

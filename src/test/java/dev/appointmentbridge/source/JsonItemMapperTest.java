@@ -72,6 +72,75 @@ class JsonItemMapperTest {
                 refused(FIELDS, new java.util.TreeMap<>(Map.of("booked", List.of("x"), "cancelled", List.of("x")))));
     }
 
+    /** Review of issue 14: these escaped as IllegalArgumentException and failed the page on every poll. */
+    @Test
+    void aStatusOfTheWrongKindIsQuarantinedAndAnIdOfTheWrongKindFailsThePageClearly() throws Exception {
+        assertEquals("bridge.sources.x.fields.status is not a text or an integer",
+                mapper.map(item("{\"id\":1,\"state\":true}")).poison().reason());
+        assertEquals("bridge.sources.x.fields.status is not a text or an integer",
+                mapper.map(item("{\"id\":1,\"state\":[\"confirmed\"]}")).poison().reason());
+        for (String id : List.of("true", "1.5", "{}")) {
+            SourceFetchException e = assertThrows(SourceFetchException.class,
+                    () -> mapper.map(item("{\"id\":" + id + ",\"state\":\"confirmed\"}")));
+            assertEquals("malformed page: an item's bridge.sources.x.fields.id is not a text or an integer",
+                    e.getMessage());
+        }
+    }
+
+    /** Review of issue 14: values PostgreSQL cannot store, or that would forge log lines, are quarantined. */
+    @Test
+    void valuesThatCannotBeStoredOrLoggedAreQuarantined() throws Exception {
+        PoisonRecord surrogate = mapper.map(item("{\"id\":\"s\\ud800y\",\"state\":\"confirmed\"}")).poison();
+        assertEquals("s\\uD800y", surrogate.appointmentId(), "stored escaped, readable");
+        assertEquals("id contains an unpaired UTF-16 surrogate", surrogate.reason());
+        assertEquals("id contains a control or formatting character",
+                mapper.map(item("{\"id\":\"a\\nb\",\"state\":\"confirmed\"}")).poison().reason());
+        assertEquals("id contains a control or formatting character",
+                mapper.map(item("{\"id\":\"a\\u202eb\",\"state\":\"confirmed\"}")).poison().reason());
+        assertEquals("id is longer than 200 characters",
+                mapper.map(item("{\"id\":\"" + "x".repeat(201) + "\",\"state\":\"confirmed\"}")).poison().reason());
+        assertEquals("bridge.sources.x.fields.start is outside the years 1 to 9999",
+                mapper.map(item("{\"id\":1,\"state\":\"confirmed\",\"at\":\"-5000-01-01T00:00:00Z\"}")).poison()
+                        .reason());
+        assertEquals("bridge.sources.x.fields.provider contains an unpaired UTF-16 surrogate",
+                mapper.map(item("{\"id\":1,\"state\":\"confirmed\",\"who\":{\"id\":\"r\\udc00\"}}")).poison()
+                        .reason());
+    }
+
+    /** Review of issue 14: one id listed twice with different values emitted two events on every cycle. */
+    @Test
+    void anIdListedTwiceOnOnePageWithDifferentValuesIsQuarantined() {
+        AppointmentRecord confirmed = new AppointmentRecord("d1", "booked", null, null, null, null, null, null, null,
+                null);
+        AppointmentRecord canceled = new AppointmentRecord("d1", "cancelled", null, null, null, null, null, null, null,
+                null);
+        AppointmentRecord other = new AppointmentRecord("d2", "booked", null, null, null, null, null, null, null, null);
+        List<AppointmentRecord> records = new java.util.ArrayList<>(List.of(confirmed, other, canceled, other));
+        List<PoisonRecord> poison = new java.util.ArrayList<>();
+        JsonSource.listedOnce(records, poison);
+        assertEquals(List.of(other), records, "the same record twice counts once");
+        assertEquals(List.of("d1"), poison.stream().map(PoisonRecord::appointmentId).toList());
+    }
+
+    /** Review of issue 14: a typo in a placeholder stopped the start with a message that named no setting. */
+    @Test
+    void anUnknownPlaceholderIsRefusedNamingTheSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonSource.placeholders(
+                "bridge.sources.x.url", "https://a/x?since={cursr}", java.util.Set.of("cursor", "page")));
+        assertEquals("bridge.sources.x.url: {cursr} is not a placeholder; it takes [{cursor}, {page}]", e.getMessage());
+    }
+
+    /** Review of issue 14: a query-only next link was resolved against the parent directory (RFC 2396). */
+    @Test
+    void aQueryOnlyNextLinkKeepsThePath() throws Exception {
+        SourceHttp http = new SourceHttp(null, SourceToken.none(), java.net.URI.create("http://h:1/v1/appointments"),
+                1000);
+        assertEquals("http://h:1/v1/appointments?p=5",
+                http.checkedNext(java.net.URI.create("http://h:1/v1/appointments?page=1"), "?p=5"));
+        assertEquals("http://h:1/v1/other?p=5",
+                http.checkedNext(java.net.URI.create("http://h:1/v1/appointments?page=1"), "other?p=5"));
+    }
+
     @Test
     void urlPlaceholdersAreEncoded() {
         assertEquals("https://a/x?since=2026-01-01T00%3A00%3A00Z&page=&q=a%20b",

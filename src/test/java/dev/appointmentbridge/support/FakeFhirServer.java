@@ -518,7 +518,8 @@ public class FakeFhirServer implements AutoCloseable {
         return String.join("&", java.util.Arrays.stream(raw.split("&")).filter(p -> !p.startsWith("_offset=")).toList());
     }
 
-    private static Map<String, String> query(String raw) {
+    /** A query string's parameters, decoded (shared by the fake servers of this package). */
+    static Map<String, String> query(String raw) {
         Map<String, String> q = new HashMap<>();
         if (raw == null) {
             return q;

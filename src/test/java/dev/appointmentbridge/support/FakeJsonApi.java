@@ -3,14 +3,12 @@ package dev.appointmentbridge.support;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +47,8 @@ public class FakeJsonApi implements AutoCloseable {
     private volatile int failPage;
     private volatile int failStatus;
     private volatile int scanLimit = Integer.MAX_VALUE;
+    private volatile int schedulePageSize = 3;
+    private volatile boolean ignorePage;
 
     public FakeJsonApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -91,6 +91,24 @@ public class FakeJsonApi implements AutoCloseable {
         failStatus = status;
     }
 
+    /** The changed-since list answers page 1 whatever {@code page} asks for, as some APIs do. */
+    public void ignorePage(boolean on) {
+        ignorePage = on;
+    }
+
+    /** Window scans answer up to {@code n} items per page (3 unless set). */
+    public void schedulePageSize(int n) {
+        schedulePageSize = n;
+    }
+
+    /** Stores many appointments at once (one updated_at), for pages larger than a commit. */
+    public synchronized void putMany(long firstId, int count, Instant start) {
+        Instant now = tick();
+        for (long id = firstId; id < firstId + count; id++) {
+            items.put(id, new Item(id, "scheduled", start, start.plusSeconds(1800), "dr-1", "room-1", "pat-" + id, now));
+        }
+    }
+
     /** Window scans list at most {@code n} items and then say there is nothing more (no error). */
     public void cutScansAt(int n) {
         scanLimit = n;
@@ -111,7 +129,7 @@ public class FakeJsonApi implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         requests.add(ex.getRequestURI().toString());
         String path = ex.getRequestURI().getPath();
-        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        Map<String, String> q = FakeFhirServer.query(ex.getRequestURI().getRawQuery());
         if (path.startsWith("/api/appointments/")) {
             Item item = items.get(Long.parseLong(path.substring("/api/appointments/".length())));
             respond(ex, item == null ? 404 : 200, item == null ? "{\"error\":\"not found\"}" : json(item).toString());
@@ -125,7 +143,7 @@ public class FakeJsonApi implements AutoCloseable {
     }
 
     private void changedSince(HttpExchange ex, Map<String, String> q) throws IOException {
-        int page = Integer.parseInt(q.getOrDefault("page", "1"));
+        int page = ignorePage ? 1 : Integer.parseInt(q.getOrDefault("page", "1"));
         if (page == failPage) {
             respond(ex, failStatus, "{\"error\":\"upstream trouble\"}");
             return;
@@ -142,7 +160,8 @@ public class FakeJsonApi implements AutoCloseable {
 
     private void schedule(HttpExchange ex, Map<String, String> q) throws IOException {
         int offset = q.getOrDefault("cursor", "").isEmpty() ? 0 : Integer.parseInt(q.get("cursor").substring(1));
-        int page = offset / 3 + 1;
+        int size = schedulePageSize;
+        int page = offset / size + 1;
         if (page == failPage) {
             respond(ex, failStatus, "{\"error\":\"upstream trouble\"}");
             return;
@@ -153,8 +172,8 @@ public class FakeJsonApi implements AutoCloseable {
                 .filter(i -> !i.start().isBefore(from) && i.start().isBefore(to)).limit(scanLimit).toList();
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("appointments");
-        matching.stream().skip(offset).limit(3).forEach(i -> list.add(json(i)));
-        body.putObject("meta").put("next_cursor", offset + 3 < matching.size() ? "o" + (offset + 3) : null);
+        matching.stream().skip(offset).limit(size).forEach(i -> list.add(json(i)));
+        body.putObject("meta").put("next_cursor", offset + size < matching.size() ? "o" + (offset + size) : null);
         respond(ex, 200, body.toString());
     }
 
@@ -182,20 +201,6 @@ public class FakeJsonApi implements AutoCloseable {
 
     private static String iso(Instant t) {
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atOffset(ZoneOffset.ofHours(-5)));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new HashMap<>();
-        if (raw == null) {
-            return q;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                q.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return q;
     }
 
     private static void respond(HttpExchange ex, int status, String body) throws IOException {

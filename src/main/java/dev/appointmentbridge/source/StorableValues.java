@@ -1,0 +1,87 @@
+package dev.appointmentbridge.source;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * What a polled record may carry into the snapshot table, the event log and the log lines (issue 14 review):
+ * PostgreSQL text cannot hold NUL or a lone UTF-16 surrogate, timestamptz holds years 1–9999 only, and ids are
+ * logged, so control, line-separator and formatting characters in one could forge or hide log lines. A record
+ * with such a value is quarantined with the reason, never stored as something else or left to fail its page on
+ * every poll.
+ */
+final class StorableValues {
+
+    /** Longest id or reference kept; FHIR ids are at most 64 characters (R4 datatypes, id). */
+    static final int ID_MAX = 200;
+
+    private StorableValues() {
+    }
+
+    /** Why this text cannot be stored as is, or null. */
+    static String textProblem(String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\u0000') {
+                return "contains a NUL character";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "contains an unpaired UTF-16 surrogate";
+            }
+        }
+        return null;
+    }
+
+    /** Why this id or reference cannot be stored and logged as is, or null. */
+    static String idProblem(String value) {
+        String text = textProblem(value);
+        if (text != null || value == null) {
+            return text;
+        }
+        if (value.length() > ID_MAX) {
+            return "is longer than " + ID_MAX + " characters";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) {
+                return "contains a control or formatting character";
+            }
+        }
+        return null;
+    }
+
+    /** True when PostgreSQL's timestamptz can hold the instant (years 1 to 9999 in UTC). */
+    static boolean storable(Instant instant) {
+        if (instant == null) {
+            return true;
+        }
+        int year = instant.atOffset(ZoneOffset.UTC).getYear();
+        return year >= 1 && year <= 9999;
+    }
+
+    /**
+     * The id as the quarantine can store and an operator can read it: NUL, lone surrogates, control and
+     * formatting characters written as {@code \\uXXXX}, at most {@value #ID_MAX} characters.
+     */
+    static String escaped(String id) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < id.length() && out.length() < ID_MAX; i++) {
+            char c = id.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1));
+            if (pair) {
+                out.append(c).append(id.charAt(++i));
+            } else if (c == 0 || Character.isSurrogate(c) || Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    || Character.getType(c) == Character.FORMAT) {
+                out.append(String.format("\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
