@@ -43,7 +43,10 @@ public class SimulatedJsonApiResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ObjectNode schedule(@QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("page") @DefaultValue("1") int page) {
-        List<SimulatedFrontDesk.Appointment> all = practice.startingIn(Instant.parse(from), Instant.parse(to));
+        // Without a window (someone exploring the demo by hand), the practice's next week.
+        Instant start = from == null ? Instant.now().minus(java.time.Duration.ofDays(1)) : Instant.parse(from);
+        Instant end = to == null ? Instant.now().plus(java.time.Duration.ofDays(7)) : Instant.parse(to);
+        List<SimulatedFrontDesk.Appointment> all = practice.startingIn(start, end);
         ObjectNode body = mapper.createObjectNode();
         ArrayNode list = body.putArray("appointments");
         all.stream().skip((long) PAGE_SIZE * (Math.max(page, 1) - 1)).limit(PAGE_SIZE).forEach(a -> list.add(json(a)));

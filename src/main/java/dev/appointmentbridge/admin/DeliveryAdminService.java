@@ -129,7 +129,9 @@ public class DeliveryAdminService {
     private static DeliveryView view(Object[] r, List<DeliveryView.Attempt> attempts) {
         DeliveryEntity d = (DeliveryEntity) r[0];
         return new DeliveryView(d.id, d.eventId, r[1].toString(), (String) r[2], (String) r[3], d.target, d.status,
-                d.attempts, time(d.createdAt), time(d.nextAttemptAt), time(d.lastAttemptAt), d.lastStatusCode,
+                // Only a pending delivery has a next attempt; a sent one kept its last schedule in the row.
+                d.attempts, time(d.createdAt), "pending".equals(d.status) ? time(d.nextAttemptAt) : null,
+                time(d.lastAttemptAt), d.lastStatusCode,
                 d.lastError, time(d.sentAt), attempts);
     }
 

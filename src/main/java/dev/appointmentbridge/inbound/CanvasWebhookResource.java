@@ -49,6 +49,7 @@ public class CanvasWebhookResource {
     @APIResponse(responseCode = "201", description = "Stored")
     @APIResponse(responseCode = "200", description = "Already stored (same key, or the same push again)")
     @APIResponse(responseCode = "401", description = "bridge.inbound.api-key is set and was not sent")
+    @APIResponse(responseCode = "400", description = "Body does not decode as its Content-Encoding says")
     @APIResponse(responseCode = "413", description = "Body (decoded, if gzip or deflate) larger than the limit")
     @APIResponse(responseCode = "415", description = "Content-Type is not JSON, or Content-Encoding is not accepted")
     @APIResponse(responseCode = "422", description = "Invalid payload; every bad field is listed at its place, "

@@ -80,12 +80,20 @@ final class WindowRun {
         } else {
             List<String> absent = windows.openStartingIn(lease, from.plus(EDGE), to.minus(EDGE)).stream()
                     .filter(id -> !listed.contains(id)).toList();
-            for (String id : absent) {
-                if (feed.readsById()) {
-                    writer.confirmGone(lease, feed, id, now, CanonicalEvent.REASON_REMOVED);
-                } else {
-                    writer.gone(lease, id, CanonicalEvent.REASON_REMOVED);
+            try {
+                for (String id : absent) {
+                    if (feed.readsById()) {
+                        writer.confirmGone(lease, feed, id, now, CanonicalEvent.REASON_REMOVED);
+                    } else {
+                        writer.gone(lease, id, CanonicalEvent.REASON_REMOVED);
+                    }
                 }
+            } catch (SourceFetchException e) {
+                // The scan itself was complete; say so, and why its absences are only partly concluded.
+                windows.recordScan(lease, null, "complete scan at " + now + ": " + listed.size() + " items, "
+                        + absent.size() + " known ones absent; a read by id failed (" + e.getMessage() + "): the "
+                        + "rest are looked into next cycle");
+                throw e;
             }
             windows.recordScan(lease, listed.size(), "complete scan at " + now + ": " + listed.size() + " items, "
                     + absent.size() + " known ones absent, " + writer.gone() + " cancelled as removed");

@@ -75,6 +75,15 @@ class HealthAndDocsTest {
             org.junit.jupiter.api.Assertions.assertNotNull(api.get("paths.'" + path
                     + "'.post.requestBody.content.'application/json'.example"), path + " has a request example");
         }
+        // The operator API's refusals (the new-user review of issue 15 found only 200s there).
+        for (String[] expected : new String[][] { { "'/admin/deliveries/{id}/retry'.post", "401", "403", "404" },
+                { "'/webhook/events'.get", "401", "422" }, { "'/admin/sources/{name}/poll'.post", "404", "502" },
+                { "'/'.get", "503" } }) {
+            for (int i = 1; i < expected.length; i++) {
+                org.junit.jupiter.api.Assertions.assertNotNull(api.get("paths." + expected[0] + ".responses.'"
+                        + expected[i] + "'.content.'application/json'.example"), expected[0] + " " + expected[i]);
+            }
+        }
     }
 
     @Test

@@ -216,6 +216,7 @@ class JsonSourcePollTest {
                     + " AND appointment_id LIKE '10%' AND length(appointment_id) = 7"));
         } finally {
             api().schedulePageSize(3);
+            api().removeMany(1_000_000, 33_000); // the other window sources scan 3 per page
         }
     }
 
@@ -244,6 +245,26 @@ class JsonSourcePollTest {
     void aJsonSourceShowsItsUrl() {
         assertTrue(source("schedule").getString("base_url").startsWith("http://127.0.0.1:"),
                 source("schedule").getString("base_url"));
+    }
+
+    /** Review of issue 14: after a complete scan whose read by id failed, /admin/sources described the scan before. */
+    @Test
+    @Order(12)
+    void aFailedReadByIdIsWhatTheWindowNoteSays() {
+        api().put(250, "scheduled", SOON.plusSeconds(60 * 250), 30, "dr-1", "pat-250");
+        poll("schedule");
+        api().remove(250);
+        api().failReads(503);
+        try {
+            assertTrue(polls.poll("schedule").isEmpty(), "the cycle fails on the read");
+            String note = source("schedule").getString("window");
+            assertTrue(note.startsWith("complete scan at ") && note.contains("a read by id failed"), note);
+            assertEquals(List.of("appointment.scheduled"), typesOf(250), "nothing concluded");
+        } finally {
+            api().failReads(0);
+        }
+        poll("schedule");
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), typesOf(250));
     }
 
     @Inject

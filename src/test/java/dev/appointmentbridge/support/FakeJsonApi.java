@@ -49,6 +49,7 @@ public class FakeJsonApi implements AutoCloseable {
     private volatile int scanLimit = Integer.MAX_VALUE;
     private volatile int schedulePageSize = 3;
     private volatile boolean ignorePage;
+    private volatile int readStatus;
 
     public FakeJsonApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -91,6 +92,11 @@ public class FakeJsonApi implements AutoCloseable {
         failStatus = status;
     }
 
+    /** Reads by id answer {@code status} (0: as usual). */
+    public void failReads(int status) {
+        readStatus = status;
+    }
+
     /** The changed-since list answers page 1 whatever {@code page} asks for, as some APIs do. */
     public void ignorePage(boolean on) {
         ignorePage = on;
@@ -106,6 +112,13 @@ public class FakeJsonApi implements AutoCloseable {
         Instant now = tick();
         for (long id = firstId; id < firstId + count; id++) {
             items.put(id, new Item(id, "scheduled", start, start.plusSeconds(1800), "dr-1", "room-1", "pat-" + id, now));
+        }
+    }
+
+    /** Removes what {@link #putMany} stored. */
+    public void removeMany(long firstId, int count) {
+        for (long id = firstId; id < firstId + count; id++) {
+            items.remove(id);
         }
     }
 
@@ -130,7 +143,9 @@ public class FakeJsonApi implements AutoCloseable {
         requests.add(ex.getRequestURI().toString());
         String path = ex.getRequestURI().getPath();
         Map<String, String> q = FakeFhirServer.query(ex.getRequestURI().getRawQuery());
-        if (path.startsWith("/api/appointments/")) {
+        if (path.startsWith("/api/appointments/") && readStatus != 0) {
+            respond(ex, readStatus, "{\"error\":\"upstream trouble\"}");
+        } else if (path.startsWith("/api/appointments/")) {
             Item item = items.get(Long.parseLong(path.substring("/api/appointments/".length())));
             respond(ex, item == null ? 404 : 200, item == null ? "{\"error\":\"not found\"}" : json(item).toString());
         } else if (path.equals("/api/appointments")) {

@@ -1,10 +1,10 @@
-package dev.appointmentbridge.inbound;
+package dev.appointmentbridge.common;
 
 /**
- * Examples for the OpenAPI document of the receiving endpoints (issue 15: {@code /docs} shows what to send and
- * what comes back for every status). Constants only: annotations need compile-time strings.
+ * Example bodies for the OpenAPI document (issue 15: {@code /docs} shows what to send and what comes back for
+ * every status), used by {@link OpenApiExamples}.
  */
-final class PushDocs {
+final class ApiExamples {
 
     static final String APPOINTMENT = """
             {"event_type": "appointment.scheduled", "appointment_id": "apt-1", "patient_id": "pat-1",
@@ -58,6 +58,29 @@ final class PushDocs {
             {"status": "error", "message": "Event store unavailable; the event was not stored, retry later",
              "errors": [{"loc": ["server", "event_log"], "msg": "Database unavailable or saturated", "type": "unavailable"}]}""";
 
-    private PushDocs() {
+    static final String ADMIN_UNAUTHORIZED = """
+            {"status": "error", "message": "Missing or invalid API key",
+             "errors": [{"loc": ["header", "X-API-Key"], "msg": "bridge.admin.api-key is not set: this endpoint returns patient data and stays closed until it is (env BRIDGE_ADMIN_API_KEY)", "type": "unauthorized"}]}""";
+
+    static final String FORBIDDEN_ORIGIN = """
+            {"status": "error", "message": "Cross-site request refused",
+             "errors": [{"loc": ["header", "Origin"], "msg": "Admin actions are accepted only from this service's own origin", "type": "forbidden_origin"}]}""";
+
+    static final String NOT_FOUND = """
+            {"status": "error", "message": "Not found",
+             "errors": [{"loc": ["path", "delivery"], "msg": "No delivery 42", "type": "not_found"}]}""";
+
+    static final String BAD_PARAMETER = """
+            {"status": "error", "message": "Invalid parameters",
+             "errors": [{"loc": ["query", "status"], "msg": "Input should be one of [pending, sent, dead, skipped]", "type": "invalid"}]}""";
+
+    static final String POLL_FAILED = """
+            {"status": "error", "message": "Poll failed; the pages before the failure are kept, the rest is read next time",
+             "errors": [{"loc": ["source", "demo-clinic"], "msg": "GET /fhir/Appointment answered HTTP 503", "type": "upstream_failed"}]}""";
+
+    static final String DATABASE_DOWN = """
+            {"status": "degraded", "service": "appointment-bridge", "version": "0.1.0-SNAPSHOT", "database": "down"}""";
+
+    private ApiExamples() {
     }
 }
