@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.appointmentbridge.common.ApiException;
 import dev.appointmentbridge.common.ErrorItem;
+import dev.appointmentbridge.common.UnstorableText;
 
 /**
  * Field checks shared by every receiving endpoint (the published contract and the adapters), collecting every
@@ -159,18 +160,12 @@ final class FieldChecks {
      * character and has no UTF-8 form).
      */
     static String unstorable(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\u0000') {
-                return "String should not contain the NUL character (U+0000)";
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return "String should not contain an unpaired UTF-16 surrogate (\\u" + Integer.toHexString(c) + ")";
-            }
+        int at = UnstorableText.firstAt(value);
+        if (at < 0) {
+            return null;
         }
-        return null;
+        return value.charAt(at) == '\u0000' ? "String should not contain the NUL character (U+0000)"
+                : "String should not contain an unpaired UTF-16 surrogate (\\u" + Integer.toHexString(value.charAt(at)) + ")";
     }
 
     static boolean isAbsent(JsonNode node) {

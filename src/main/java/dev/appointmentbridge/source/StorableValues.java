@@ -3,6 +3,8 @@ package dev.appointmentbridge.source;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import dev.appointmentbridge.common.UnstorableText;
+
 /**
  * What a polled record may carry into the snapshot table, the event log and the log lines (issue 14 review):
  * PostgreSQL text cannot hold NUL or a lone UTF-16 surrogate, timestamptz holds years 1–9999 only, and ids are
@@ -20,21 +22,11 @@ final class StorableValues {
 
     /** Why this text cannot be stored as is, or null. */
     static String textProblem(String value) {
-        if (value == null) {
+        int at = value == null ? -1 : UnstorableText.firstAt(value);
+        if (at < 0) {
             return null;
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\u0000') {
-                return "contains a NUL character";
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return "contains an unpaired UTF-16 surrogate";
-            }
-        }
-        return null;
+        return value.charAt(at) == '\u0000' ? "contains a NUL character" : "contains an unpaired UTF-16 surrogate";
     }
 
     /** Why this id or reference cannot be stored and logged as is, or null. */
