@@ -44,9 +44,21 @@ public class SimulatedFhirResource {
     @Produces("application/fhir+json")
     public ObjectNode search(@QueryParam("_lastUpdated") String lastUpdated,
             @QueryParam("_count") @DefaultValue("100") int count, @QueryParam("_offset") @DefaultValue("0") int offset,
-            @QueryParam("_include") String include) {
+            @QueryParam("_include") String include, @QueryParam("date") List<String> date) {
         Instant since = lastUpdated == null ? null : OffsetDateTime.parse(lastUpdated.substring(2)).toInstant();
-        List<SimulatedSchedule.Appointment> all = schedule.changedSince(since);
+        // date=ge..&date=lt..: the reconciliation sweep's window search (issue 18), by start.
+        Instant from = Instant.MIN;
+        Instant to = Instant.MAX;
+        for (String d : date) {
+            Instant at = OffsetDateTime.parse(d.substring(2)).toInstant();
+            if (d.startsWith("g")) {
+                from = at;
+            } else {
+                to = d.startsWith("le") ? at.plusNanos(1) : at;
+            }
+        }
+        List<SimulatedSchedule.Appointment> all = date.isEmpty() ? schedule.changedSince(since)
+                : schedule.startingIn(from, to);
         List<SimulatedSchedule.Appointment> page = all.subList(Math.min(offset, all.size()),
                 Math.min(offset + count, all.size()));
         ObjectNode bundle = mapper.createObjectNode().put("resourceType", "Bundle").put("type", "searchset");
@@ -54,7 +66,9 @@ public class SimulatedFhirResource {
         links.addObject().put("relation", "self").put("url", "Appointment?_sort=_lastUpdated&_count=" + count);
         if (offset + count < all.size()) {
             links.addObject().put("relation", "next").put("url", "Appointment?"
-                    + (lastUpdated == null ? "" : "_lastUpdated=" + lastUpdated + "&") + "_count=" + count
+                    + (lastUpdated == null ? "" : "_lastUpdated=" + lastUpdated + "&")
+                    + date.stream().map(d -> "date=" + java.net.URLEncoder.encode(d, java.nio.charset.StandardCharsets.UTF_8) + "&")
+                            .collect(java.util.stream.Collectors.joining()) + "_count=" + count
                     + "&_offset=" + (offset + count) + (include == null ? "" : "&_include=" + include));
         }
         ArrayNode entries = bundle.putArray("entry");

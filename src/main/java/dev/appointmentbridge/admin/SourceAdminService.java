@@ -55,7 +55,21 @@ public class SourceAdminService {
                 s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L),
                 text(s.historyCursorAt), source.readsHistory() ? detectDeletes(c, s) : "off",
                 quarantined.getOrDefault(source.name(), 0L), source.mode().name().toLowerCase(java.util.Locale.ROOT),
-                s.windowNote);
+                s.windowNote, text(source.mode() == PolledSource.Mode.WINDOW ? s.completeThroughAt : s.cursorAt),
+                source.scopes().stream().map(Object::toString).toList(), reconcile(source, s),
+                source.pausedUntil() == null ? null : source.pausedUntil().toString());
+    }
+
+    /** The sweep's state for cursor sources that have sweeps; null otherwise. */
+    private static String reconcile(PolledSource source, SourceStateEntity s) {
+        if (!dev.appointmentbridge.poll.PollCycle.reconciles(source)) {
+            return source.mode() == PolledSource.Mode.CURSOR ? "off" : null;
+        }
+        if (s.sweepNote != null) {
+            return s.sweepNote;
+        }
+        return s.sweepDueAt == null ? "first sweep due " + source.config().reconcile().interval()
+                + " after the first sync" : "first sweep due at " + text(s.sweepDueAt);
     }
 
     private static String detectDeletes(SourcesConfig.Source c, SourceStateEntity s) {

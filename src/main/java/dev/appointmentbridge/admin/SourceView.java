@@ -10,12 +10,16 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code detectDeletes} is {@code history}, {@code off} (configured) or {@code off: <reason>} (the server
  * refused {@code _history}); {@code quarantined} counts records set aside as unreadable. {@code mode} is
  * {@code cursor} or {@code window}; {@code window} says what a window source's last scan concluded, or why it
- * concluded nothing (issue 14).
+ * concluded nothing (issue 14). Issue 18: {@code completeThrough} is the watermark (every upstream change up to
+ * it is known to have been seen: a cursor source's cursor, a window source's start of its last complete scan);
+ * {@code scopes} the window searches' scopes ({@code all}: one search); {@code reconcile} where a cursor source's
+ * sweep stands ({@code off} without sweeps); {@code pausedUntil} a Retry-After the source asked for.
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SourceView(String name, String type, String baseUrl, String pollInterval, String auth, String cursor,
         boolean baselineDone, String lastPollAt, String lastSuccessAt, String lastResult, String lastError,
         int lastRecords, int lastEvents, long pollsOk, long pollsFailed, long eventsTotal, long snapshots,
-        String historyCursor, String detectDeletes, long quarantined, String mode, String window) {
+        String historyCursor, String detectDeletes, long quarantined, String mode, String window,
+        String completeThrough, java.util.List<String> scopes, String reconcile, String pausedUntil) {
 }

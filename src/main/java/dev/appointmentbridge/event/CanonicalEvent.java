@@ -22,6 +22,12 @@ public record CanonicalEvent(String id, String type, String source, String occur
     /** A window source's appointment absent from a complete scan and, where it can be read by id, gone. */
     public static final String REASON_REMOVED = "removed";
 
+    /**
+     * {@code reason} of any event a reconciliation sweep found (issue 18): a difference between a snapshot and the
+     * server that the cursor path missed.
+     */
+    public static final String REASON_RECONCILED = "reconciled";
+
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

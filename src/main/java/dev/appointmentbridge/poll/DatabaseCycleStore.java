@@ -21,6 +21,7 @@ import dev.appointmentbridge.event.NewEvent;
 import dev.appointmentbridge.snapshot.Snapshot;
 import dev.appointmentbridge.snapshot.SnapshotStore;
 import dev.appointmentbridge.source.PoisonRecord;
+import dev.appointmentbridge.source.WindowScope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -132,19 +133,59 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
     }
 
     @Override
-    public List<String> openStartingIn(Lease lease, Instant from, Instant to) {
-        return QuarkusTransaction.requiringNew().call(() -> SnapshotStore.openStartingIn(session, lease.source(), from,
-                to));
+    public List<String> openStartingIn(Lease lease, WindowScope scope, Instant from, Instant to) {
+        return QuarkusTransaction.requiringNew().call(() -> SnapshotStore.openStartingIn(session, lease.source(),
+                scope.param(), scope.value(), from, to));
     }
 
     @Override
-    public Integer lastCompleteScan(Lease lease) {
-        return QuarkusTransaction.requiringNew().call(() -> SourceStateStore.windowItems(session, lease.source()));
+    public Floor floor(Lease lease, WindowScope scope, Instant sliceKey) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            WindowSliceEntity.Key key = new WindowSliceEntity.Key();
+            key.source = lease.source();
+            key.scope = scope.toString();
+            key.sliceStart = sliceKey;
+            WindowSliceEntity slice = session.get(WindowSliceEntity.class, key);
+            return slice == null ? null : new Floor(slice.completeItems, slice.shortItems);
+        });
     }
 
     @Override
-    public void recordScan(Lease lease, Integer completeItems, String note) {
-        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordScan(session, lease, completeItems, note));
+    public void recordFloor(Lease lease, WindowScope scope, Instant sliceKey, Floor floor) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            session.createMutationQuery("""
+                    insert into WindowSliceEntity (source, scope, sliceStart, completeItems, shortItems, scannedAt)
+                    values (:source, :scope, :slice, :complete, :short, :now)
+                    on conflict (source, scope, sliceStart) do update set completeItems = excluded.completeItems,
+                           shortItems = excluded.shortItems, scannedAt = excluded.scannedAt""")
+                    .setParameter("source", lease.source()).setParameter("scope", scope.toString())
+                    .setParameter("slice", sliceKey).setParameter("complete", floor.complete())
+                    .setParameter("short", floor.lastShort(), Integer.class).setParameter("now", Instant.now())
+                    .executeUpdate();
+            // Slices that left the window long ago keep no floor.
+            session.createMutationQuery("""
+                    delete from WindowSliceEntity where source = :source and scannedAt < :stale""")
+                    .setParameter("source", lease.source()).setParameter("stale", Instant.now().minus(STALE_FLOOR))
+                    .executeUpdate();
+        });
+    }
+
+    /** A slice not scanned for this long has left every window; its floor is dropped. */
+    private static final Duration STALE_FLOOR = Duration.ofDays(400);
+
+    @Override
+    public void recordScan(Lease lease, String note, Instant completeThrough) {
+        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordScan(session, lease, note, completeThrough));
+    }
+
+    @Override
+    public Sweep sweep(Lease lease) {
+        return QuarkusTransaction.requiringNew().call(() -> SourceStateStore.sweep(session, lease.source()));
+    }
+
+    @Override
+    public void recordSweep(Lease lease, Sweep sweep, String note) {
+        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordSweep(session, lease, sweep, note));
     }
 
     /** Clears every source's "delete detection off" flag, so the next cycle asks {@code _history} again. */
@@ -154,6 +195,21 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
         } catch (RuntimeException e) {
             LOG.warnf("Could not reset delete detection: %s", e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * The source's complete-through watermark (issue 18): a window source's start of its last complete scan, a
+     * cursor source's cursor; null before either is known.
+     */
+    public Instant completeThrough(String source) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            SourceStateEntity s = session.get(SourceStateEntity.class, source);
+            if (s == null) {
+                return null;
+            }
+            java.time.OffsetDateTime at = s.completeThroughAt != null ? s.completeThroughAt : s.cursorAt;
+            return at == null ? null : at.toInstant();
+        });
     }
 
     /** Records a failed cycle in its own transaction. */

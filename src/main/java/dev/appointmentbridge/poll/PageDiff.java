@@ -29,12 +29,26 @@ final class PageDiff {
     private final boolean baseline;
     private final Instant now;
     private final PollEventFactory events;
+    private final String reason;
+    private final Instant trustedThrough;
 
     PageDiff(String source, boolean baseline, Instant now, PollEventFactory events) {
+        this(source, baseline, now, events, null, null);
+    }
+
+    /**
+     * A reconciliation sweep's diff (issue 18): its events carry {@code reason} ({@code reconciled}), and records
+     * updated after {@code trustedThrough} (the cursor) are left alone: the cursor path reads them next cycle, so
+     * they are not something it missed.
+     */
+    PageDiff(String source, boolean baseline, Instant now, PollEventFactory events, String reason,
+            Instant trustedThrough) {
         this.source = source;
         this.baseline = baseline;
         this.now = now;
         this.events = events;
+        this.reason = reason;
+        this.trustedThrough = trustedThrough;
     }
 
     /**
@@ -46,7 +60,9 @@ final class PageDiff {
         Set<String> stored = Set.copyOf(known.keySet());
         List<AppointmentRecord> ordered = new ArrayList<>(page.appointments().size());
         for (AppointmentRecord r : page.appointments()) {
-            ordered.add(capped(r, serverTime));
+            if (trustedThrough == null || r.lastUpdated() == null || !r.lastUpdated().isAfter(trustedThrough)) {
+                ordered.add(capped(r, serverTime));
+            }
         }
         // Rebookings last, so a cancellation of the appointment they replace on the same page is seen first.
         ordered.sort(Comparator.comparing((AppointmentRecord r) -> r.replacesId() != null));
@@ -73,7 +89,7 @@ final class PageDiff {
                 }
             }
             if (change.event() != null && !baseline) {
-                emit(commit, held, events.create(source, change, page.patients().get(r.patientId()), now));
+                emit(commit, held, events.create(source, change, page.patients().get(r.patientId()), now, reason));
             }
         }
         for (PoisonRecord p : page.poison()) {
@@ -110,7 +126,7 @@ final class PageDiff {
         commit.updates.add(gone);
         // A rebooked appointment's deletion is part of its rebooking, as its cancellation would be.
         if (s.replacedById() == null && !baseline) {
-            emit(commit, held, events.deleted(source, s, now, reason));
+            emit(commit, held, events.deleted(source, s, now, this.reason != null ? this.reason : reason));
         }
         return commit;
     }

@@ -100,7 +100,7 @@ final class PageWriter {
             if (!READ_INCONCLUSIVE.contains(e.status())) {
                 throw e;
             }
-            PoisonRecord unconfirmed = new PoisonRecord(id, (CanonicalEvent.REASON_DELETED.equals(reason)
+            PoisonRecord unconfirmed = new PoisonRecord(id, (!CanonicalEvent.REASON_REMOVED.equals(reason)
                     ? "delete not confirmed: GET Appointment/{id}" : "absence not confirmed: GET item-url")
                     + " answered HTTP " + e.status(), null);
             store.page(lease, List.of(), (none, held) -> {

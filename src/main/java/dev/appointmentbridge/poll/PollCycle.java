@@ -22,21 +22,48 @@ public class PollCycle {
     @Inject
     PollConfig config;
 
+    private Clock clock = Clock.systemUTC();
+
+    /** Tests move time on (an appointment leaving the window by time, a sweep falling due). */
+    void useClock(Clock clock) {
+        this.clock = clock;
+    }
+
     public CycleResult run(PolledSource source) throws SourceFetchException {
         if (source.mode() == PolledSource.Mode.WINDOW) {
             SourcesConfig.Source c = source.config();
             return new WindowRun(new WindowRun.Settings(source.name(), c.emitOnFirstSync(), c.window().back(),
                     c.window().ahead(), c.window().minRatio(), c.maxPages(), lease(c, config)), source, store, store,
-                    eventFactory, Clock.systemUTC()).run();
+                    eventFactory, clock).run();
         }
         return new CycleRun(settings(source.name(), source.config(), config, source.readsHistory()), source, store,
-                eventFactory, Clock.systemUTC()).run();
+                eventFactory, clock).run();
+    }
+
+    /** Whether the source has reconciliation sweeps: a cursor source that can scan windows, interval not 0. */
+    public static boolean reconciles(PolledSource source) {
+        return source.mode() == PolledSource.Mode.CURSOR && source.scansWindows()
+                && !source.config().reconcile().interval().isZero();
+    }
+
+    /**
+     * The next step of a cursor source's reconciliation sweep (issue 18), when one is due; its events are the
+     * drift. Empty when the source has no sweeps, none is due, or another replica holds the source.
+     */
+    public java.util.Optional<CycleResult> reconcile(PolledSource source) throws SourceFetchException {
+        if (!reconciles(source)) {
+            return java.util.Optional.empty();
+        }
+        SourcesConfig.Source c = source.config();
+        return new ReconcileRun(new ReconcileRun.Settings(source.name(), c.window().back(), c.window().ahead(),
+                c.window().minRatio(), c.maxPages(), lease(c, config), c.reconcile().interval(), c.pollInterval()),
+                source, store, store, eventFactory, clock).run();
     }
 
     /** Reads one appointment of the source by id and diffs it now; empty when another replica holds the source. */
     public java.util.Optional<CycleResult> fetch(PolledSource source, String appointmentId) throws SourceFetchException {
         return new FetchRun(settings(source.name(), source.config(), config, source.readsHistory()), source, store,
-                eventFactory, Clock.systemUTC()).run(appointmentId);
+                eventFactory, clock).run(appointmentId);
     }
 
     static CycleRun.Settings settings(String name, SourcesConfig.Source source, PollConfig poll, boolean readsHistory) {

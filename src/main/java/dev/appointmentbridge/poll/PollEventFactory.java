@@ -31,6 +31,11 @@ public class PollEventFactory {
     }
 
     public NewEvent create(String source, Change change, PatientName patient, Instant now) {
+        return create(source, change, patient, now, null);
+    }
+
+    /** @param reason null, or {@code reconciled} for a difference a reconciliation sweep found (issue 18) */
+    public NewEvent create(String source, Change change, PatientName patient, Instant now, String reason) {
         AppointmentRecord r = change.current();
         CanonicalEvent.Appointment appointment = new CanonicalEvent.Appointment(r.id(), r.status(), text(r.start()),
                 text(r.end()), duration(r.durationMinutes(), r.start(), r.end()), r.providerId(), r.locationId(),
@@ -40,7 +45,7 @@ public class PollEventFactory {
                 : new CanonicalEvent.Patient(r.patientId(), patient == null ? null : patient.firstName(),
                         patient == null ? null : patient.lastName());
         return event(source, change.event(), r.id(), r.patientId(), r.lastUpdated() != null ? r.lastUpdated() : now,
-                appointment, previous, who, null);
+                appointment, previous, who, reason);
     }
 
     /**

@@ -38,6 +38,8 @@ public class PollService {
     MeterRegistry registry;
 
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> completeThrough =
+            new ConcurrentHashMap<>();
     /** Push-triggered fetches waiting for or holding each source: a cycle waits for them, briefly. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> fetching = new ConcurrentHashMap<>();
 
@@ -76,6 +78,45 @@ public class PollService {
             if (source.readsById()) {
                 registry.counter("bridge.push.fetches", "source", name);
             }
+            if (PollCycle.reconciles(source)) {
+                for (EventType type : EventType.values()) {
+                    registry.counter("bridge.reconcile.drift", "source", name, "kind", kind(type));
+                }
+            }
+            java.util.concurrent.atomic.AtomicReference<Double> through = new java.util.concurrent.atomic.AtomicReference<>(
+                    Double.NaN);
+            completeThrough.put(name, through);
+            io.micrometer.core.instrument.Gauge.builder("bridge.source.complete.through", through, AtomicReferenceValue::of)
+                    .baseUnit("seconds").tag("source", name)
+                    .description("Every upstream change up to this instant (epoch seconds) is known to have been seen: "
+                            + "a cursor source's cursor, a window source's start of its last complete scan")
+                    .register(registry);
+            refreshWatermark(name);
+        }
+    }
+
+    /** The gauge's value: NaN until a watermark is known. */
+    private static final class AtomicReferenceValue {
+        static double of(java.util.concurrent.atomic.AtomicReference<Double> ref) {
+            return ref.get();
+        }
+    }
+
+    /** A drift kind as the metric labels it: the event type without its {@code appointment.} prefix. */
+    private static String kind(EventType type) {
+        return type.wireName().substring(type.wireName().indexOf('.') + 1);
+    }
+
+    private void refreshWatermark(String name) {
+        java.util.concurrent.atomic.AtomicReference<Double> through = completeThrough.get(name);
+        if (through == null) {
+            return;
+        }
+        try {
+            java.time.Instant at = store.completeThrough(name);
+            through.set(at == null ? Double.NaN : at.toEpochMilli() / 1000.0);
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not read the watermark of %s: %s", name, e.getClass().getSimpleName());
         }
     }
 
@@ -91,6 +132,14 @@ public class PollService {
         }
         // One cycle per source in this process: "poll now" during a scheduled cycle is skipped, not run beside
         // it (the lease would let this replica take its own source back and cut the running cycle off).
+        java.time.Instant paused = source.get().pausedUntil();
+        if (paused != null) {
+            // The source answered 429/503 with a Retry-After this long (issue 18): not even asked until then.
+            LOG.debugf("Poll source=%s skipped: it asked to be left alone until %s", name, paused);
+            CycleResult skipped = CycleResult.skippedCycle();
+            report(name, skipped);
+            return Optional.of(skipped);
+        }
         Semaphore running = semaphore(name);
         if (!acquireForCycle(name, running)) {
             CycleResult skipped = CycleResult.skippedCycle();
@@ -178,6 +227,10 @@ public class PollService {
             CycleResult result = cycle.run(source);
             timer.stop(registry.timer("bridge.poll.duration", "source", name));
             report(name, result);
+            if (!result.skipped() && !result.baseline()) {
+                reconcile(name, source);
+            }
+            refreshWatermark(name);
             return Optional.of(result);
         } catch (SourceFetchException e) {
             fail(name, e.status(), e.getMessage());
@@ -187,6 +240,29 @@ public class PollService {
             fail(name, 0, "unexpected " + e.getClass().getSimpleName());
         }
         return Optional.empty();
+    }
+
+    /** The next step of the source's reconciliation sweep, if one is due; its failure fails no poll. */
+    private void reconcile(String name, PolledSource source) {
+        try {
+            cycle.reconcile(source).ifPresent(step -> {
+                for (Map.Entry<EventType, Integer> e : step.events().entrySet()) {
+                    registry.counter("bridge.reconcile.drift", "source", name, "kind", kind(e.getKey()))
+                            .increment(e.getValue());
+                    registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
+                            .increment(e.getValue());
+                }
+                if (step.eventCount() > 0) {
+                    LOG.warnf("Reconcile source=%s found %d changes the cursor path missed (sent with reason "
+                            + "reconciled): %s", name, step.eventCount(), step.events());
+                } else {
+                    LOG.debugf("Reconcile source=%s pages=%d records=%d: no drift", name, step.pages(), step.records());
+                }
+            });
+        } catch (SourceFetchException | RuntimeException e) {
+            String why = e instanceof SourceFetchException ? e.getMessage() : "unexpected " + e.getClass().getSimpleName();
+            LOG.warnf("Reconcile step of source=%s failed; it is tried again next cycle: %s", name, why);
+        }
     }
 
     private void report(String name, CycleResult result) {

@@ -58,13 +58,32 @@ public class SourceStateEntity extends PanacheEntityBase {
     @Column(name = "deletes_off_reason")
     public String deletesOffReason;
 
-    /** Window mode: items in the last complete scan; null before the first. */
-    @Column(name = "window_items")
-    public Integer windowItems;
-
     /** Window mode: what the last scan concluded, or why it concluded nothing. */
     @Column(name = "window_note")
     public String windowNote;
+
+    /** Window mode: the start of the last scan whose every search was complete and concluded (issue 18). */
+    @Column(name = "complete_through_at")
+    public OffsetDateTime completeThroughAt;
+
+    /** Cursor sources: when the next reconciliation sweep is due; null until the first sync is done. */
+    @Column(name = "sweep_due_at")
+    public OffsetDateTime sweepDueAt;
+
+    /** The start of the window of the sweep under way; null when none is. */
+    @Column(name = "sweep_from")
+    public OffsetDateTime sweepFrom;
+
+    /** The sweep's next search (scopes × slices, {@code WindowPlan} order). */
+    @Column(name = "sweep_next_unit")
+    public int sweepNextUnit;
+
+    @Column(name = "sweep_started_at")
+    public OffsetDateTime sweepStartedAt;
+
+    /** What the sweep found so far, or why it could not look. */
+    @Column(name = "sweep_note")
+    public String sweepNote;
 
     /** Fencing token: grows with every claim of the source; every page commit checks it. */
     public long fence;

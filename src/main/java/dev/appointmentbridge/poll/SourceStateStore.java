@@ -76,18 +76,36 @@ final class SourceStateStore {
         }
     }
 
-    /** Window mode: what the scan concluded; {@code items} replaces the last complete count unless null. */
-    static void recordScan(StatelessSession session, Lease lease, Integer items, String note) {
+    /** Window mode: what the scan concluded; a non-null {@code completeThrough} moves the watermark. */
+    static void recordScan(StatelessSession session, Lease lease, String note, Instant completeThrough) {
         session.createMutationQuery("""
-                update SourceStateEntity s set s.windowItems = coalesce(:items, s.windowItems), s.windowNote = :note
+                update SourceStateEntity s set s.windowNote = :note,
+                       s.completeThroughAt = coalesce(:through, s.completeThroughAt)
                  where s.name = :name and s.fence = :fence
-                """).setParameter("items", items, Integer.class).setParameter("note", note)
+                """).setParameter("note", note).setParameter("through", time(completeThrough), OffsetDateTime.class)
                 .setParameter("name", lease.source()).setParameter("fence", lease.fence()).executeUpdate();
     }
 
-    static Integer windowItems(StatelessSession session, String source) {
-        return session.createSelectionQuery("select s.windowItems from SourceStateEntity s where s.name = :name",
-                Integer.class).setParameter("name", source).getSingleResultOrNull();
+    static WindowStore.Sweep sweep(StatelessSession session, String source) {
+        SourceStateEntity s = session.get(SourceStateEntity.class, source);
+        return s == null ? new WindowStore.Sweep(null, null, 0, null)
+                : new WindowStore.Sweep(instant(s.sweepDueAt), instant(s.sweepFrom), s.sweepNextUnit,
+                        instant(s.sweepStartedAt));
+    }
+
+    static void recordSweep(StatelessSession session, Lease lease, WindowStore.Sweep sweep, String note) {
+        int updated = session.createMutationQuery("""
+                update SourceStateEntity s set s.sweepDueAt = :due, s.sweepFrom = :from, s.sweepNextUnit = :next,
+                       s.sweepStartedAt = :started, s.sweepNote = coalesce(:note, s.sweepNote)
+                 where s.name = :name and s.fence = :fence
+                """).setParameter("due", time(sweep.dueAt()), OffsetDateTime.class)
+                .setParameter("from", time(sweep.from()), OffsetDateTime.class).setParameter("next", sweep.nextUnit())
+                .setParameter("started", time(sweep.startedAt()), OffsetDateTime.class)
+                .setParameter("note", note).setParameter("name", lease.source()).setParameter("fence", lease.fence())
+                .executeUpdate();
+        if (updated == 0) {
+            throw new LeaseLostException(lease.source(), lease.fence());
+        }
     }
 
     static void release(StatelessSession session, Lease lease) {

@@ -38,16 +38,28 @@ public final class SnapshotStore {
 
     /**
      * Ids of the source's appointments starting in [from, to) that are still open (not cancelled, not removed):
-     * what a complete window scan is expected to list (issue 14). The ids only, so memory is a string per
-     * appointment in the window.
+     * what a complete window scan is expected to list (issue 14). With a scope (issue 18: {@code location},
+     * {@code practitioner} or {@code patient}) only those whose reference of that kind is {@code scopeValue}. The
+     * ids only, so memory is a string per appointment in the slice.
      */
-    public static List<String> openStartingIn(StatelessSession session, String source, Instant from, Instant to) {
-        return session.createSelectionQuery("""
+    public static List<String> openStartingIn(StatelessSession session, String source, String scopeParam,
+            String scopeValue, Instant from, Instant to) {
+        String scope = scopeParam == null ? "" : switch (scopeParam) {
+            case "location" -> " and s.locationId = :scope";
+            case "practitioner" -> " and s.providerId = :scope";
+            case "patient" -> " and s.patientId = :scope";
+            default -> throw new IllegalArgumentException("no scope parameter " + scopeParam);
+        };
+        var query = session.createSelectionQuery("""
                 select s.appointmentId from AppointmentSnapshotEntity s
                  where s.source = :source and s.startAt >= :from and s.startAt < :to
                    and s.status not in ('cancelled', 'entered-in-error') and s.contentHash <> 'deleted'
-                """, String.class).setParameter("source", source)
-                .setParameter("from", from).setParameter("to", to).getResultList();
+                """ + scope, String.class).setParameter("source", source)
+                .setParameter("from", from).setParameter("to", to);
+        if (scopeParam != null) {
+            query.setParameter("scope", scopeValue);
+        }
+        return query.getResultList();
     }
 
     /** @param inserts snapshots of ids with no row yet; @param updates snapshots of ids that have one */

@@ -3,16 +3,23 @@ package dev.appointmentbridge.source;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
 
 /**
  * One FHIR R4 server's Appointment API (design.md, "Poll cycle"): search by {@code _lastUpdated}, follow
- * {@code next} links, read {@code _history} for deletes and single appointments by id.
+ * {@code next} links, read {@code _history} for deletes and single appointments by id. In window mode
+ * (design.md, "FHIR servers without a change filter"; issue 18) it searches
+ * {@code Appointment?{scope}&date=ge{from}&date=lt{to}} instead, the only search Oracle Health Millennium's R4
+ * Appointment API offers; cursor sources' reconciliation sweeps use the same search.
  *
  * <p>HTTP, credentials and next-link origins are {@link SourceHttp}'s; a malformed body is a
  * {@link SourceFetchException} whose message never carries the body.
@@ -23,6 +30,9 @@ public class FhirSource implements PolledSource {
     private final SourcesConfig.Source config;
     private final SourceHttp http;
     private final FhirBundleParser parser;
+    private final Mode mode;
+    private final List<WindowScope> scopes;
+    private final Duration slice;
 
     public FhirSource(String name, SourcesConfig.Source config, SourceClient client, ObjectReader reader,
             SourceToken token) {
@@ -30,13 +40,33 @@ public class FhirSource implements PolledSource {
         this.config = config;
         String base = config.baseUrl().orElseThrow(() -> new IllegalArgumentException("bridge.sources." + name
                 + ".base-url is required for type=fhir"));
-        String mode = config.mode().orElse("cursor");
-        if (!mode.equals("cursor")) {
-            throw new IllegalArgumentException("bridge.sources." + name + ".mode: '" + mode + "' is not available"
-                    + " for FHIR sources yet; cursor (window scans of FHIR servers are issue 18)");
-        }
-        this.http = new SourceHttp(client, token, URI.create(base), config.maxPageBytes().asLongValue());
+        String prefix = "bridge.sources." + name + ".";
+        this.mode = switch (config.mode().orElse("cursor")) {
+            case "cursor" -> Mode.CURSOR;
+            case "window" -> Mode.WINDOW;
+            default -> throw new IllegalArgumentException(prefix + "mode: '" + config.mode().get()
+                    + "' is not a FHIR source mode; cursor (_lastUpdated) or window");
+        };
+        this.scopes = config.scopes().map(list -> WindowScope.parse(prefix + "scopes", list))
+                .filter(list -> !list.isEmpty()).orElse(List.of(WindowScope.NONE));
+        this.slice = config.window().slice().orElse(Duration.ofDays(1));
+        WindowChecks.check(prefix, config, slice, mode == Mode.WINDOW || !config.reconcile().interval().isZero());
+        config.searchParams().ifPresent(p -> checkSearchParams(prefix, p));
+        this.http = new SourceHttp(client, token, URI.create(base), config.maxPageBytes().asLongValue(),
+                new RequestBudget(config.maxRequestsPerSecond(), Clock.systemUTC()));
         this.parser = new FhirBundleParser(reader);
+    }
+
+    /** Fixed parameters must not take over what the bridge sets itself. */
+    private static void checkSearchParams(String prefix, String params) {
+        for (String pair : params.split("&")) {
+            String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            if (key.isBlank() || Set.of("date", "_lastUpdated", "_sort", "_count", "_include", "location",
+                    "practitioner", "patient").contains(key)) {
+                throw new IllegalArgumentException(prefix + "search-params: '" + key + "' is not a fixed parameter "
+                        + "(empty, or one the bridge sets itself: date, _lastUpdated, _sort, _count, _include, scopes)");
+            }
+        }
     }
 
     @Override
@@ -56,7 +86,32 @@ public class FhirSource implements PolledSource {
 
     @Override
     public Mode mode() {
-        return Mode.CURSOR;
+        return mode;
+    }
+
+    @Override
+    public List<WindowScope> scopes() {
+        return scopes;
+    }
+
+    @Override
+    public Duration slice() {
+        return slice;
+    }
+
+    @Override
+    public boolean scansWindows() {
+        return true;
+    }
+
+    @Override
+    public String absenceReason() {
+        return dev.appointmentbridge.event.CanonicalEvent.REASON_DELETED;
+    }
+
+    @Override
+    public Instant pausedUntil() {
+        return http.budget().pausedUntil();
     }
 
     @Override
@@ -70,8 +125,27 @@ public class FhirSource implements PolledSource {
     }
 
     @Override
-    public SourcePage window(Instant from, Instant to) throws SourceFetchException {
-        throw new SourceFetchException("window scans of FHIR sources are not built yet (issue 18)", 0, null);
+    public SourcePage window(WindowScope scope, Instant from, Instant to) throws SourceFetchException {
+        return page(windowUrl(scope, from, to));
+    }
+
+    /**
+     * {@code Appointment?{scope}&date=ge{from}&date=lt{to}[&search-params]&_count=}: both date bounds, one scope at
+     * most, no {@code _sort} (Millennium sorts by start and refuses other sorts) and no {@code _lastUpdated}.
+     */
+    public URI windowUrl(WindowScope scope, Instant from, Instant to) {
+        StringBuilder url = new StringBuilder(base()).append("/Appointment?");
+        if (scope.param() != null) {
+            url.append(scope.param()).append('=').append(encode(scope.value())).append('&');
+        }
+        url.append("date=").append(encode("ge" + DateTimeFormatter.ISO_INSTANT.format(from)))
+                .append("&date=").append(encode("lt" + DateTimeFormatter.ISO_INSTANT.format(to)));
+        config.searchParams().filter(p -> !p.isBlank()).ifPresent(p -> url.append('&').append(p));
+        url.append("&_count=").append(config.pageSize());
+        if (config.includePatient()) {
+            url.append("&_include=").append(encode("Appointment:patient"));
+        }
+        return URI.create(url.toString());
     }
 
     /** URL of the first page of appointments changed since {@code since} (all of them when null). */

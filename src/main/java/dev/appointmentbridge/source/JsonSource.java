@@ -52,7 +52,8 @@ public class JsonSource implements PolledSource {
         this.config = config;
         String prefix = "bridge.sources." + name + ".";
         String url = config.url().orElseThrow(() -> new IllegalArgumentException(prefix + "url is required for type=json"));
-        this.http = new SourceHttp(client, token, URI.create(fill(url, Map.of())), config.maxPageBytes().asLongValue());
+        this.http = new SourceHttp(client, token, URI.create(fill(url, Map.of())), config.maxPageBytes().asLongValue(),
+                new RequestBudget(config.maxRequestsPerSecond(), java.time.Clock.systemUTC()));
         this.reader = reader;
         this.mapper = new JsonItemMapper(name, config.fields(), config.statusMap());
         this.items = JsonItemMapper.pointer(prefix + "items", config.items().orElse(""));
@@ -69,14 +70,7 @@ public class JsonSource implements PolledSource {
         if (this.mode == Mode.WINDOW && !(url.contains("{from}") && url.contains("{to}"))) {
             throw new IllegalArgumentException(prefix + "url needs {from} and {to} for mode=window");
         }
-        if (this.mode == Mode.WINDOW && (config.window().back().isNegative() || config.window().ahead().isNegative()
-                || config.window().back().plus(config.window().ahead()).isZero())) {
-            throw new IllegalArgumentException(prefix + "window.back and window.ahead must not be negative, and not"
-                    + " both zero");
-        }
-        if (this.mode == Mode.WINDOW && !(config.window().minRatio() >= 0 && config.window().minRatio() <= 1)) {
-            throw new IllegalArgumentException(prefix + "window.min-ratio must be from 0 to 1");
-        }
+        WindowChecks.check(prefix, config, config.window().slice().orElse(null), this.mode == Mode.WINDOW);
         placeholders(prefix + "url", url, java.util.Set.of("cursor", "page", "from", "to"));
         config.itemUrl().ifPresent(item -> placeholders(prefix + "item-url", item, java.util.Set.of("id")));
         String next = config.next().orElse("");
@@ -163,7 +157,33 @@ public class JsonSource implements PolledSource {
     }
 
     @Override
-    public SourcePage window(Instant from, Instant to) throws SourceFetchException {
+    public java.util.List<WindowScope> scopes() {
+        return java.util.List.of(WindowScope.NONE);
+    }
+
+    @Override
+    public java.time.Duration slice() {
+        return config.window().slice().orElse(null);
+    }
+
+    /** Window mode only: a changed-since URL has no {from} and {to}, so such sources have no sweeps. */
+    @Override
+    public boolean scansWindows() {
+        return mode == Mode.WINDOW;
+    }
+
+    @Override
+    public String absenceReason() {
+        return dev.appointmentbridge.event.CanonicalEvent.REASON_REMOVED;
+    }
+
+    @Override
+    public Instant pausedUntil() {
+        return http.budget().pausedUntil();
+    }
+
+    @Override
+    public SourcePage window(WindowScope scope, Instant from, Instant to) throws SourceFetchException {
         Map<String, String> vars = new HashMap<>();
         vars.put("from", DateTimeFormatter.ISO_INSTANT.format(from));
         vars.put("to", DateTimeFormatter.ISO_INSTANT.format(to));

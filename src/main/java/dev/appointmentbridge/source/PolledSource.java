@@ -1,11 +1,13 @@
 package dev.appointmentbridge.source;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** A configured scheduling system the poll cycle reads: a FHIR server or a JSON REST API. */
 public interface PolledSource extends AppointmentFeed {
 
-    /** How a source finds its changes (design.md: FHIR {@code cursor}, JSON {@code changed-since} or {@code window}). */
+    /** How a source finds its changes (design.md: FHIR {@code cursor} or {@code window}, JSON {@code changed-since} or {@code window}). */
     enum Mode {
         /** A cursor on the records' update time: {@code _lastUpdated}, or a JSON source's {@code fields.updated}. */
         CURSOR,
@@ -33,6 +35,24 @@ public interface PolledSource extends AppointmentFeed {
     /** {@link #read(String)} is available: FHIR always, JSON when {@code item-url} is set. */
     boolean readsById();
 
-    /** Window mode: the first page of appointments starting in [from, to); the rest by {@link #next(SourcePage)}. */
-    SourcePage window(Instant from, Instant to) throws SourceFetchException;
+    /** The scopes each window scan (and sweep) searches one by one; {@link WindowScope#NONE} alone for one search. */
+    List<WindowScope> scopes();
+
+    /** Length of a window slice, or null: the whole window in one search per scope. */
+    Duration slice();
+
+    /** Whether a window scan (or sweep) can be run against this source at all. */
+    boolean scansWindows();
+
+    /**
+     * The reason of a cancellation concluded from a window scan: {@code deleted} (FHIR: the read by id answered
+     * 404/410) or {@code removed} (a JSON source).
+     */
+    String absenceReason();
+
+    /** Window mode: the first page of appointments of {@code scope} starting in [from, to); the rest by {@link #next(SourcePage)}. */
+    SourcePage window(WindowScope scope, Instant from, Instant to) throws SourceFetchException;
+
+    /** Until when the source asked (Retry-After) to be left alone, or null. */
+    Instant pausedUntil();
 }

@@ -3,6 +3,7 @@ package dev.appointmentbridge.source;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +23,11 @@ import jakarta.ws.rs.ProcessingException;
  * redirects are never followed (a 3xx fails the page). Every non-2xx answer, timeout or oversized body is a
  * {@link SourceFetchException} whose message carries the path and status, never the body. A 401 with OAuth2
  * configured is retried once with a fresh token.
+ *
+ * <p>Politeness (issue 18): every request first waits for the source's {@link RequestBudget}. A 429 or 503 with
+ * {@code Retry-After} (RFC 9110 section 10.2.3: seconds or an HTTP date) pauses the whole source for that long;
+ * a pause up to {@link RequestBudget#MAX_WAIT} is waited out and the request sent again (twice at most), a longer
+ * one fails the request and the source's next cycles are skipped until it has passed.
  */
 final class SourceHttp {
 
@@ -37,16 +43,22 @@ final class SourceHttp {
     private final SourceToken token;
     private final URI origin;
     private final long maxBodyBytes;
+    private final RequestBudget budget;
 
     /**
      * @param home         the source's configured URL: its origin is the only one that sees the token
      * @param maxBodyBytes bodies larger than this fail the request (bytes)
      */
-    SourceHttp(SourceClient client, SourceToken token, URI home, long maxBodyBytes) {
+    SourceHttp(SourceClient client, SourceToken token, URI home, long maxBodyBytes, RequestBudget budget) {
         this.client = client;
         this.token = token;
         this.origin = origin(home);
         this.maxBodyBytes = maxBodyBytes;
+        this.budget = budget;
+    }
+
+    RequestBudget budget() {
+        return budget;
     }
 
     /** GET url: a 2xx body, else a SourceFetchException with the status. */
@@ -88,16 +100,51 @@ final class SourceHttp {
     }
 
     private RestResponse<InputStream> get(URI url) throws SourceFetchException {
-        RestResponse<InputStream> response = send(url);
-        if (response.getStatus() == 401 && token.refreshable()) {
-            discard(response);
-            token.invalidate();
-            response = send(url);
+        for (int tries = 1;; tries++) {
+            RestResponse<InputStream> response = send(url);
+            if (response.getStatus() == 401 && token.refreshable()) {
+                discard(response);
+                token.invalidate();
+                response = send(url);
+            }
+            int status = response.getStatus();
+            Duration retryAfter = status == 429 || status == 503 ? retryAfter(response) : null;
+            if (retryAfter == null) {
+                return response;
+            }
+            budget.pause(retryAfter);
+            if (tries > 2 || retryAfter.compareTo(RequestBudget.MAX_WAIT) > 0) {
+                discard(response);
+                throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status + " with Retry-After "
+                        + retryAfter.toSeconds() + " s: the source is left alone until then", status, null);
+            }
+            discard(response); // the next send() waits out the pause
         }
-        return response;
+    }
+
+    /** RFC 9110 section 10.2.3: delay-seconds or an HTTP-date; null when absent or unreadable. */
+    private static Duration retryAfter(RestResponse<?> response) {
+        String value = response.getHeaderString("Retry-After");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant now = dateHeader(response) != null ? dateHeader(response) : Instant.now();
+                Duration d = Duration.between(now, at);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 
     private RestResponse<InputStream> send(URI url) throws SourceFetchException {
+        budget.acquire(url.getPath());
         String authorization = token.header();
         try {
             return client.get(url.toString(), authorization);

@@ -41,6 +41,28 @@ public interface SourcesConfig {
 
         Window window();
 
+        /**
+         * FHIR window mode: one search per scope, {@code location:<id>}, {@code practitioner:<id>} or
+         * {@code patient:<id>} (Oracle Health Millennium takes exactly one of them per search). Unset: one search
+         * without a scope. Cursor sources' reconciliation sweeps use the same scopes.
+         */
+        Optional<java.util.List<String>> scopes();
+
+        /**
+         * FHIR window mode and sweeps: fixed extra parameters on every window search, e.g.
+         * {@code service-category=appointment} (a query string, values URL-encoded as given).
+         */
+        Optional<String> searchParams();
+
+        Reconcile reconcile();
+
+        /**
+         * All requests to this source, polls, sweeps and reads by id together, are spaced to at most this many per
+         * second (this replica's share; a source is polled by one replica at a time). 0 = no limit.
+         */
+        @WithDefault("10")
+        double maxRequestsPerSecond();
+
         /** JSON: one appointment by id ({@code {id}}), to confirm an absence and for push-triggered fetches. */
         Optional<String> itemUrl();
 
@@ -132,6 +154,25 @@ public interface SourcesConfig {
          */
         @WithDefault("0.5")
         double minRatio();
+
+        /**
+         * Each scope's window is cut into slices of this length, aligned to multiples of it since the epoch (so a
+         * slice is the same slice from one cycle to the next and its last complete scan is comparable). Unset:
+         * FHIR 1d; JSON one search for the whole window.
+         */
+        Optional<Duration> slice();
+    }
+
+    /** {@code bridge.sources.<name>.reconcile.*}: the window sweep under a cursor source (issue 18). */
+    interface Reconcile {
+
+        /**
+         * A cursor source's whole window (scopes × slices) is searched once per interval, spread over its
+         * cycles; what differs from the snapshots is emitted with reason {@code reconciled}. 0 = off. The first
+         * sweep starts one interval after the first sync.
+         */
+        @WithDefault("1h")
+        Duration interval();
     }
 
     enum DetectDeletes {

@@ -134,7 +134,7 @@ class JsonItemMapperTest {
     @Test
     void aQueryOnlyNextLinkKeepsThePath() throws Exception {
         SourceHttp http = new SourceHttp(null, SourceToken.none(), java.net.URI.create("http://h:1/v1/appointments"),
-                1000);
+                1000, new RequestBudget(0, java.time.Clock.systemUTC()));
         assertEquals("http://h:1/v1/appointments?p=5",
                 http.checkedNext(java.net.URI.create("http://h:1/v1/appointments?page=1"), "?p=5"));
         assertEquals("http://h:1/v1/other?p=5",

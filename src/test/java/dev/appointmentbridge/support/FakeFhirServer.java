@@ -37,7 +37,14 @@ import com.sun.net.httpserver.HttpServer;
  * <li>switchable faults: failing or garbage pages, delays, a {@code next} link or a redirect to another
  * origin, OAuth2 with revocable tokens, unreadable ("poison") records, reordered participants.</li>
  * </ul>
- * The server's clock moves one second per write, so meta.lastUpdated is strictly increasing.
+ * Window searches (issue 18): {@code date=ge..&date=lt..} with an optional {@code location}, {@code practitioner}
+ * or {@code patient} scope, sorted by start and paged by next links. With {@link #millenniumContract} on, the
+ * server follows Oracle Health Millennium's published R4 Appointment search and nothing more: exactly one of
+ * {@code patient}, {@code practitioner}, {@code location}; {@code date} twice, a lower ({@code ge}/{@code gt}) and
+ * an upper ({@code le}/{@code lt}) bound; no {@code _lastUpdated}, {@code _sort}, {@code _include} or
+ * {@code _history}. A request outside it is a 400 and is listed in {@link #contractViolations()}.
+ *
+ * <p>The server's clock moves one second per write, so meta.lastUpdated is strictly increasing.
  */
 public class FakeFhirServer implements AutoCloseable {
 
@@ -86,12 +93,20 @@ public class FakeFhirServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong hugeBytesSent = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Integer> readStatus = new ConcurrentHashMap<>();
     private volatile Instant bundleTime;
+    private volatile boolean millennium;
+    private volatile boolean emptyWindows;
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private volatile String throttleRetryAfter;
+    private final List<Long> searchStartNanos = new CopyOnWriteArrayList<>();
 
     public FakeFhirServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.createContext("/fhir/Appointment", this::appointment);
         server.createContext("/token", this::token);
+        server.createContext("/stats", ex -> write(ex, 200, "{\"requests\":" + requests.size() + ",\"violations\":"
+                + violations.size() + "}"));
         server.createContext("/", ex -> {
             requests.add(ex.getRequestURI().toString());
             respond(ex, 404, "{}");
@@ -271,6 +286,32 @@ public class FakeFhirServer implements AutoCloseable {
         return requests;
     }
 
+    /** Follow Oracle Health Millennium's Appointment search contract, and refuse anything else (issue 18). */
+    public void millenniumContract(boolean on) {
+        millennium = on;
+    }
+
+    /** Requests that broke the Millennium contract, each with its URL. */
+    public List<String> contractViolations() {
+        return violations;
+    }
+
+    /** The next {@code times} searches are answered 429 with this {@code Retry-After} value. */
+    public void throttle(int times, String retryAfter) {
+        throttleRetryAfter = retryAfter;
+        throttled.set(times);
+    }
+
+    /** Window searches answer an empty bundle, successfully (a server in trouble that says "nothing here"). */
+    public void emptyWindowAnswers(boolean on) {
+        emptyWindows = on;
+    }
+
+    /** When each search arrived ({@link System#nanoTime()}), to check a source's pacing. */
+    public List<Long> searchStartNanos() {
+        return searchStartNanos;
+    }
+
     private void token(HttpExchange ex) throws IOException {
         String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String basic = ex.getRequestHeaders().getFirst("Authorization");
@@ -297,6 +338,11 @@ public class FakeFhirServer implements AutoCloseable {
         }
         String path = ex.getRequestURI().getPath();
         if (path.equals("/fhir/Appointment/_history")) {
+            if (millennium) {
+                violations.add("_history is not offered: " + ex.getRequestURI());
+                respond(ex, 404, "{\"resourceType\":\"OperationOutcome\"}");
+                return;
+            }
             history(ex);
         } else if (path.startsWith("/fhir/Appointment/")) {
             read(ex, path.substring("/fhir/Appointment/".length()));
@@ -342,6 +388,12 @@ public class FakeFhirServer implements AutoCloseable {
     }
 
     private void search(HttpExchange ex) throws IOException {
+        searchStartNanos.add(System.nanoTime());
+        if (throttled.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            ex.getResponseHeaders().set("Retry-After", throttleRetryAfter);
+            respond(ex, 429, "{\"resourceType\":\"OperationOutcome\"}");
+            return;
+        }
         searches.incrementAndGet();
         int nth = searchesSinceFault.incrementAndGet();
         if (delayMillis > 0) {
@@ -380,6 +432,11 @@ public class FakeFhirServer implements AutoCloseable {
         String garbageBody = garbage;
         if (garbageBody != null && nth >= garbageFrom) {
             respond(ex, 200, garbageBody);
+            return;
+        }
+        List<String[]> all = queryAll(ex.getRequestURI().getRawQuery());
+        if (millennium || all.stream().anyMatch(p -> p[0].equals("date"))) {
+            windowSearch(ex, all);
             return;
         }
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
@@ -448,6 +505,128 @@ public class FakeFhirServer implements AutoCloseable {
             afterFirstPage = null;
             change.run();
         }
+    }
+
+    /** {@code Appointment?[scope]&date=..&date=..}: appointments of the scope starting within both bounds, by start. */
+    private void windowSearch(HttpExchange ex, List<String[]> params) throws IOException {
+        String violation = millennium ? contractViolation(params) : null;
+        if (violation != null) {
+            violations.add(violation + ": " + ex.getRequestURI());
+            respond(ex, 400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"diagnostics\":\"" + violation
+                    + "\"}]}");
+            return;
+        }
+        Instant lower = Instant.MIN;
+        Instant upper = Instant.MAX;
+        boolean lowerOpen = false;
+        boolean upperOpen = false;
+        String scope = null;
+        String scopeValue = null;
+        int count = 100;
+        int offset = 0;
+        for (String[] p : params) {
+            switch (p[0]) {
+                case "date" -> {
+                    Instant at = OffsetDateTime.parse(p[1].substring(2)).toInstant();
+                    String prefix = p[1].substring(0, 2);
+                    if (prefix.equals("ge") || prefix.equals("gt")) {
+                        lower = at;
+                        lowerOpen = prefix.equals("gt");
+                    } else {
+                        upper = at;
+                        upperOpen = prefix.equals("lt");
+                    }
+                }
+                case "location", "practitioner", "patient" -> {
+                    scope = p[0];
+                    scopeValue = p[1];
+                }
+                case "_count" -> count = Integer.parseInt(p[1]);
+                case "_offset" -> offset = Integer.parseInt(p[1]);
+                default -> {
+                }
+            }
+        }
+        List<Appt> found = new ArrayList<>();
+        for (Appt a : appointments.values()) {
+            String ref = scope == null ? null : switch (scope) {
+                case "location" -> a.location();
+                case "practitioner" -> a.practitioner();
+                default -> a.patient();
+            };
+            boolean inScope = scope == null || scopeValue.equals(ref);
+            boolean afterLower = lowerOpen ? a.start().isAfter(lower) : !a.start().isBefore(lower);
+            boolean beforeUpper = upperOpen ? a.start().isBefore(upper) : !a.start().isAfter(upper);
+            if (inScope && afterLower && beforeUpper) {
+                found.add(a);
+            }
+        }
+        if (emptyWindows) {
+            found.clear();
+        }
+        found.sort(Comparator.comparing(Appt::start).thenComparing(Appt::id));
+        List<Appt> page = found.subList(Math.min(offset, found.size()), Math.min(offset + count, found.size()));
+        StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"link\":[");
+        if (offset + count < found.size()) {
+            json.append("{\"relation\":\"next\",\"url\":\"").append(baseUrl()).append("/Appointment?")
+                    .append(withoutOffset(ex.getRequestURI().getRawQuery())).append("&_offset=").append(offset + count)
+                    .append("\"}");
+        }
+        json.append("],\"entry\":[");
+        for (int i = 0; i < page.size(); i++) {
+            json.append(i == 0 ? "" : ",").append("{\"resource\":").append(appointmentJson(page.get(i))).append('}');
+        }
+        respond(ex, 200, json.append("]}").toString());
+    }
+
+    /** Why a search breaks Millennium's contract, or null. */
+    private static String contractViolation(List<String[]> params) {
+        int scopes = 0;
+        int lower = 0;
+        int upper = 0;
+        for (String[] p : params) {
+            switch (p[0]) {
+                case "location", "practitioner", "patient" -> scopes++;
+                case "date" -> {
+                    String prefix = p[1].length() > 2 ? p[1].substring(0, 2) : "";
+                    if (prefix.equals("ge") || prefix.equals("gt")) {
+                        lower++;
+                    } else if (prefix.equals("le") || prefix.equals("lt")) {
+                        upper++;
+                    } else {
+                        return "date needs a ge, gt, le or lt prefix";
+                    }
+                }
+                case "_count", "_offset" -> {
+                }
+                default -> {
+                    return "unsupported search parameter " + p[0];
+                }
+            }
+        }
+        if (scopes != 1) {
+            return "exactly one of patient, practitioner or location is required";
+        }
+        if (lower != 1 || upper != 1) {
+            return "date is required twice, with a lower (ge/gt) and an upper (le/lt) bound";
+        }
+        return null;
+    }
+
+    /** Every parameter of a query, in order, repeated ones included (date=ge..&date=lt..). */
+    static List<String[]> queryAll(String raw) {
+        List<String[]> all = new ArrayList<>();
+        if (raw == null) {
+            return all;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                all.add(new String[] {URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)});
+            }
+        }
+        return all;
     }
 
     private synchronized List<String> matching(Instant since) {

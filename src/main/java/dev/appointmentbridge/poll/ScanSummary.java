@@ -1,0 +1,81 @@
+package dev.appointmentbridge.poll;
+
+import java.time.Instant;
+
+import dev.appointmentbridge.source.SourceFetchException;
+
+/** The outcomes of a scan's (or sweep step's) searches, summed up for the source's note on /admin/sources. */
+final class ScanSummary {
+
+    private final WindowPlan plan;
+    private final Instant startedAt;
+    private int searched;
+    private int concluded;
+    private int failed;
+    private int items;
+    private int absent;
+    private WindowPlan.Unit firstInconclusive;
+    private String firstInconclusiveNote;
+    private SourceFetchException firstFailure;
+    private String firstFailureAt;
+    private String onlyNote;
+
+    ScanSummary(WindowPlan plan, Instant startedAt) {
+        this.plan = plan;
+        this.startedAt = startedAt;
+    }
+
+    void add(WindowPlan.Unit unit, SliceScan.Outcome outcome) {
+        searched++;
+        items += outcome.items();
+        absent += outcome.absent();
+        onlyNote = outcome.note();
+        if (outcome.concluded()) {
+            concluded++;
+        } else if (firstInconclusive == null) {
+            firstInconclusive = unit;
+            firstInconclusiveNote = outcome.note();
+        }
+        if (outcome.failure() != null) {
+            failed++;
+            if (firstFailure == null) {
+                firstFailure = outcome.failure();
+                firstFailureAt = unit.label() + ": " + outcome.note();
+            }
+        }
+    }
+
+    int searched() {
+        return searched;
+    }
+
+    int failed() {
+        return failed;
+    }
+
+    SourceFetchException firstFailure() {
+        return firstFailure;
+    }
+
+    /** Every search of the plan ran and concluded. */
+    boolean allConcluded() {
+        return searched == plan.size() && concluded == searched;
+    }
+
+    /** For one search, its own note; else the totals and the first search that concluded nothing. */
+    String note(int cancelled, String reason) {
+        if (plan.size() == 1) {
+            return onlyNote;
+        }
+        String note = "scan at " + startedAt + ": " + searched + " of " + plan.size() + " searches (" + plan.scopes().size()
+                + " scopes x " + plan.slices() + " slices), " + concluded + " complete and concluded; " + items
+                + " items, " + absent + " known ones absent, " + cancelled + " cancelled as " + reason;
+        return firstInconclusive == null ? note
+                : note + "; first that concluded nothing: " + firstInconclusive.label() + ": " + firstInconclusiveNote;
+    }
+
+    String failureMessage() {
+        return plan.size() == 1 ? onlyNote
+                : failed + " of " + searched + " searches failed, first " + firstFailureAt;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.appointmentbridge.poll;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.appointmentbridge.source.PolledSource;
+import dev.appointmentbridge.source.SourceFetchException;
+import dev.appointmentbridge.source.SourcePage;
+
+/**
+ * One search of a window scan or sweep (one scope, one slice), paged and committed page by page, and what it lets
+ * the bridge conclude about the known appointments of that scope and slice it did not list (design.md, "Absence
+ * is confirmed, never assumed"):
+ * <ul>
+ * <li>a failed page concludes nothing (pages before it stay committed);</li>
+ * <li>a scan with fewer items than {@code window.min-ratio} × the slice's last complete one concludes nothing
+ * (an API answering half-empty is more likely failing than half the appointments gone), unless the scan before
+ * it was short by exactly as much: two consecutive answers that agree are taken as the slice's new size;</li>
+ * <li>otherwise each known appointment not listed is read by id where the source can: found → diffed as it is
+ * (moved in time, scope or status → the usual event), 404/410 → cancelled with the source's absence reason; a
+ * source without reads by id cancels it as removed.</li>
+ * </ul>
+ * Known appointments starting within {@link #EDGE} of the window's outer ends are not looked into: APIs differ on
+ * inclusive bounds, and the ends move while a scan runs.
+ */
+final class SliceScan {
+
+    static final Duration EDGE = Duration.ofMinutes(1);
+
+    /** What one search concluded; {@code failure} set when it or a read by id failed. */
+    record Outcome(int items, boolean concluded, int absent, String note, SourceFetchException failure) {
+    }
+
+    private final PolledSource feed;
+    private final CycleStore store;
+    private final WindowStore windows;
+    private final double minRatio;
+    private final int maxPages;
+    private final WindowPlan plan;
+    int pages;
+    int records;
+
+    SliceScan(PolledSource feed, CycleStore store, WindowStore windows, double minRatio, int maxPages,
+            WindowPlan plan) {
+        this.feed = feed;
+        this.store = store;
+        this.windows = windows;
+        this.minRatio = minRatio;
+        this.maxPages = maxPages;
+        this.plan = plan;
+    }
+
+    /** Scans {@code unit} and concludes what it can; cancellations carry {@code reason}. */
+    Outcome scan(Lease lease, PageWriter writer, WindowPlan.Unit unit, Instant now, String reason) {
+        Set<String> listed = new HashSet<>();
+        int firstPage = pages;
+        try {
+            read(lease, writer, unit, now, listed);
+        } catch (SourceFetchException e) {
+            return new Outcome(listed.size(), false, 0, "scan stopped at page " + (pages - firstPage + 1) + " ("
+                    + e.getMessage() + "); pages before it are committed, no absence concluded", e);
+        }
+        int items = listed.size();
+        WindowStore.Floor floor = windows.floor(lease, unit.scope(), unit.key());
+        if (floor != null && items < minRatio * floor.complete()
+                && (floor.lastShort() == null || floor.lastShort() != items)) {
+            windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(floor.complete(), items));
+            return new Outcome(items, false, 0, "scan at " + now + " listed " + items + " items, fewer than "
+                    + "window.min-ratio (" + minRatio + ") x the last complete scan's " + floor.complete()
+                    + ": no absence concluded (the same answer next time is taken as the new size)", null);
+        }
+        Instant from = unit.from().isBefore(plan.from().plus(EDGE)) ? plan.from().plus(EDGE) : unit.from();
+        Instant to = unit.to().isAfter(plan.to().minus(EDGE)) ? plan.to().minus(EDGE) : unit.to();
+        List<String> absent = windows.openStartingIn(lease, unit.scope(), from, to).stream()
+                .filter(id -> !listed.contains(id)).toList();
+        int goneBefore = writer.gone();
+        try {
+            for (String id : absent) {
+                if (feed.readsById()) {
+                    writer.confirmGone(lease, feed, id, now, reason);
+                } else {
+                    writer.gone(lease, id, reason);
+                }
+            }
+        } catch (SourceFetchException e) {
+            // The scan itself was complete; say so, and why its absences are only partly concluded.
+            return new Outcome(items, false, absent.size(), "complete scan at " + now + ": " + items + " items, "
+                    + absent.size() + " known ones absent; a read by id failed (" + e.getMessage() + "): the "
+                    + "rest are looked into next cycle", e);
+        }
+        windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(items, null));
+        return new Outcome(items, true, absent.size(), "complete scan at " + now + ": " + items + " items, "
+                + absent.size() + " known ones absent, " + (writer.gone() - goneBefore) + " cancelled as " + reason,
+                null);
+    }
+
+    /** Reads and commits every page of the unit, collecting the ids it lists. */
+    private void read(Lease lease, PageWriter writer, WindowPlan.Unit unit, Instant now, Set<String> listed)
+            throws SourceFetchException {
+        Set<String> followed = new HashSet<>();
+        SourcePage page = feed.window(unit.scope(), unit.from(), unit.to());
+        while (true) {
+            if (pages + 1 > maxPages) {
+                throw new SourceFetchException("more than " + maxPages + " pages in one scan", 0, null);
+            }
+            pages++;
+            records += page.size();
+            page.appointments().forEach(r -> listed.add(r.id()));
+            page.poison().forEach(p -> listed.add(p.appointmentId()));
+            writer.commit(lease, page, CursorRules.serverTime(page.searchTime(), now), null, null);
+            if (page.next() == null) {
+                return;
+            }
+            if (!followed.add(page.next())) {
+                throw new SourceFetchException("next links of the window scan run in a circle", 0, null);
+            }
+            page = feed.next(page);
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.appointmentbridge.poll;
+
+import static dev.appointmentbridge.support.EventLogApi.eventsOf;
+import static dev.appointmentbridge.support.EventLogApi.types;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.appointmentbridge.support.FakeFhirServer;
+import dev.appointmentbridge.support.MillenniumResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/**
+ * Issue 18 against a fake that follows Oracle Health Millennium's Appointment search contract: a FHIR window
+ * source ({@code millennium}: two watched locations, slices of a day, pages of 2) sees every change once,
+ * concludes absences only from complete scans and only after reading the appointment by id, and never sends a
+ * request outside the contract. Then politeness ({@code paced}) and a cursor source's reconciliation sweep
+ * ({@code hapi}).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = MillenniumResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WindowScanTest {
+
+    /** Two days ahead, on the hour: inside the window (a week ahead) and far from its ends. */
+    private static final Instant DAY = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+
+    @Inject
+    PollService polls;
+
+    @Inject
+    PollCycle cycle;
+
+    private static FakeFhirServer millennium() {
+        return MillenniumResource.millennium;
+    }
+
+    private static FakeFhirServer hapi() {
+        return MillenniumResource.hapi;
+    }
+
+    @AfterEach
+    void realTime() {
+        cycle.useClock(Clock.systemUTC());
+    }
+
+    private CycleResult poll(String source) {
+        return polls.poll(source).orElseThrow(() -> new AssertionError("poll of " + source + " failed: "
+                + source(source).getString("last_error")));
+    }
+
+    private static JsonPath source(String name) {
+        return new JsonPath(given().get("/admin/sources").then().statusCode(200).extract().asString())
+                .setRootPath("find { it.name == '" + name + "' }");
+    }
+
+    private static FakeFhirServer.Appt put(String id, int hour, String location) {
+        return millennium().put(id, "booked", DAY.plus(hour, ChronoUnit.HOURS), 30, "dr-1", location, "pat-" + id, null);
+    }
+
+    private static FakeFhirServer.Appt move(FakeFhirServer.Appt a, Instant start, String location, String status) {
+        return new FakeFhirServer.Appt(a.id(), status, start, start.plus(Duration.between(a.start(), a.end())),
+                a.practitioner(), location, a.patient(), a.replaces(), null);
+    }
+
+    private static void update(String id, String status, String location) {
+        millennium().update(id, a -> move(a, a.start(), location, status));
+    }
+
+    @Test
+    @Order(1)
+    void theFirstScanIsASilentBaselineWithinTheContract() {
+        for (int i = 1; i <= 8; i++) {
+            put("m" + i, i, i % 2 == 0 ? "loc-b" : "loc-a");
+        }
+        put("elsewhere", 1, "loc-z"); // an unwatched location: never asked for, never seen
+        CycleResult first = poll("millennium");
+        assertTrue(first.baseline());
+        assertEquals(8, first.records());
+        assertEquals(0, first.eventCount());
+        assertEquals(List.of(), millennium().contractViolations());
+        // 2 scopes x 9 day slices (a day back, a week ahead, widened to whole days); pages of 2.
+        assertTrue(millennium().requests().stream().allMatch(r -> r.contains("date=ge") && r.contains("date=lt")),
+                millennium().requests().toString());
+        JsonPath view = source("millennium");
+        assertEquals("window", view.getString("mode"));
+        assertEquals(List.of("location:loc-a", "location:loc-b"), view.getList("scopes"));
+        assertTrue(view.getString("window").contains("18 of 18 searches (2 scopes x 9 slices), 18 complete"),
+                view.getString("window"));
+        assertNotNull(view.getString("complete_through"), "a complete scan moves the watermark");
+    }
+
+    @Test
+    @Order(2)
+    void everyEventTypeArrivesOnce() {
+        put("m9", 9, "loc-a");
+        millennium().update("m1", a -> move(a, a.start().plus(1, ChronoUnit.HOURS), a.location(), a.status()));
+        update("m2", "cancelled", "loc-b");
+        update("m3", "noshow", "loc-a");
+        update("m4", "fulfilled", "loc-b");
+        CycleResult cycle = poll("millennium");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("m9")));
+        assertEquals(List.of("appointment.rescheduled"), types(eventsOf("m1")));
+        assertEquals(List.of("appointment.cancelled"), types(eventsOf("m2")));
+        assertEquals(List.of("appointment.no_show"), types(eventsOf("m3")));
+        assertEquals(List.of("appointment.completed"), types(eventsOf("m4")));
+        assertEquals(5, cycle.eventCount());
+        assertEquals(0, poll("millennium").eventCount(), "a scan of an unchanged window adds nothing");
+        assertEquals(List.of(), types(eventsOf("elsewhere")));
+    }
+
+    @Test
+    @Order(3)
+    void aMoveBetweenTwoWatchedLocationsIsOneReschedule() {
+        update("m5", "booked", "loc-b");
+        CycleResult cycle = poll("millennium");
+        List<JsonPath> events = eventsOf("m5");
+        assertEquals(List.of("appointment.rescheduled"), types(events));
+        assertEquals("loc-b", events.get(0).getString("payload.appointment.location_id"));
+        assertEquals("loc-a", events.get(0).getString("payload.previous.location_id"));
+        assertEquals(0, cycle.deletes());
+        assertEquals(0, poll("millennium").eventCount());
+    }
+
+    @Test
+    @Order(4)
+    void aMoveToAnUnwatchedLocationIsARescheduleAfterTheReadNeverACancellation() {
+        update("m6", "booked", "loc-z");
+        int before = millennium().requests().size();
+        CycleResult cycle = poll("millennium");
+        assertEquals(List.of("appointment.rescheduled"), types(eventsOf("m6")));
+        assertEquals(0, cycle.deletes());
+        assertTrue(millennium().requests().subList(before, millennium().requests().size()).stream()
+                .anyMatch(r -> r.endsWith("/Appointment/m6")), "absent from loc-a, so read by id first");
+        assertEquals(0, poll("millennium").eventCount(), "no longer in a watched scope: not looked for again");
+        assertEquals(List.of("appointment.rescheduled"), types(eventsOf("m6")));
+    }
+
+    @Test
+    @Order(5)
+    void aDeleteIsACancellationWithReasonDeleted() {
+        millennium().delete("m7");
+        CycleResult cycle = poll("millennium");
+        List<JsonPath> events = eventsOf("m7");
+        assertEquals(List.of("appointment.cancelled"), types(events));
+        assertEquals("deleted", events.get(0).getString("payload.reason"));
+        assertEquals(1, cycle.deletes());
+    }
+
+    @Test
+    @Order(6)
+    void aFailedPageOrAnEmptyAnswerCancelsNothing() {
+        millennium().delete("m8");
+        millennium().failPage(2, 500); // the second search on fails
+        assertTrue(polls.poll("millennium").isEmpty(), "the cycle fails");
+        assertEquals(List.of(), types(eventsOf("m8")), "absent from a failed scan is not cancelled");
+        String failed = source("millennium").getString("last_error");
+        assertTrue(failed.contains("3 of ") && failed.contains("searches failed"), failed);
+        millennium().failPage(0, 500);
+
+        millennium().emptyWindowAnswers(true); // 200 OK, "nothing here", for every search
+        try {
+            CycleResult empty = poll("millennium");
+            assertEquals(0, empty.eventCount(), "an empty answer concludes nothing");
+            assertTrue(source("millennium").getString("window").contains("fewer than window.min-ratio"),
+                    source("millennium").getString("window"));
+            for (String id : List.of("m1", "m5", "m8", "m9")) {
+                assertTrue(types(eventsOf(id)).stream().noneMatch("appointment.cancelled"::equals), id);
+            }
+            // The same empty answer again is taken as the slices' new size: now each absence is read by id,
+            // and only the appointment that is really gone is cancelled.
+            CycleResult again = poll("millennium");
+            assertEquals(1, again.deletes());
+            assertEquals(List.of("appointment.cancelled"), types(eventsOf("m8")));
+            assertEquals(List.of("appointment.rescheduled"), types(eventsOf("m1")));
+            assertEquals(List.of("appointment.scheduled"), types(eventsOf("m9")));
+        } finally {
+            millennium().emptyWindowAnswers(false);
+        }
+        assertEquals(0, poll("millennium").eventCount());
+    }
+
+    @Test
+    @Order(7)
+    void anAppointmentLeavingTheWindowByTimeIsNeverCancelled() {
+        FakeFhirServer.Appt soon = millennium().put("m10", "booked", Instant.now().plus(3, ChronoUnit.HOURS), 30, "dr-1",
+                "loc-a", "pat-10", null);
+        poll("millennium");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf(soon.id())));
+        millennium().delete(soon.id()); // if the bridge still looked, it would find it gone
+        cycle.useClock(Clock.offset(Clock.systemUTC(), Duration.ofDays(3)));
+        int before = millennium().requests().size();
+        CycleResult later = poll("millennium");
+        assertEquals(0, later.deletes());
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf(soon.id())), "left the window: dropped, not cancelled");
+        assertTrue(millennium().requests().subList(before, millennium().requests().size()).stream()
+                .noneMatch(r -> r.endsWith("/Appointment/m10")), "not even read by id");
+    }
+
+    @Test
+    @Order(8)
+    void noRequestBrokeTheContract() {
+        assertEquals(List.of(), millennium().contractViolations());
+        assertTrue(millennium().requests().stream().noneMatch(r -> r.contains("_lastUpdated") || r.contains("_history")),
+                "no _lastUpdated and no _history");
+    }
+
+    @Test
+    @Order(9)
+    void requestsAreSpacedByMaxRequestsPerSecond() {
+        int before = millennium().searchStartNanos().size();
+        poll("paced"); // 6 searches at 20 per second at most
+        List<Long> starts = millennium().searchStartNanos().subList(before, millennium().searchStartNanos().size());
+        assertEquals(6, starts.size(), "one scope x 6 day slices");
+        for (int i = 1; i < starts.size(); i++) {
+            long gapMillis = (starts.get(i) - starts.get(i - 1)) / 1_000_000;
+            assertTrue(gapMillis >= 45, "requests " + (i - 1) + " and " + i + " were " + gapMillis + " ms apart");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aShortRetryAfterIsWaitedOut() {
+        int before = millennium().searchStartNanos().size();
+        millennium().throttle(1, "1");
+        poll("paced");
+        List<Long> starts = millennium().searchStartNanos().subList(before, millennium().searchStartNanos().size());
+        assertEquals(7, starts.size(), "the throttled search is asked again, then the other 5");
+        long waitedMillis = (starts.get(1) - starts.get(0)) / 1_000_000;
+        assertTrue(waitedMillis >= 950, "asked again after " + waitedMillis + " ms, Retry-After was 1 s");
+    }
+
+    @Test
+    @Order(11)
+    void aLongRetryAfterLeavesTheSourceAloneUntilThen() {
+        millennium().throttle(1, "120");
+        assertTrue(polls.poll("paced").isEmpty(), "the cycle fails");
+        String error = source("paced").getString("last_error");
+        assertTrue(error.contains("HTTP 429 with Retry-After 120 s"), error);
+        assertNotNull(source("paced").getString("paused_until"));
+        int before = millennium().requests().size();
+        assertTrue(poll("paced").skipped(), "not asked again before the Retry-After has passed");
+        assertEquals(before, millennium().requests().size());
+        assertTrue(poll("millennium").records() > 0, "other sources of the same server are their own budget");
+    }
+
+    @Test
+    @Order(12)
+    void aSweepHealsAChangeTheCursorMissedAndDriftIsZeroOtherwise() {
+        Instant start = DAY.plus(3, ChronoUnit.HOURS);
+        FakeFhirServer.Appt h1 = hapi().put("h1", "booked", start, 30, "dr-1", "loc-1", "pat-h1", null);
+        hapi().put("h2", "booked", start.plus(1, ChronoUnit.HOURS), 30, "dr-1", "loc-1", "pat-h2", null);
+        assertTrue(poll("hapi").baseline());
+        hapi().advance(Duration.ofHours(1));
+        hapi().put("h3", "booked", start.plus(2, ChronoUnit.HOURS), 30, "dr-1", "loc-1", "pat-h3", null);
+        assertEquals(1, poll("hapi").eventCount(), "h3, by the cursor; the first sweep is now due in 1 minute");
+        assertNull(source("millennium").getString("reconcile"), "window sources have no sweeps: every cycle is one");
+        assertTrue(source("hapi").getString("reconcile").startsWith("first sweep due at"),
+                source("hapi").getString("reconcile"));
+
+        cycle.useClock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)));
+        assertEquals(0, poll("hapi").eventCount());
+        assertEquals(0.0, drift("rescheduled"), "steady state: the sweep finds nothing the cursor missed");
+        assertTrue(source("hapi").getString("reconcile").contains("finished"), source("hapi").getString("reconcile"));
+
+        // A late commit: h1 moved an hour, dated 10 minutes after its last version, long behind the cursor.
+        hapi().putRaw(new FakeFhirServer.Appt("h1", "booked", start.plus(1, ChronoUnit.HOURS),
+                start.plus(90, ChronoUnit.MINUTES), "dr-1", "loc-1", "pat-h1", null,
+                h1.lastUpdated().plus(10, ChronoUnit.MINUTES)));
+        cycle.useClock(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(150)));
+        assertEquals(0, poll("hapi").eventCount(), "the next sweep is not due yet and the cursor cannot see it");
+        assertEquals(List.of(), types(eventsOf("h1")));
+
+        cycle.useClock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5)));
+        poll("hapi");
+        List<JsonPath> healed = eventsOf("h1");
+        assertEquals(List.of("appointment.rescheduled"), types(healed), "healed within one sweep");
+        assertEquals("reconciled", healed.get(0).getString("payload.reason"));
+        assertEquals(1.0, drift("rescheduled"));
+
+        cycle.useClock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(8)));
+        poll("hapi");
+        assertEquals(1.0, drift("rescheduled"), "the next sweep finds no drift");
+        assertEquals(List.of("appointment.rescheduled"), types(eventsOf("h1")));
+    }
+
+    @Test
+    @Order(13)
+    void theWatermarkIsAMetric() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String source : List.of("millennium", "hapi")) {
+            String line = metrics.lines().filter(l -> l.startsWith("bridge_source_complete_through_seconds{")
+                    && l.contains("source=\"" + source + "\"")).findFirst().orElseThrow(() -> new AssertionError(metrics));
+            double seconds = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            assertTrue(seconds > Instant.parse("2020-01-01T00:00:00Z").getEpochSecond(), line);
+        }
+    }
+
+    private static double drift(String kind) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("bridge_reconcile_drift_total{") && l.contains("kind=\"" + kind
+                + "\"") && l.contains("source=\"hapi\"")).mapToDouble(l -> Double.parseDouble(l.substring(
+                        l.lastIndexOf(' ') + 1))).findFirst().orElseThrow(() -> new AssertionError("no drift series"));
+    }
+}
