@@ -71,6 +71,10 @@ public class JsonSource implements PolledSource {
             throw new IllegalArgumentException(prefix + "url needs {from} and {to} for mode=window");
         }
         WindowChecks.check(prefix, config, config.window().slice().orElse(null), this.mode == Mode.WINDOW);
+        if (config.scopes().isPresent() || config.searchParams().isPresent()) {
+            throw new IllegalArgumentException(prefix + (config.scopes().isPresent() ? "scopes" : "search-params")
+                    + " is for FHIR sources; a JSON source's URL template carries its own parameters");
+        }
         placeholders(prefix + "url", url, java.util.Set.of("cursor", "page", "from", "to"));
         config.itemUrl().ifPresent(item -> placeholders(prefix + "item-url", item, java.util.Set.of("id")));
         String next = config.next().orElse("");

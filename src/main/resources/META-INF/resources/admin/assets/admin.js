@@ -76,7 +76,9 @@
   function sourceRows(sources) {
     return sources.map((s) => tr([
       s.name, time(s.last_poll_at), badge(s.last_result || 'never'),
-      (s.mode === 'window' ? s.window : s.cursor) || '', firstSync(s), s.last_error || '',
+      (s.mode === 'window' ? s.window
+        : [s.cursor, s.reconcile && s.reconcile !== 'off' ? `sweep: ${s.reconcile}` : ''].filter(Boolean).join(' · ')) || '',
+      time(s.complete_through), firstSync(s), s.last_error || '',
       `${s.polls_ok} / ${s.polls_failed}`, el('td', s.events_total, 'num'),
       td(button('Poll now', async () => {
         const r = await api(`/admin/sources/${encodeURIComponent(s.name)}/poll`, 'POST');
