@@ -6,6 +6,9 @@
 # no-shows, completions, comment edits, rebookings with the R5 "replaces" extension, deletes, new bookings,
 # double changes) and compares the bridge's `event` table with the events those changes must produce:
 # per category expected / missing / unexpected / duplicate, and the change→event latency.
+# The source also runs its reconciliation sweep (issue 18) every RECONCILE (default 20s; 0 = off) over the
+# appointments' 32 days: at the end the script prints the drift it counted. On a server whose cursor misses
+# nothing that is 0, and an event sent twice (once by a sweep, once by the cursor) is a duplicate below.
 # Everything this run creates carries the identifier system urn:bench-run; only the appointment ids this run
 # created are judged, so HAPI may hold data of earlier runs. Exit 1 on any missing, unexpected or duplicate event.
 #   HAPI=http://127.0.0.1:8090/fhir bench/hapi.sh
@@ -18,6 +21,7 @@ HAPI=${HAPI:-http://127.0.0.1:8090/fhir}
 HAPI=${HAPI%/}
 N=${N:-1000}
 POLL=${POLL:-2s}
+RECONCILE=${RECONCILE:-20s}
 PORT=${PORT:-18085}
 APP=${APP:-target/quarkus-app}     # the packaged bridge to test
 DURATION=${DURATION:-75}           # seconds the changes are spread over
@@ -49,6 +53,7 @@ fresh_db $DB
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
 BRIDGE_SOURCES_HAPI_BASE_URL=$HAPI BRIDGE_SOURCES_HAPI_POLL_INTERVAL=$POLL BRIDGE_SOURCES_HAPI_PAGE_SIZE=100 \
 BRIDGE_SOURCES_HAPI_EMIT_ON_FIRST_SYNC=false BRIDGE_DELIVERY_ALLOW_PRIVATE_TARGETS=true BRIDGE_ADMIN_API_KEY=bench-admin-key \
+BRIDGE_SOURCES_HAPI_RECONCILE_INTERVAL=$RECONCILE BRIDGE_SOURCES_HAPI_WINDOW_AHEAD=32d \
   java ${JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" >"$OUT/bridge.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
@@ -93,6 +98,11 @@ echo "caught up: $last events (source hapi) after $(( (now - began) / 1000 )) s 
 $PSQL -d $DB -F $'\t' -c "SELECT appointment_id, type, (extract(epoch FROM received_at) * 1000)::bigint, payload
   FROM event WHERE source = 'hapi' ORDER BY id" >"$OUT/events.tsv"
 curl -fs -H "X-API-Key: bench-admin-key" "$BRIDGE/admin/sources" >"$OUT/sources.json" || true
+curl -fs "$BRIDGE/q/metrics" | grep '^bridge_reconcile_drift_total{.*source="hapi"' | sed 's/^/drift: /' \
+  | tee -a "$OUT/driver.out" || echo "drift: no series (RECONCILE=$RECONCILE)" | tee -a "$OUT/driver.out"
+echo "sweep: $(python3 -c 'import json,sys; print([s for s in json.load(open(sys.argv[1])) if s["name"] == "hapi"][0].get("reconcile"))' "$OUT/sources.json")" \
+  | tee -a "$OUT/driver.out"
+echo "events with reason reconciled: $(grep -c '"reason":"reconciled"' "$OUT/events.tsv" || true)" | tee -a "$OUT/driver.out"
 set +e
 driver compare "$OUT" "$POLL_MS" | tee -a "$OUT/driver.out"
 rc=${PIPESTATUS[0]}

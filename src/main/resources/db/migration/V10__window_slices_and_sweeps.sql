@@ -26,3 +26,9 @@ ALTER TABLE source_state ADD COLUMN complete_through_at TIMESTAMPTZ;
 
 -- The scope columns a window scan's known appointments are found by.
 CREATE INDEX appointment_snapshot_location_start_idx ON appointment_snapshot (source, location_id, start_at);
+
+-- When the source's first sync finished: a window slice seen for the first time announces only what was booked
+-- or changed since then (older bookings are that slice's baseline). Existing sources: their last success, the
+-- closest known.
+ALTER TABLE source_state ADD COLUMN baseline_at TIMESTAMPTZ;
+UPDATE source_state SET baseline_at = last_success_at WHERE baseline_done;

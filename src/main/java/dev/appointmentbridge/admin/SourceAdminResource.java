@@ -40,11 +40,17 @@ public class SourceAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Poll a source now", description = "Runs one cycle and answers what it did; 502 when "
             + "the upstream failed (pages committed before the failure are kept), 409 when a cycle of it is "
-            + "already running here or on another replica.")
+            + "already running here or on another replica, or the source asked (Retry-After) to be left alone for now.")
     public Response pollNow(@PathParam("name") String name) {
         if (polls.find(name).isEmpty()) {
             throw new ApiException(404, "Unknown source",
                     List.of(ErrorItem.of("path", "name", "No source named " + name + " is configured", "not_found")));
+        }
+        java.time.Instant paused = polls.find(name).get().pausedUntil();
+        if (paused != null) {
+            return ErrorResponses.of(409, "Not polled: the source asked to be left alone until " + paused
+                    + " (Retry-After); try again after that", ErrorItem.of("source", name, "paused until " + paused,
+                            "paused"));
         }
         return polls.poll(name)
                 .map(r -> Response.status(r.skipped() ? 409 : 200).entity(CycleView.of(r)).build())

@@ -179,6 +179,11 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
     }
 
     @Override
+    public Instant trackedSince(Lease lease) {
+        return QuarkusTransaction.requiringNew().call(() -> SourceStateStore.baselineAt(session, lease.source()));
+    }
+
+    @Override
     public Sweep sweep(Lease lease) {
         return QuarkusTransaction.requiringNew().call(() -> SourceStateStore.sweep(session, lease.source()));
     }

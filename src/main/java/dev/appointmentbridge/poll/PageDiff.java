@@ -31,6 +31,10 @@ final class PageDiff {
     private final PollEventFactory events;
     private final String reason;
     private final Instant trustedThrough;
+    /** Window scans: each id listed so far in this scan, with its content hash (null: not tracked). */
+    private java.util.Map<String, String> listedInScan;
+    private boolean quietNew;
+    private Instant quietNewBefore;
 
     PageDiff(String source, boolean baseline, Instant now, PollEventFactory events) {
         this(source, baseline, now, events, null, null);
@@ -52,10 +56,36 @@ final class PageDiff {
     }
 
     /**
+     * Window scans (issue 18 review): an id that two searches of one scan list with different values (a server
+     * contradicting itself across scopes) is quarantined instead of being rescheduled back and forth every cycle.
+     */
+    PageDiff trackListings() {
+        listedInScan = new java.util.HashMap<>();
+        return this;
+    }
+
+    /**
+     * While on, an appointment first seen is stored without an event unless its meta.lastUpdated is at or after
+     * {@code announceFrom} (null: never announced): the first scan of a slice that has just entered the window,
+     * or of a newly added scope, is that slice's baseline, as a source's first sync is. Bookings made after the
+     * source's tracking began are still announced (issue 18 review: every midnight's new slice announced its
+     * whole day as scheduled).
+     */
+    void quietNew(boolean on, Instant announceFrom) {
+        quietNew = on;
+        quietNewBefore = announceFrom;
+    }
+
+    PageCommit apply(SourcePage page, Instant serverTime, Map<String, Snapshot> known, Set<String> held) {
+        return apply(page, serverTime, known, held, false);
+    }
+
+    /**
      * @param serverTime the search's own time: a record dated later (a client-supplied or skewed
      *                   meta.lastUpdated) is stored as if dated then, so a later real update is not "older"
      */
-    PageCommit apply(SourcePage page, Instant serverTime, Map<String, Snapshot> known, Set<String> held) {
+    PageCommit apply(SourcePage page, Instant serverTime, Map<String, Snapshot> known, Set<String> held,
+            boolean listing) {
         PageCommit commit = new PageCommit();
         Set<String> stored = Set.copyOf(known.keySet());
         List<AppointmentRecord> ordered = new ArrayList<>(page.appointments().size());
@@ -68,6 +98,11 @@ final class PageDiff {
         ordered.sort(Comparator.comparing((AppointmentRecord r) -> r.replacesId() != null));
         Map<String, Snapshot> written = new LinkedHashMap<>();
         for (AppointmentRecord r : ordered) {
+            if (listing && listedInScan != null && contradicts(r)) {
+                commit.quarantine.add(new PoisonRecord(r.id(), "listed with different values by two searches of one "
+                        + "window scan (the server contradicts itself across scopes or slices)", r.lastUpdated()));
+                continue;
+            }
             commit.unquarantine.add(r.id());
             Snapshot previous = known.get(r.id());
             Snapshot replaced = previous == null && r.replacesId() != null ? foldable(known.get(r.replacesId())) : null;
@@ -88,7 +123,9 @@ final class PageDiff {
                     commit.dropHeld.add(marked.appointmentId()); // held by an earlier page or cycle
                 }
             }
-            if (change.event() != null && !baseline) {
+            boolean quiet = quietNew && previous == null && (quietNewBefore == null || r.lastUpdated() == null
+                    || r.lastUpdated().isBefore(quietNewBefore));
+            if (change.event() != null && !baseline && !quiet) {
                 emit(commit, held, events.create(source, change, page.patients().get(r.patientId()), now, reason));
             }
         }
@@ -97,6 +134,13 @@ final class PageDiff {
         }
         split(commit, written, stored);
         return commit;
+    }
+
+    /** Whether an earlier search of this scan listed the same id with other values (remembers this one). */
+    private boolean contradicts(AppointmentRecord r) {
+        String hash = DiffRules.contentHash(r);
+        String earlier = listedInScan.putIfAbsent(r.id(), hash);
+        return earlier != null && !earlier.equals(hash);
     }
 
     /**

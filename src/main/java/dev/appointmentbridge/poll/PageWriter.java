@@ -49,21 +49,37 @@ final class PageWriter {
      * {@code _history} starts.
      */
     void commit(Lease lease, SourcePage page, Instant searchTime, Instant cursor, Instant firstHistoryCursor) {
+        commit(lease, page, searchTime, cursor, firstHistoryCursor, false);
+    }
+
+    /** A page of a window scan's search: its ids count as listed by the scan (see PageDiff#trackListings). */
+    void commitListed(Lease lease, SourcePage page, Instant searchTime) {
+        commit(lease, page, searchTime, null, null, true);
+    }
+
+    /** See {@link PageDiff#quietNew}. */
+    void quietNew(boolean on, Instant announceFrom) {
+        diff.quietNew(on, announceFrom);
+    }
+
+    private void commit(Lease lease, SourcePage page, Instant searchTime, Instant cursor, Instant firstHistoryCursor,
+            boolean listing) {
         List<AppointmentRecord> all = page.appointments();
         if (all.size() <= MAX_RECORDS_PER_COMMIT) {
-            commitPart(lease, page, searchTime, cursor, firstHistoryCursor);
+            commitPart(lease, page, searchTime, cursor, firstHistoryCursor, listing);
             return;
         }
         for (int from = 0; from < all.size(); from += MAX_RECORDS_PER_COMMIT) {
             int to = Math.min(all.size(), from + MAX_RECORDS_PER_COMMIT);
             SourcePage part = new SourcePage(all.subList(from, to), from == 0 ? page.poison() : List.of(),
                     page.patients(), page.next(), page.searchTime(), page.sortedByLastUpdated());
-            commitPart(lease, part, searchTime, to == all.size() ? cursor : null, from == 0 ? firstHistoryCursor : null);
+            commitPart(lease, part, searchTime, to == all.size() ? cursor : null, from == 0 ? firstHistoryCursor : null,
+                    listing);
         }
     }
 
     private void commitPart(Lease lease, SourcePage page, Instant searchTime, Instant cursor,
-            Instant firstHistoryCursor) {
+            Instant firstHistoryCursor, boolean listing) {
         Set<String> ids = new HashSet<>();
         for (AppointmentRecord r : page.appointments()) {
             ids.add(r.id());
@@ -73,11 +89,12 @@ final class PageWriter {
         }
         page.poison().forEach(p -> poisonIds.add(p.appointmentId()));
         PageCommit done = store.page(lease, ids, (known, held) -> {
-            PageCommit c = diff.apply(page, searchTime, known, held);
+            PageCommit c = diff.apply(page, searchTime, known, held, listing);
             c.cursor = cursor;
             c.firstHistoryCursor = firstHistoryCursor;
             return c;
         });
+        done.quarantine.forEach(p -> poisonIds.add(p.appointmentId()));
         count(done);
     }
 
@@ -86,12 +103,14 @@ final class PageWriter {
      * deleted and created again); 404/410 → cancelled with {@code reason}; an answer that will not change by
      * asking again (403, 400, ...) quarantines it: a cancellation is never guessed. Temporary failures (401,
      * 408, 429, 5xx, timeouts) fail the cycle and are asked again next time.
+     *
+     * @return the appointment as read when it was found, else null
      */
-    void confirmGone(Lease lease, AppointmentFeed feed, String id, Instant time, String reason)
+    AppointmentRecord confirmGone(Lease lease, AppointmentFeed feed, String id, Instant time, String reason)
             throws SourceFetchException {
         Snapshot known = store.load(lease, List.of(id)).get(id);
         if (known == null || "deleted".equals(known.contentHash())) {
-            return; // never seen, or its removal already handled
+            return null; // never seen, or its removal already handled
         }
         ReadResult read;
         try {
@@ -109,13 +128,15 @@ final class PageWriter {
                 return c;
             });
             poisonIds.add(id);
-            return;
+            return null;
         }
         if (read instanceof ReadResult.Found found) {
-            commit(lease, found.asPage(), time, null, null);
-            return;
+            SourcePage page = found.asPage();
+            commit(lease, page, time, null, null);
+            return page.appointments().isEmpty() ? null : page.appointments().get(0);
         }
         gone(lease, id, reason);
+        return null;
     }
 
     /** Cancels a known appointment as gone upstream ({@code reason}), unless it already ended or was cancelled. */

@@ -80,7 +80,10 @@ public class PollService {
             }
             if (PollCycle.reconciles(source)) {
                 for (EventType type : EventType.values()) {
-                    registry.counter("bridge.reconcile.drift", "source", name, "kind", kind(type));
+                    io.micrometer.core.instrument.Counter.builder("bridge.reconcile.drift")
+                            .description("Events a reconciliation sweep found that the cursor path had missed "
+                                    + "(sent with reason reconciled); 0 in steady state")
+                            .tags("source", name, "kind", kind(type)).register(registry);
                 }
             }
             java.util.concurrent.atomic.AtomicReference<Double> through = new java.util.concurrent.atomic.AtomicReference<>(

@@ -75,25 +75,26 @@ final class ReconcileRun {
         int batch = (int) Math.max(1, Math.ceil(plan.size() * (double) settings.pollInterval().toMillis()
                 / settings.interval().toMillis()));
         PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), false, now, factory,
-                CanonicalEvent.REASON_RECONCILED, lease.cursor()));
-        SliceScan scans = new SliceScan(feed, store, windows, settings.minRatio(), settings.maxPages(), plan);
-        ScanSummary summary = new ScanSummary(plan, startedAt);
+                CanonicalEvent.REASON_RECONCILED, lease.cursor()).trackListings());
+        SliceScan scans = new SliceScan(feed, store, windows, settings.minRatio(), settings.maxPages(), plan, false,
+                null);
+        ScanSummary summary = new ScanSummary(plan, now, "sweep step");
         int next = Math.min(sweep.nextUnit(), plan.size());
         int end = Math.min(plan.size(), next + batch);
         while (next < end) {
             SliceScan.Outcome outcome = scans.scan(lease, writer, plan.unit(next), now, CanonicalEvent.REASON_RECONCILED);
             summary.add(plan.unit(next), outcome);
             next++;
-            if (outcome.failure() != null) {
+            if (outcome.failure() != null || feed.pausedUntil() != null) {
                 break; // the server is in trouble: the rest of this step waits for the next cycle
             }
         }
-        String progress = "sweep started " + startedAt + ": " + next + " of " + plan.size() + " searches done; last step: "
+        String progress = "sweep started " + startedAt + ": " + next + " of " + plan.size() + " searches done. Its last "
                 + summary.note(writer.gone(), CanonicalEvent.REASON_RECONCILED);
         if (next >= plan.size()) {
             windows.recordSweep(lease, new WindowStore.Sweep(startedAt.plus(settings.interval()), null, 0, null),
-                    "sweep started " + startedAt + " finished " + now + " (" + plan.size() + " searches); next due "
-                            + startedAt.plus(settings.interval()) + "; last step: "
+                    "sweep started " + startedAt + " finished " + now + ": all " + plan.size() + " searches done; next "
+                            + "due " + startedAt.plus(settings.interval()) + ". Its last "
                             + summary.note(writer.gone(), CanonicalEvent.REASON_RECONCILED));
         } else {
             windows.recordSweep(lease, new WindowStore.Sweep(sweep.dueAt(), from, next, startedAt), progress);

@@ -9,6 +9,8 @@ final class ScanSummary {
 
     private final WindowPlan plan;
     private final Instant startedAt;
+    private final String what;
+    private int complete;
     private int searched;
     private int concluded;
     private int failed;
@@ -20,9 +22,11 @@ final class ScanSummary {
     private String firstFailureAt;
     private String onlyNote;
 
-    ScanSummary(WindowPlan plan, Instant startedAt) {
+    /** @param what {@code scan} (a window cycle) or {@code sweep step} */
+    ScanSummary(WindowPlan plan, Instant startedAt, String what) {
         this.plan = plan;
         this.startedAt = startedAt;
+        this.what = what;
     }
 
     void add(WindowPlan.Unit unit, SliceScan.Outcome outcome) {
@@ -30,6 +34,9 @@ final class ScanSummary {
         items += outcome.items();
         absent += outcome.absent();
         onlyNote = outcome.note();
+        if (outcome.complete()) {
+            complete++;
+        }
         if (outcome.concluded()) {
             concluded++;
         } else if (firstInconclusive == null) {
@@ -57,9 +64,9 @@ final class ScanSummary {
         return firstFailure;
     }
 
-    /** Every search of the plan ran and concluded. */
-    boolean allConcluded() {
-        return searched == plan.size() && concluded == searched;
+    /** Every search of the plan ran, concluded and missed nothing: the watermark may move. */
+    boolean allComplete() {
+        return searched == plan.size() && complete == searched;
     }
 
     /** For one search, its own note; else the totals and the first search that concluded nothing. */
@@ -67,8 +74,9 @@ final class ScanSummary {
         if (plan.size() == 1) {
             return onlyNote;
         }
-        String note = "scan at " + startedAt + ": " + searched + " of " + plan.size() + " searches (" + plan.scopes().size()
-                + " scopes x " + plan.slices() + " slices), " + concluded + " complete and concluded; " + items
+        String note = what + " at " + startedAt + ": " + searched + " of " + plan.size() + " searches (" + plan.scopes().size()
+                + " scopes x " + plan.slices() + " slices), " + concluded + " complete and concluded"
+                + (complete < concluded ? " (" + (concluded - complete) + " missed appointments still there)" : "") + "; " + items
                 + " items, " + absent + " known ones absent, " + cancelled + " cancelled as " + reason;
         return firstInconclusive == null ? note
                 : note + "; first that concluded nothing: " + firstInconclusive.label() + ": " + firstInconclusiveNote;

@@ -30,8 +30,17 @@ final class SliceScan {
 
     static final Duration EDGE = Duration.ofMinutes(1);
 
-    /** What one search concluded; {@code failure} set when it or a read by id failed. */
-    record Outcome(int items, boolean concluded, int absent, String note, SourceFetchException failure) {
+    /**
+     * What one search concluded; {@code failure} set when it or a read by id failed. {@code missed} counts
+     * appointments it did not list that a read by id found still in its scope and slice: such a search was not
+     * complete, whatever it said, and does not move the watermark (issue 18 review).
+     */
+    record Outcome(int items, boolean concluded, int absent, int missed, String note, SourceFetchException failure) {
+
+        /** Concluded, and nothing in its scope and slice was missing from it. */
+        boolean complete() {
+            return concluded && missed == 0;
+        }
     }
 
     private final PolledSource feed;
@@ -40,35 +49,47 @@ final class SliceScan {
     private final double minRatio;
     private final int maxPages;
     private final WindowPlan plan;
+    private final boolean quietFreshSlices;
+    private final Instant trackedSince;
     int pages;
     int records;
 
+    /**
+     * @param quietFreshSlices window mode: a slice never scanned completely before (it just entered the window,
+     *                         or its scope was just added) is a baseline for appointments booked before
+     *                         {@code trackedSince} (the source's first sync); sweeps announce all they find
+     */
     SliceScan(PolledSource feed, CycleStore store, WindowStore windows, double minRatio, int maxPages,
-            WindowPlan plan) {
+            WindowPlan plan, boolean quietFreshSlices, Instant trackedSince) {
         this.feed = feed;
         this.store = store;
         this.windows = windows;
         this.minRatio = minRatio;
         this.maxPages = maxPages;
         this.plan = plan;
+        this.quietFreshSlices = quietFreshSlices;
+        this.trackedSince = trackedSince;
     }
 
     /** Scans {@code unit} and concludes what it can; cancellations carry {@code reason}. */
     Outcome scan(Lease lease, PageWriter writer, WindowPlan.Unit unit, Instant now, String reason) {
         Set<String> listed = new HashSet<>();
         int firstPage = pages;
+        WindowStore.Floor floor = windows.floor(lease, unit.scope(), unit.key());
+        writer.quietNew(quietFreshSlices && floor == null, trackedSince);
         try {
             read(lease, writer, unit, now, listed);
         } catch (SourceFetchException e) {
-            return new Outcome(listed.size(), false, 0, "scan stopped at page " + (pages - firstPage + 1) + " ("
+            return new Outcome(listed.size(), false, 0, 0, "scan stopped at page " + (pages - firstPage + 1) + " ("
                     + e.getMessage() + "); pages before it are committed, no absence concluded", e);
+        } finally {
+            writer.quietNew(false, null);
         }
         int items = listed.size();
-        WindowStore.Floor floor = windows.floor(lease, unit.scope(), unit.key());
         if (floor != null && items < minRatio * floor.complete()
                 && (floor.lastShort() == null || floor.lastShort() != items)) {
             windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(floor.complete(), items));
-            return new Outcome(items, false, 0, "scan at " + now + " listed " + items + " items, fewer than "
+            return new Outcome(items, false, 0, 0, "scan at " + now + " listed " + items + " items, fewer than "
                     + "window.min-ratio (" + minRatio + ") x the last complete scan's " + floor.complete()
                     + ": no absence concluded (the same answer next time is taken as the new size)", null);
         }
@@ -77,24 +98,40 @@ final class SliceScan {
         List<String> absent = windows.openStartingIn(lease, unit.scope(), from, to).stream()
                 .filter(id -> !listed.contains(id)).toList();
         int goneBefore = writer.gone();
+        int missed = 0;
         try {
             for (String id : absent) {
-                if (feed.readsById()) {
-                    writer.confirmGone(lease, feed, id, now, reason);
-                } else {
+                if (!feed.readsById()) {
                     writer.gone(lease, id, reason);
+                } else if (inUnit(writer.confirmGone(lease, feed, id, now, reason), unit)) {
+                    missed++;
                 }
             }
         } catch (SourceFetchException e) {
             // The scan itself was complete; say so, and why its absences are only partly concluded.
-            return new Outcome(items, false, absent.size(), "complete scan at " + now + ": " + items + " items, "
-                    + absent.size() + " known ones absent; a read by id failed (" + e.getMessage() + "): the "
-                    + "rest are looked into next cycle", e);
+            return new Outcome(items, false, absent.size(), missed, "complete scan at " + now + ": " + items
+                    + " items, " + absent.size() + " known ones absent; a read by id failed (" + e.getMessage()
+                    + "): the rest are looked into next cycle", e);
         }
         windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(items, null));
-        return new Outcome(items, true, absent.size(), "complete scan at " + now + ": " + items + " items, "
-                + absent.size() + " known ones absent, " + (writer.gone() - goneBefore) + " cancelled as " + reason,
-                null);
+        return new Outcome(items, true, absent.size(), missed, "complete scan at " + now + ": " + items + " items, "
+                + absent.size() + " known ones absent, " + (writer.gone() - goneBefore) + " cancelled as " + reason
+                + (missed == 0 ? "" : "; " + missed + " of them read back still in this scope and slice: the search "
+                        + "missed them, so it does not count as complete"), null);
+    }
+
+    /** Whether an appointment read by id belongs to the unit's scope and slice (null: not found). */
+    private static boolean inUnit(dev.appointmentbridge.source.AppointmentRecord r, WindowPlan.Unit unit) {
+        if (r == null || r.start() == null || r.start().isBefore(unit.from()) || !r.start().isBefore(unit.to())) {
+            return false;
+        }
+        String param = unit.scope().param();
+        String ref = param == null ? null : switch (param) {
+            case "location" -> r.locationId();
+            case "practitioner" -> r.providerId();
+            default -> r.patientId();
+        };
+        return param == null || unit.scope().value().equals(ref);
     }
 
     /** Reads and commits every page of the unit, collecting the ids it lists. */
@@ -110,7 +147,7 @@ final class SliceScan {
             records += page.size();
             page.appointments().forEach(r -> listed.add(r.id()));
             page.poison().forEach(p -> listed.add(p.appointmentId()));
-            writer.commit(lease, page, CursorRules.serverTime(page.searchTime(), now), null, null);
+            writer.commitListed(lease, page, CursorRules.serverTime(page.searchTime(), now));
             if (page.next() == null) {
                 return;
             }

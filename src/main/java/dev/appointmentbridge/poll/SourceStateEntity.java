@@ -62,6 +62,10 @@ public class SourceStateEntity extends PanacheEntityBase {
     @Column(name = "window_note")
     public String windowNote;
 
+    /** When the first sync finished (issue 18): the time tracking of this source began. */
+    @Column(name = "baseline_at")
+    public OffsetDateTime baselineAt;
+
     /** Window mode: the start of the last scan whose every search was complete and concluded (issue 18). */
     @Column(name = "complete_through_at")
     public OffsetDateTime completeThroughAt;

@@ -64,6 +64,7 @@ final class SourceStateStore {
     static void finish(StatelessSession session, Lease lease, Instant historyCursor, int records, int events) {
         int updated = session.createMutationQuery("""
                 update SourceStateEntity s set s.historyCursorAt = :history, s.baselineDone = true,
+                       s.baselineAt = coalesce(s.baselineAt, current_timestamp),
                        s.lastPollAt = current_timestamp, s.lastSuccessAt = current_timestamp, s.lastResult = 'ok',
                        s.lastError = null, s.lastRecords = :records, s.lastEvents = :events,
                        s.pollsOk = s.pollsOk + 1, s.eventsTotal = s.eventsTotal + :events, s.leaseUntil = null
@@ -84,6 +85,11 @@ final class SourceStateStore {
                  where s.name = :name and s.fence = :fence
                 """).setParameter("note", note).setParameter("through", time(completeThrough), OffsetDateTime.class)
                 .setParameter("name", lease.source()).setParameter("fence", lease.fence()).executeUpdate();
+    }
+
+    static Instant baselineAt(StatelessSession session, String source) {
+        SourceStateEntity s = session.get(SourceStateEntity.class, source);
+        return s == null ? null : instant(s.baselineAt);
     }
 
     static WindowStore.Sweep sweep(StatelessSession session, String source) {

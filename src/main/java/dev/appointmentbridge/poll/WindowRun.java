@@ -53,16 +53,21 @@ final class WindowRun {
         Instant now = clock.instant();
         WindowPlan plan = WindowPlan.of(feed.scopes(), feed.slice(), now, settings.back(), settings.ahead());
         boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
-        PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory));
-        SliceScan scans = new SliceScan(feed, store, windows, settings.minRatio(), settings.maxPages(), plan);
-        ScanSummary summary = new ScanSummary(plan, now);
+        PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory)
+                .trackListings());
+        SliceScan scans = new SliceScan(feed, store, windows, settings.minRatio(), settings.maxPages(), plan, true,
+                windows.trackedSince(lease));
+        ScanSummary summary = new ScanSummary(plan, now, "scan");
         for (int i = 0; i < plan.size() && summary.failed() < MAX_FAILED_SEARCHES; i++) {
             WindowPlan.Unit unit = plan.unit(i);
             summary.add(unit, scans.scan(lease, writer, unit, now, feed.absenceReason()));
+            if (feed.pausedUntil() != null) {
+                break; // the source asked (Retry-After) to be left alone: ask nothing more this cycle
+            }
         }
         SourceFetchException failure = summary.firstFailure();
         windows.recordScan(lease, summary.note(writer.gone(), feed.absenceReason()),
-                summary.allConcluded() ? now : null);
+                summary.allComplete() ? now : null);
         if (failure != null) {
             throw new SourceFetchException(summary.failureMessage(), failure.status(), failure);
         }

@@ -38,6 +38,9 @@ public interface WindowStore {
      */
     void recordScan(Lease lease, String note, Instant completeThrough);
 
+    /** When the source's first sync finished, or null before it has. */
+    Instant trackedSince(Lease lease);
+
     /** Where the source's sweep stands (all null on a new source). */
     Sweep sweep(Lease lease);
 

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
@@ -57,17 +56,37 @@ public class FhirSource implements PolledSource {
         this.parser = new FhirBundleParser(reader);
     }
 
-    /** Fixed parameters must not take over what the bridge sets itself. */
-    private static void checkSearchParams(String prefix, String params) {
+    /**
+     * Fixed parameters must form a query string and must not take over what the bridge sets itself: names are
+     * compared decoded ({@code %5Fsort} is {@code _sort}) and without modifiers ({@code date:missing} is
+     * {@code date}), as a FHIR server reads them (issue 18 review).
+     */
+    static void checkSearchParams(String prefix, String params) {
+        try {
+            URI.create("http://h/?" + params);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + "search-params is not a query string (name=value pairs "
+                    + "joined by '&', values URL-encoded)");
+        }
         for (String pair : params.split("&")) {
-            String key = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
-            if (key.isBlank() || Set.of("date", "_lastUpdated", "_sort", "_count", "_include", "location",
-                    "practitioner", "patient").contains(key)) {
+            String raw = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            String key;
+            try {
+                key = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                key = raw;
+            }
+            String name = key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
+            if (name.isBlank() || RESERVED_PARAMS.contains(name)) {
                 throw new IllegalArgumentException(prefix + "search-params: '" + key + "' is not a fixed parameter "
-                        + "(empty, or one the bridge sets itself: date, _lastUpdated, _sort, _count, _include, scopes)");
+                        + "(empty, or one the bridge sets itself: " + String.join(", ", RESERVED_PARAMS) + ")");
             }
         }
     }
+
+    /** What the bridge's own searches set: not for {@code search-params}. */
+    private static final List<String> RESERVED_PARAMS = List.of("date", "_lastUpdated", "_sort", "_count", "_offset",
+            "_include", "_revinclude", "location", "practitioner", "patient", "_id");
 
     @Override
     public String name() {
@@ -116,7 +135,7 @@ public class FhirSource implements PolledSource {
 
     @Override
     public boolean readsHistory() {
-        return config.detectDeletes() == SourcesConfig.DetectDeletes.history;
+        return mode == Mode.CURSOR && config.detectDeletes() == SourcesConfig.DetectDeletes.history;
     }
 
     @Override

@@ -116,7 +116,8 @@ final class SourceHttp {
             if (tries > 2 || retryAfter.compareTo(RequestBudget.MAX_WAIT) > 0) {
                 discard(response);
                 throw new SourceFetchException("GET " + url.getPath() + " answered HTTP " + status + " with Retry-After "
-                        + retryAfter.toSeconds() + " s: the source is left alone until then", status, null);
+                        + retryAfter.toSeconds() + " s: the source is left alone until " + budget.pausedUntil()
+                        + " (at most " + RequestBudget.MAX_PAUSE.toHours() + " h is honoured)", status, null);
             }
             discard(response); // the next send() waits out the pause
         }

@@ -2,6 +2,7 @@ package dev.appointmentbridge.poll;
 
 import static dev.appointmentbridge.support.EventLogApi.eventsOf;
 import static dev.appointmentbridge.support.EventLogApi.types;
+import static dev.appointmentbridge.support.SourcesApi.source;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.appointmentbridge.support.FakeJsonApi;
+import dev.appointmentbridge.support.SourcesApi;
 import dev.appointmentbridge.support.FakeJsonResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,13 +45,7 @@ class JsonSourcePollTest {
     }
 
     private CycleResult poll(String source) {
-        return polls.poll(source).orElseThrow(() -> new AssertionError("poll of " + source + " failed: "
-                + source(source).getString("last_error")));
-    }
-
-    private static JsonPath source(String name) {
-        return new JsonPath(given().get("/admin/sources").then().statusCode(200).extract().asString())
-                .setRootPath("find { it.name == '" + name + "' }");
+        return SourcesApi.poll(polls, source);
     }
 
     private static List<String> typesOf(long id) {

@@ -2,6 +2,7 @@ package dev.appointmentbridge.poll;
 
 import static dev.appointmentbridge.support.EventLogApi.eventsOf;
 import static dev.appointmentbridge.support.EventLogApi.types;
+import static dev.appointmentbridge.support.SourcesApi.source;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.appointmentbridge.support.FakeFhirServer;
+import dev.appointmentbridge.support.SourcesApi;
 import dev.appointmentbridge.support.MillenniumResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,13 +64,7 @@ class WindowScanTest {
     }
 
     private CycleResult poll(String source) {
-        return polls.poll(source).orElseThrow(() -> new AssertionError("poll of " + source + " failed: "
-                + source(source).getString("last_error")));
-    }
-
-    private static JsonPath source(String name) {
-        return new JsonPath(given().get("/admin/sources").then().statusCode(200).extract().asString())
-                .setRootPath("find { it.name == '" + name + "' }");
+        return SourcesApi.poll(polls, source);
     }
 
     private static FakeFhirServer.Appt put(String id, int hour, String location) {
@@ -176,6 +172,7 @@ class WindowScanTest {
         millennium().failPage(0, 500);
 
         millennium().emptyWindowAnswers(true); // 200 OK, "nothing here", for every search
+        String through = source("millennium").getString("complete_through");
         try {
             CycleResult empty = poll("millennium");
             assertEquals(0, empty.eventCount(), "an empty answer concludes nothing");
@@ -191,10 +188,17 @@ class WindowScanTest {
             assertEquals(List.of("appointment.cancelled"), types(eventsOf("m8")));
             assertEquals(List.of("appointment.rescheduled"), types(eventsOf("m1")));
             assertEquals(List.of("appointment.scheduled"), types(eventsOf("m9")));
+            // Review of issue 18: the searches missed appointments still there, so they were not complete, and
+            // the watermark must not claim that every change up to now was seen.
+            assertEquals(through, source("millennium").getString("complete_through"));
+            assertTrue(source("millennium").getString("window").contains("missed appointments still there"),
+                    source("millennium").getString("window"));
         } finally {
             millennium().emptyWindowAnswers(false);
         }
         assertEquals(0, poll("millennium").eventCount());
+        assertTrue(Instant.parse(source("millennium").getString("complete_through")).isAfter(Instant.parse(through)),
+                "a complete scan moves it again");
     }
 
     @Test
@@ -214,8 +218,51 @@ class WindowScanTest {
                 .noneMatch(r -> r.endsWith("/Appointment/m10")), "not even read by id");
     }
 
+    /**
+     * Review of issue 18: a slice entering the window announced every appointment in it as scheduled (every
+     * midnight, a whole day of bookings). Its first scan is its baseline; only bookings made after the source's
+     * first sync are announced.
+     */
     @Test
     @Order(8)
+    void aSliceEnteringTheWindowAnnouncesOnlyWhatWasBookedSinceTrackingBegan() {
+        // 12 days ahead: beyond the week the window reaches, and beyond what the test before scanned 3 days on.
+        Instant far = DAY.plus(10, ChronoUnit.DAYS);
+        millennium().put("far-old", "booked", far, 30, "dr-1", "loc-a", "pat-fo", null); // dated 2025
+        millennium().advance(Duration.between(millennium().now(), Instant.now())); // the server's clock: now
+        millennium().put("far-new", "booked", far.plus(1, ChronoUnit.HOURS), 30, "dr-1", "loc-b", "pat-fn", null);
+        assertEquals(0, poll("millennium").eventCount(), "neither is in the window yet");
+        cycle.useClock(Clock.offset(Clock.systemUTC(), Duration.ofDays(6)));
+        CycleResult entered = poll("millennium");
+        assertEquals(List.of(), types(eventsOf("far-old")), "booked before tracking began: the slice's baseline");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("far-new")), "booked since: announced");
+        assertEquals(1, entered.eventCount());
+        millennium().update("far-old", a -> move(a, a.start(), a.location(), "cancelled"));
+        poll("millennium");
+        assertEquals(List.of("appointment.cancelled"), types(eventsOf("far-old")), "tracked from then on");
+    }
+
+    /** Review of issue 18: a server listing one id under two locations rescheduled it back and forth every cycle. */
+    @Test
+    @Order(9)
+    void anAppointmentTheServerListsUnderTwoLocationsIsQuarantinedNotFlipped() {
+        put("m11", 11, "loc-a");
+        poll("millennium");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("m11")));
+        millennium().alsoListUnder("m11", "loc-b");
+        for (int i = 0; i < 3; i++) {
+            poll("millennium");
+        }
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("m11")), "no event from a contradiction");
+        given().get("/admin/quarantine").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("listed with different values by two searches"));
+        millennium().alsoListUnder("m11", "nowhere");
+        poll("millennium");
+        assertEquals(List.of("appointment.scheduled"), types(eventsOf("m11")));
+    }
+
+    @Test
+    @Order(10)
     void noRequestBrokeTheContract() {
         assertEquals(List.of(), millennium().contractViolations());
         assertTrue(millennium().requests().stream().noneMatch(r -> r.contains("_lastUpdated") || r.contains("_history")),
@@ -223,7 +270,7 @@ class WindowScanTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void requestsAreSpacedByMaxRequestsPerSecond() {
         int before = millennium().searchStartNanos().size();
         poll("paced"); // 6 searches at 20 per second at most
@@ -236,7 +283,7 @@ class WindowScanTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void aShortRetryAfterIsWaitedOut() {
         int before = millennium().searchStartNanos().size();
         millennium().throttle(1, "1");
@@ -248,7 +295,7 @@ class WindowScanTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void aLongRetryAfterLeavesTheSourceAloneUntilThen() {
         millennium().throttle(1, "120");
         assertTrue(polls.poll("paced").isEmpty(), "the cycle fails");
@@ -257,12 +304,14 @@ class WindowScanTest {
         assertNotNull(source("paced").getString("paused_until"));
         int before = millennium().requests().size();
         assertTrue(poll("paced").skipped(), "not asked again before the Retry-After has passed");
+        given().post("/admin/sources/paced/poll").then().statusCode(409)
+                .body("message", org.hamcrest.Matchers.containsString("(Retry-After)"));
         assertEquals(before, millennium().requests().size());
         assertTrue(poll("millennium").records() > 0, "other sources of the same server are their own budget");
     }
 
     @Test
-    @Order(12)
+    @Order(14)
     void aSweepHealsAChangeTheCursorMissedAndDriftIsZeroOtherwise() {
         Instant start = DAY.plus(3, ChronoUnit.HOURS);
         FakeFhirServer.Appt h1 = hapi().put("h1", "booked", start, 30, "dr-1", "loc-1", "pat-h1", null);
@@ -313,7 +362,7 @@ class WindowScanTest {
     }
 
     @Test
-    @Order(13)
+    @Order(15)
     void theWatermarkIsAMetric() {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String source : List.of("millennium", "hapi")) {

@@ -95,6 +95,7 @@ public class FakeFhirServer implements AutoCloseable {
     private volatile Instant bundleTime;
     private volatile boolean millennium;
     private volatile boolean emptyWindows;
+    private final Map<String, String> alsoListedUnder = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicInteger throttled = new AtomicInteger();
     private volatile String throttleRetryAfter;
@@ -305,6 +306,14 @@ public class FakeFhirServer implements AutoCloseable {
     /** Window searches answer an empty bundle, successfully (a server in trouble that says "nothing here"). */
     public void emptyWindowAnswers(boolean on) {
         emptyWindows = on;
+    }
+
+    /**
+     * A server contradicting itself: window searches of {@code location} also list appointment {@code id}, as if
+     * it were there, while every other answer has it where it is.
+     */
+    public void alsoListUnder(String id, String location) {
+        alsoListedUnder.put(id, location);
     }
 
     /** When each search arrived ({@link System#nanoTime()}), to check a source's pacing. */
@@ -559,6 +568,16 @@ public class FakeFhirServer implements AutoCloseable {
             boolean beforeUpper = upperOpen ? a.start().isBefore(upper) : !a.start().isAfter(upper);
             if (inScope && afterLower && beforeUpper) {
                 found.add(a);
+            }
+        }
+        if ("location".equals(scope)) {
+            for (Map.Entry<String, String> also : alsoListedUnder.entrySet()) {
+                Appt a = appointments.get(also.getKey());
+                if (a != null && also.getValue().equals(scopeValue) && !a.location().equals(scopeValue)
+                        && !a.start().isBefore(lower) && a.start().isBefore(upper)) {
+                    found.add(new Appt(a.id(), a.status(), a.start(), a.end(), a.practitioner(), scopeValue,
+                            a.patient(), a.replaces(), a.lastUpdated()));
+                }
             }
         }
         if (emptyWindows) {

@@ -26,26 +26,9 @@ public class MillenniumResource implements QuarkusTestResourceLifecycleManager {
         }
         millennium.millenniumContract(true);
         Map<String, String> config = new HashMap<>();
-        String m = "bridge.sources.millennium.";
-        config.put(m + "base-url", millennium.baseUrl());
-        config.put(m + "mode", "window");
-        config.put(m + "scopes", "location:loc-a,location:loc-b");
-        config.put(m + "include-patient", "false");
-        config.put(m + "window.back", "1d");
-        config.put(m + "window.ahead", "7d");
-        config.put(m + "window.slice", "1d");
+        String m = window(config, "millennium", "location:loc-a,location:loc-b", "1d", "7d", "0");
         config.put(m + "page-size", "2");
-        config.put(m + "max-requests-per-second", "0");
-        config.put(m + "poll-interval", "1h");
-        String p = "bridge.sources.paced.";
-        config.put(p + "base-url", millennium.baseUrl());
-        config.put(p + "mode", "window");
-        config.put(p + "scopes", "practitioner:dr-nobody");
-        config.put(p + "include-patient", "false");
-        config.put(p + "window.back", "0s");
-        config.put(p + "window.ahead", "5d");
-        config.put(p + "max-requests-per-second", "20");
-        config.put(p + "poll-interval", "1h");
+        window(config, "paced", "practitioner:dr-nobody", "0s", "5d", "20");
         String h = "bridge.sources.hapi.";
         config.put(h + "base-url", hapi.baseUrl());
         config.put(h + "window.back", "1d");
@@ -54,6 +37,21 @@ public class MillenniumResource implements QuarkusTestResourceLifecycleManager {
         config.put(h + "max-requests-per-second", "0");
         config.put(h + "poll-interval", "1h");
         return config;
+    }
+
+    /** A window source on the Millennium fake; returns its key prefix. */
+    private static String window(Map<String, String> config, String name, String scopes, String back, String ahead,
+            String perSecond) {
+        String p = "bridge.sources." + name + ".";
+        config.put(p + "base-url", millennium.baseUrl());
+        config.put(p + "mode", "window");
+        config.put(p + "scopes", scopes);
+        config.put(p + "include-patient", "false");
+        config.put(p + "window.back", back);
+        config.put(p + "window.ahead", ahead);
+        config.put(p + "max-requests-per-second", perSecond);
+        config.put(p + "poll-interval", "1h");
+        return p;
     }
 
     @Override
