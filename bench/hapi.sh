@@ -13,6 +13,7 @@
 # created are judged, so HAPI may hold data of earlier runs. Exit 1 on any missing, unexpected or duplicate event.
 #   HAPI=http://127.0.0.1:8090/fhir bench/hapi.sh
 #   N=1000 POLL=2s DURATION=75 SEED=42 APP=/tmp/other-build/quarkus-app PORT=18085 bench/hapi.sh
+#   MODE=window RPS=0 POLL=5s bench/hapi.sh     # a window source over the run's locations (issue 18)
 # Results (driver output, bridge log, events.tsv, expect.tsv, problems.txt) go to bench/results/hapi-<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,8 @@ HAPI=${HAPI%/}
 N=${N:-1000}
 POLL=${POLL:-2s}
 RECONCILE=${RECONCILE:-20s}
+MODE=${MODE:-cursor}                # window: scan the run's locations day by day instead (issue 18)
+RPS=${RPS:-10}                      # the source's max-requests-per-second
 PORT=${PORT:-18085}
 APP=${APP:-target/quarkus-app}     # the packaged bridge to test
 DURATION=${DURATION:-75}           # seconds the changes are spread over
@@ -50,11 +53,18 @@ echo "run $RUN: HAPI $HAPI, N=$N, POLL=$POLL, bridge $APP, results in $OUT"
 driver setup "$HAPI" "$N" "$OUT" "$RUN" | tee "$OUT/driver.out"
 
 fresh_db $DB
+WINDOW_OPTS=()
+if [ "$MODE" = window ]; then
+  SCOPES=$(cut -f5 "$OUT/appointments.tsv" | sort -u | sed 's/^Location\///; s/^/location:/' | paste -sd, -)
+  WINDOW_OPTS=(-Dbridge.sources.hapi.mode=window "-Dbridge.sources.hapi.scopes=$SCOPES")
+  echo "window mode, scopes $SCOPES"
+fi
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
 BRIDGE_SOURCES_HAPI_BASE_URL=$HAPI BRIDGE_SOURCES_HAPI_POLL_INTERVAL=$POLL BRIDGE_SOURCES_HAPI_PAGE_SIZE=100 \
 BRIDGE_SOURCES_HAPI_EMIT_ON_FIRST_SYNC=false BRIDGE_DELIVERY_ALLOW_PRIVATE_TARGETS=true BRIDGE_ADMIN_API_KEY=bench-admin-key \
 BRIDGE_SOURCES_HAPI_RECONCILE_INTERVAL=$RECONCILE BRIDGE_SOURCES_HAPI_WINDOW_AHEAD=32d \
-  java ${JAVA_OPTS:-} -jar "$APP/quarkus-run.jar" >"$OUT/bridge.log" 2>&1 &
+BRIDGE_SOURCES_HAPI_MAX_REQUESTS_PER_SECOND=$RPS \
+  java ${JAVA_OPTS:-} "${WINDOW_OPTS[@]}" -jar "$APP/quarkus-run.jar" >"$OUT/bridge.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 wait_http "$BRIDGE/q/health/ready" 60 || fail "bridge not ready (see $OUT/bridge.log)"

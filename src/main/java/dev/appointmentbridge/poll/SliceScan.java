@@ -120,6 +120,51 @@ final class SliceScan {
                         + "missed them, so it does not count as complete"), null);
     }
 
+    /**
+     * A window scan lists a rebooking and the appointment it replaces in whatever order their scopes and slices
+     * come, where a cursor search has both on one page, by update time. So before a page with a first-seen
+     * rebooking whose original is known and still active (and not on the same page), the original is read by id
+     * and committed first: its cancellation then folds into the rebooking's {@code appointment.rescheduled}, as
+     * the cursor path sends it (issue 18, seen against HAPI FHIR: the rebooking came out as scheduled). A failed
+     * read changes nothing: the rebooking is then announced as scheduled and the cancellation when seen.
+     */
+    private void replacedFirst(Lease lease, PageWriter writer, SourcePage page, Instant time) {
+        if (!feed.readsById()) {
+            return;
+        }
+        List<dev.appointmentbridge.source.AppointmentRecord> rebookings = page.appointments().stream()
+                .filter(r -> r.replacesId() != null).toList();
+        if (rebookings.isEmpty()) {
+            return;
+        }
+        Set<String> onPage = new HashSet<>();
+        page.appointments().forEach(r -> onPage.add(r.id()));
+        Set<String> ids = new HashSet<>();
+        rebookings.forEach(r -> {
+            ids.add(r.id());
+            ids.add(r.replacesId());
+        });
+        java.util.Map<String, dev.appointmentbridge.snapshot.Snapshot> known = store.load(lease, ids);
+        for (dev.appointmentbridge.source.AppointmentRecord r : rebookings) {
+            dev.appointmentbridge.snapshot.Snapshot original = known.get(r.replacesId());
+            if (known.containsKey(r.id()) || original == null || onPage.contains(r.replacesId())
+                    || "deleted".equals(original.contentHash())
+                    || dev.appointmentbridge.diff.StatusClass.of(original.status())
+                            == dev.appointmentbridge.diff.StatusClass.CANCELLED) {
+                continue;
+            }
+            try {
+                if (feed.read(r.replacesId()) instanceof dev.appointmentbridge.source.ReadResult.Found found) {
+                    writer.commit(lease, found.asPage(), time, null, null);
+                } else {
+                    writer.gone(lease, r.replacesId(), feed.absenceReason());
+                }
+            } catch (SourceFetchException e) {
+                // announced as scheduled, the original's cancellation when seen: late, never lost
+            }
+        }
+    }
+
     /** Whether an appointment read by id belongs to the unit's scope and slice (null: not found). */
     private static boolean inUnit(dev.appointmentbridge.source.AppointmentRecord r, WindowPlan.Unit unit) {
         if (r == null || r.start() == null || r.start().isBefore(unit.from()) || !r.start().isBefore(unit.to())) {
@@ -147,7 +192,9 @@ final class SliceScan {
             records += page.size();
             page.appointments().forEach(r -> listed.add(r.id()));
             page.poison().forEach(p -> listed.add(p.appointmentId()));
-            writer.commitListed(lease, page, CursorRules.serverTime(page.searchTime(), now));
+            Instant searchTime = CursorRules.serverTime(page.searchTime(), now);
+            replacedFirst(lease, writer, page, searchTime);
+            writer.commitListed(lease, page, searchTime);
             if (page.next() == null) {
                 return;
             }
