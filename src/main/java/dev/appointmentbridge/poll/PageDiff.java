@@ -89,8 +89,14 @@ final class PageDiff {
         PageCommit commit = new PageCommit();
         Set<String> stored = Set.copyOf(known.keySet());
         List<AppointmentRecord> ordered = new ArrayList<>(page.appointments().size());
+        // A new slice's quiet baseline compares meta.lastUpdated as the server wrote it: capped at the HTTP Date's
+        // whole seconds, a booking made in the first sync's first second would pass for an older one.
+        Map<String, Instant> serverDated = quietNew ? new java.util.HashMap<>() : Map.of();
         for (AppointmentRecord r : page.appointments()) {
             if (trustedThrough == null || r.lastUpdated() == null || !r.lastUpdated().isAfter(trustedThrough)) {
+                if (quietNew && r.lastUpdated() != null) {
+                    serverDated.put(r.id(), r.lastUpdated());
+                }
                 ordered.add(capped(r, serverTime));
             }
         }
@@ -123,8 +129,9 @@ final class PageDiff {
                     commit.dropHeld.add(marked.appointmentId()); // held by an earlier page or cycle
                 }
             }
-            boolean quiet = quietNew && previous == null && (quietNewBefore == null || r.lastUpdated() == null
-                    || r.lastUpdated().isBefore(quietNewBefore));
+            Instant updated = serverDated.get(r.id());
+            boolean quiet = quietNew && previous == null && (quietNewBefore == null || updated == null
+                    || updated.isBefore(quietNewBefore));
             if (change.event() != null && !baseline && !quiet) {
                 emit(commit, held, events.create(source, change, page.patients().get(r.patientId()), now, reason));
             }

@@ -51,6 +51,9 @@ final class SliceScan {
     private final WindowPlan plan;
     private final boolean quietFreshSlices;
     private final Instant trackedSince;
+    private final ListingReads reads;
+    /** Every id a search of this scan listed so far. */
+    private final Set<String> listedInScan = new HashSet<>();
     int pages;
     int records;
 
@@ -69,6 +72,7 @@ final class SliceScan {
         this.plan = plan;
         this.quietFreshSlices = quietFreshSlices;
         this.trackedSince = trackedSince;
+        this.reads = new ListingReads(feed, store);
     }
 
     /** Scans {@code unit} and concludes what it can; cancellations carry {@code reason}. */
@@ -103,7 +107,7 @@ final class SliceScan {
             for (String id : absent) {
                 if (!feed.readsById()) {
                     writer.gone(lease, id, reason);
-                } else if (inUnit(writer.confirmGone(lease, feed, id, now, reason), unit)) {
+                } else if (missed(writer.confirmGone(lease, feed, id, now, reason), unit)) {
                     missed++;
                 }
             }
@@ -121,62 +125,17 @@ final class SliceScan {
     }
 
     /**
-     * A window scan lists a rebooking and the appointment it replaces in whatever order their scopes and slices
-     * come, where a cursor search has both on one page, by update time. So before a page with a first-seen
-     * rebooking whose original is known and still active (and not on the same page), the original is read by id
-     * and committed first: its cancellation then folds into the rebooking's {@code appointment.rescheduled}, as
-     * the cursor path sends it (issue 18, seen against HAPI FHIR: the rebooking came out as scheduled). A failed
-     * read changes nothing: the rebooking is then announced as scheduled and the cancellation when seen.
+     * Whether an appointment read by id (null: not found) shows that a search of this scan missed it: it is in
+     * this search's scope and slice, or in an earlier search's that did not list it (review of issue 18: only
+     * this search was checked). A later search may still list it; if not, that search counts it.
      */
-    private void replacedFirst(Lease lease, PageWriter writer, SourcePage page, Instant time) {
-        if (!feed.readsById()) {
-            return;
-        }
-        List<dev.appointmentbridge.source.AppointmentRecord> rebookings = page.appointments().stream()
-                .filter(r -> r.replacesId() != null).toList();
-        if (rebookings.isEmpty()) {
-            return;
-        }
-        Set<String> onPage = new HashSet<>();
-        page.appointments().forEach(r -> onPage.add(r.id()));
-        Set<String> ids = new HashSet<>();
-        rebookings.forEach(r -> {
-            ids.add(r.id());
-            ids.add(r.replacesId());
-        });
-        java.util.Map<String, dev.appointmentbridge.snapshot.Snapshot> known = store.load(lease, ids);
-        for (dev.appointmentbridge.source.AppointmentRecord r : rebookings) {
-            dev.appointmentbridge.snapshot.Snapshot original = known.get(r.replacesId());
-            if (known.containsKey(r.id()) || original == null || onPage.contains(r.replacesId())
-                    || "deleted".equals(original.contentHash())
-                    || dev.appointmentbridge.diff.StatusClass.of(original.status())
-                            == dev.appointmentbridge.diff.StatusClass.CANCELLED) {
-                continue;
-            }
-            try {
-                if (feed.read(r.replacesId()) instanceof dev.appointmentbridge.source.ReadResult.Found found) {
-                    writer.commit(lease, found.asPage(), time, null, null);
-                } else {
-                    writer.gone(lease, r.replacesId(), feed.absenceReason());
-                }
-            } catch (SourceFetchException e) {
-                // announced as scheduled, the original's cancellation when seen: late, never lost
-            }
-        }
-    }
-
-    /** Whether an appointment read by id belongs to the unit's scope and slice (null: not found). */
-    private static boolean inUnit(dev.appointmentbridge.source.AppointmentRecord r, WindowPlan.Unit unit) {
-        if (r == null || r.start() == null || r.start().isBefore(unit.from()) || !r.start().isBefore(unit.to())) {
+    private boolean missed(dev.appointmentbridge.source.AppointmentRecord r, WindowPlan.Unit unit) {
+        if (r == null) {
             return false;
         }
-        String param = unit.scope().param();
-        String ref = param == null ? null : switch (param) {
-            case "location" -> r.locationId();
-            case "practitioner" -> r.providerId();
-            default -> r.patientId();
-        };
-        return param == null || unit.scope().value().equals(ref);
+        int at = plan.indexOf(r.locationId(), r.providerId(), r.patientId(), r.start());
+        int now = plan.indexOf(unit);
+        return at >= 0 && (at == now || at < now && !listedInScan.contains(r.id()));
     }
 
     /** Reads and commits every page of the unit, collecting the ids it lists. */
@@ -192,9 +151,9 @@ final class SliceScan {
             records += page.size();
             page.appointments().forEach(r -> listed.add(r.id()));
             page.poison().forEach(p -> listed.add(p.appointmentId()));
+            listedInScan.addAll(listed);
             Instant searchTime = CursorRules.serverTime(page.searchTime(), now);
-            replacedFirst(lease, writer, page, searchTime);
-            writer.commitListed(lease, page, searchTime);
+            writer.commitListed(lease, reads.settle(lease, writer, page, unit, searchTime), searchTime);
             if (page.next() == null) {
                 return;
             }

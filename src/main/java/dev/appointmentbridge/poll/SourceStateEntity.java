@@ -62,7 +62,11 @@ public class SourceStateEntity extends PanacheEntityBase {
     @Column(name = "window_note")
     public String windowNote;
 
-    /** When the first sync finished (issue 18): the time tracking of this source began. */
+    /**
+     * When the first sync's first attempt began (issue 18): the time tracking of this source began. Bookings
+     * changed since then are announced when their slice enters the window (review: set at the first sync's end,
+     * a booking made during a minutes-long first scan was never announced).
+     */
     @Column(name = "baseline_at")
     public OffsetDateTime baselineAt;
 

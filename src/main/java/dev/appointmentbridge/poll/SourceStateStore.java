@@ -29,7 +29,9 @@ final class SourceStateStore {
         ensureRow(session, source);
         int claimed = session.createMutationQuery("""
                 update SourceStateEntity s set s.fence = s.fence + 1, s.leaseOwner = :owner,
-                       s.leaseUntil = current_timestamp + :seconds second
+                       s.leaseUntil = current_timestamp + :seconds second,
+                       s.baselineAt = case when s.baselineDone = false and s.baselineAt is null
+                                           then current_timestamp else s.baselineAt end
                  where s.name = :name and (s.leaseUntil is null or s.leaseUntil < current_timestamp
                        or s.leaseOwner = :owner)
                 """).setParameter("owner", InstanceName.get()).setParameter("seconds", seconds(lease))
@@ -64,7 +66,6 @@ final class SourceStateStore {
     static void finish(StatelessSession session, Lease lease, Instant historyCursor, int records, int events) {
         int updated = session.createMutationQuery("""
                 update SourceStateEntity s set s.historyCursorAt = :history, s.baselineDone = true,
-                       s.baselineAt = coalesce(s.baselineAt, current_timestamp),
                        s.lastPollAt = current_timestamp, s.lastSuccessAt = current_timestamp, s.lastResult = 'ok',
                        s.lastError = null, s.lastRecords = :records, s.lastEvents = :events,
                        s.pollsOk = s.pollsOk + 1, s.eventsTotal = s.eventsTotal + :events, s.leaseUntil = null

@@ -48,6 +48,35 @@ record WindowPlan(List<WindowScope> scopes, Duration slice, Instant from, Instan
         return scopes.size() * slices;
     }
 
+    /**
+     * The index of the search that covers an appointment with these references starting at {@code start}, or -1
+     * when no search of this plan does (an unwatched scope, outside the window, no start).
+     */
+    int indexOf(String locationId, String providerId, String patientId, Instant start) {
+        if (start == null || start.isBefore(from) || !start.isBefore(to)) {
+            return -1;
+        }
+        int slice = this.slice == null ? 0 : (int) Duration.between(from, start).dividedBy(this.slice);
+        for (int s = 0; s < scopes.size(); s++) {
+            WindowScope scope = scopes.get(s);
+            String ref = scope.param() == null ? null : switch (scope.param()) {
+                case "location" -> locationId;
+                case "practitioner" -> providerId;
+                default -> patientId;
+            };
+            if (scope.param() == null || scope.value().equals(ref)) {
+                return slice * scopes.size() + s;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of one of this plan's searches. */
+    int indexOf(Unit unit) {
+        int slice = this.slice == null ? 0 : (int) Duration.between(from, unit.from()).dividedBy(this.slice);
+        return slice * scopes.size() + scopes.indexOf(unit.scope());
+    }
+
     Unit unit(int i) {
         WindowScope scope = scopes.get(i % scopes.size());
         if (slice == null) {

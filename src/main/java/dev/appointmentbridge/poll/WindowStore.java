@@ -38,7 +38,7 @@ public interface WindowStore {
      */
     void recordScan(Lease lease, String note, Instant completeThrough);
 
-    /** When the source's first sync finished, or null before it has. */
+    /** When the source's first sync began (its first attempt), or null before any. */
     Instant trackedSince(Lease lease);
 
     /** Where the source's sweep stands (all null on a new source). */

@@ -57,12 +57,16 @@ public class FhirSource implements PolledSource {
     }
 
     /**
-     * Fixed parameters must form a query string and must not take over what the bridge sets itself: names are
-     * compared decoded ({@code %5Fsort} is {@code _sort}) and without modifiers ({@code date:missing} is
-     * {@code date}), as a FHIR server reads them (issue 18 review).
+     * Fixed parameters must form a query string (no fragment) and must not take over what the bridge sets itself or
+     * empty its pages: names are compared decoded ({@code %5Fsort} is {@code _sort}) and without modifiers or
+     * chains ({@code date:missing} is {@code date}, {@code location.name} is {@code location}), as a FHIR server
+     * reads them (issue 18 review).
      */
     static void checkSearchParams(String prefix, String params) {
         try {
+            if (params.contains("#") || params.contains("?")) {
+                throw new IllegalArgumentException("a fragment or a second query");
+            }
             URI.create("http://h/?" + params);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + "search-params is not a query string (name=value pairs "
@@ -76,8 +80,8 @@ public class FhirSource implements PolledSource {
             } catch (IllegalArgumentException e) {
                 key = raw;
             }
-            String name = key.contains(":") ? key.substring(0, key.indexOf(':')) : key;
-            if (name.isBlank() || RESERVED_PARAMS.contains(name)) {
+            String name = key.split("[.:]", 2)[0];
+            if (!key.matches("[A-Za-z_][A-Za-z0-9_-]*([.:][A-Za-z0-9_-]+)*") || RESERVED_PARAMS.contains(name)) {
                 throw new IllegalArgumentException(prefix + "search-params: '" + key + "' is not a fixed parameter "
                         + "(empty, or one the bridge sets itself: " + String.join(", ", RESERVED_PARAMS) + ")");
             }
@@ -86,7 +90,7 @@ public class FhirSource implements PolledSource {
 
     /** What the bridge's own searches set: not for {@code search-params}. */
     private static final List<String> RESERVED_PARAMS = List.of("date", "_lastUpdated", "_sort", "_count", "_offset",
-            "_include", "_revinclude", "location", "practitioner", "patient", "_id");
+            "_include", "_revinclude", "_summary", "_elements", "location", "practitioner", "patient", "actor", "_id");
 
     @Override
     public String name() {

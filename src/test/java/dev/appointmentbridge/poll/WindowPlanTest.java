@@ -31,6 +31,12 @@ class WindowPlanTest {
         assertEquals(Instant.parse("2026-12-07T00:00:00Z"), last.from());
         assertEquals(Instant.parse("2026-12-08T00:00:00Z"), last.to());
         assertEquals(first.from(), first.key(), "a slice's floor is kept under its start");
+        for (int i = 0; i < plan.size(); i++) {
+            assertEquals(i, plan.indexOf(plan.unit(i)));
+        }
+        assertEquals(3, plan.indexOf("b", null, null, Instant.parse("2026-11-30T09:00:00Z")));
+        assertEquals(-1, plan.indexOf("c", null, null, Instant.parse("2026-11-30T09:00:00Z")), "an unwatched scope");
+        assertEquals(-1, plan.indexOf("a", null, null, Instant.parse("2026-12-08T00:00:00Z")), "after the window");
     }
 
     @Test

@@ -32,15 +32,18 @@ class WindowSettingsTest {
         assertDoesNotThrow(() -> FhirSource.checkSearchParams(P, "service-category=appointment&status=booked"));
         // Review of issue 18: encoded names and modifiers went through, and reached the server as _sort and date.
         for (String bad : List.of("date=ge2026-01-01", "%5Fsort=-date", "%64ate=ge2099-01-01", "date:missing=true",
-                "_include:iterate=Appointment:patient", "_lastUpdated=gt2020-01-01", "location=1", "=x")) {
+                "_include:iterate=Appointment:patient", "_lastUpdated=gt2020-01-01", "location=1", "=x",
+                "+date=ge2020-01-01", "actor=Location/9", "location.name=x", "_summary=count")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> FhirSource.checkSearchParams(P, bad), bad);
             assertTrue(e.getMessage().startsWith(P + "search-params: '"), e.getMessage());
         }
         // Review of issue 18: accepted at start, then every poll failed with "unexpected IllegalArgumentException".
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FhirSource.checkSearchParams(P, "svc=a b"));
-        assertEquals(P + "search-params is not a query string (name=value pairs joined by '&', values URL-encoded)",
-                e.getMessage());
+        for (String bad : List.of("svc=a b", "service-category=appointment#x", "?service-category=appointment")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> FhirSource.checkSearchParams(P, bad), bad);
+            assertEquals(P + "search-params is not a query string (name=value pairs joined by '&', values "
+                    + "URL-encoded)", e.getMessage());
+        }
     }
 }

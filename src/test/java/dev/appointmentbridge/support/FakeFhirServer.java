@@ -95,7 +95,8 @@ public class FakeFhirServer implements AutoCloseable {
     private volatile Instant bundleTime;
     private volatile boolean millennium;
     private volatile boolean emptyWindows;
-    private final Map<String, String> alsoListedUnder = new ConcurrentHashMap<>();
+    private final Map<String, String[]> alsoListedUnder = new ConcurrentHashMap<>();
+    private final Set<String> hiddenFromSearches = ConcurrentHashMap.newKeySet();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicInteger throttled = new AtomicInteger();
     private volatile String throttleRetryAfter;
@@ -313,7 +314,21 @@ public class FakeFhirServer implements AutoCloseable {
      * it were there, while every other answer has it where it is.
      */
     public void alsoListUnder(String id, String location) {
-        alsoListedUnder.put(id, location);
+        alsoListUnder(id, location, null);
+    }
+
+    /** As {@link #alsoListUnder(String, String)}, the copy with another status (null: the same). */
+    public void alsoListUnder(String id, String location, String status) {
+        alsoListedUnder.put(id, new String[] {location, status});
+    }
+
+    /** Window searches leave the appointment out (an index that lost it); reads by id still find it. */
+    public void hideFromSearches(String id, boolean hidden) {
+        if (hidden) {
+            hiddenFromSearches.add(id);
+        } else {
+            hiddenFromSearches.remove(id);
+        }
     }
 
     /** When each search arrived ({@link System#nanoTime()}), to check a source's pacing. */
@@ -571,15 +586,17 @@ public class FakeFhirServer implements AutoCloseable {
             }
         }
         if ("location".equals(scope)) {
-            for (Map.Entry<String, String> also : alsoListedUnder.entrySet()) {
+            for (Map.Entry<String, String[]> also : alsoListedUnder.entrySet()) {
                 Appt a = appointments.get(also.getKey());
-                if (a != null && also.getValue().equals(scopeValue) && !a.location().equals(scopeValue)
+                String status = also.getValue()[1] != null ? also.getValue()[1] : a == null ? null : a.status();
+                if (a != null && also.getValue()[0].equals(scopeValue) && !a.location().equals(scopeValue)
                         && !a.start().isBefore(lower) && a.start().isBefore(upper)) {
-                    found.add(new Appt(a.id(), a.status(), a.start(), a.end(), a.practitioner(), scopeValue,
+                    found.add(new Appt(a.id(), status, a.start(), a.end(), a.practitioner(), scopeValue,
                             a.patient(), a.replaces(), a.lastUpdated()));
                 }
             }
         }
+        found.removeIf(a -> hiddenFromSearches.contains(a.id()));
         if (emptyWindows) {
             found.clear();
         }

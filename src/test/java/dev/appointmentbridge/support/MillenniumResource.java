@@ -29,6 +29,7 @@ public class MillenniumResource implements QuarkusTestResourceLifecycleManager {
         String m = window(config, "millennium", "location:loc-a,location:loc-b", "1d", "7d", "0");
         config.put(m + "page-size", "2");
         window(config, "paced", "practitioner:dr-nobody", "0s", "5d", "20");
+        window(config, "late", "location:loc-late", "0s", "2d", "0");
         String h = "bridge.sources.hapi.";
         config.put(h + "base-url", hapi.baseUrl());
         config.put(h + "window.back", "1d");
