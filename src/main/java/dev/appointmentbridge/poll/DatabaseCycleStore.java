@@ -162,12 +162,14 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
                     .setParameter("slice", sliceKey).setParameter("complete", floor.complete())
                     .setParameter("short", floor.lastShort(), Integer.class).setParameter("now", Instant.now())
                     .executeUpdate();
-            // Slices that left the window long ago keep no floor.
-            session.createMutationQuery("""
-                    delete from WindowSliceEntity where source = :source and scannedAt < :stale""")
-                    .setParameter("source", lease.source()).setParameter("stale", Instant.now().minus(STALE_FLOOR))
-                    .executeUpdate();
         });
+    }
+
+    /** Slices that left the window long ago keep no floor: once per scan or sweep step, not per slice. */
+    private void dropStaleFloors(String source) {
+        session.createMutationQuery("delete from WindowSliceEntity where source = :source and scannedAt < :stale")
+                .setParameter("source", source).setParameter("stale", Instant.now().minus(STALE_FLOOR))
+                .executeUpdate();
     }
 
     /** A slice not scanned for this long has left every window; its floor is dropped. */
@@ -175,7 +177,10 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
 
     @Override
     public void recordScan(Lease lease, String note, Instant completeThrough) {
-        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordScan(session, lease, note, completeThrough));
+        QuarkusTransaction.requiringNew().run(() -> {
+            SourceStateStore.recordScan(session, lease, note, completeThrough);
+            dropStaleFloors(lease.source());
+        });
     }
 
     @Override
@@ -190,7 +195,10 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
 
     @Override
     public void recordSweep(Lease lease, Sweep sweep, String note) {
-        QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordSweep(session, lease, sweep, note));
+        QuarkusTransaction.requiringNew().run(() -> {
+            SourceStateStore.recordSweep(session, lease, sweep, note);
+            dropStaleFloors(lease.source());
+        });
     }
 
     /** Clears every source's "delete detection off" flag, so the next cycle asks {@code _history} again. */

@@ -81,13 +81,7 @@ final class ListingReads {
     /** The snapshot places the appointment in another scope or slice than this search's. */
     private static boolean elsewhere(Snapshot s, WindowPlan.Unit unit) {
         boolean otherSlice = s.start() != null && (s.start().isBefore(unit.from()) || !s.start().isBefore(unit.to()));
-        String param = unit.scope().param();
-        String ref = param == null ? null : switch (param) {
-            case "location" -> s.locationId();
-            case "practitioner" -> s.providerId();
-            default -> s.patientId();
-        };
-        return otherSlice || param != null && !unit.scope().value().equals(ref);
+        return otherSlice || !unit.scope().holds(s.locationId(), s.providerId(), s.patientId());
     }
 
     /** Reads the appointment and commits what the read says; false when the read failed. */

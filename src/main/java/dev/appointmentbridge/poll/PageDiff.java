@@ -76,13 +76,10 @@ final class PageDiff {
         quietNewBefore = announceFrom;
     }
 
-    PageCommit apply(SourcePage page, Instant serverTime, Map<String, Snapshot> known, Set<String> held) {
-        return apply(page, serverTime, known, held, false);
-    }
-
     /**
      * @param serverTime the search's own time: a record dated later (a client-supplied or skewed
      *                   meta.lastUpdated) is stored as if dated then, so a later real update is not "older"
+     * @param listing    the page lists a window scan's search (see {@link #trackListings()}), not a read by id
      */
     PageCommit apply(SourcePage page, Instant serverTime, Map<String, Snapshot> known, Set<String> held,
             boolean listing) {

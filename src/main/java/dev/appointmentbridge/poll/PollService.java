@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
@@ -38,8 +39,7 @@ public class PollService {
     MeterRegistry registry;
 
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
-    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> completeThrough =
-            new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> completeThrough = new ConcurrentHashMap<>();
     /** Push-triggered fetches waiting for or holding each source: a cycle waits for them, briefly. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> fetching = new ConcurrentHashMap<>();
 
@@ -86,22 +86,15 @@ public class PollService {
                             .tags("source", name, "kind", kind(type)).register(registry);
                 }
             }
-            java.util.concurrent.atomic.AtomicReference<Double> through = new java.util.concurrent.atomic.AtomicReference<>(
-                    Double.NaN);
+            // NaN until a watermark is known.
+            AtomicReference<Double> through = new AtomicReference<>(Double.NaN);
             completeThrough.put(name, through);
-            io.micrometer.core.instrument.Gauge.builder("bridge.source.complete.through", through, AtomicReferenceValue::of)
+            io.micrometer.core.instrument.Gauge.builder("bridge.source.complete.through", through, AtomicReference::get)
                     .baseUnit("seconds").tag("source", name)
                     .description("Every upstream change up to this instant (epoch seconds) is known to have been seen: "
                             + "a cursor source's cursor, a window source's start of its last complete scan")
                     .register(registry);
             refreshWatermark(name);
-        }
-    }
-
-    /** The gauge's value: NaN until a watermark is known. */
-    private static final class AtomicReferenceValue {
-        static double of(java.util.concurrent.atomic.AtomicReference<Double> ref) {
-            return ref.get();
         }
     }
 
@@ -111,7 +104,7 @@ public class PollService {
     }
 
     private void refreshWatermark(String name) {
-        java.util.concurrent.atomic.AtomicReference<Double> through = completeThrough.get(name);
+        AtomicReference<Double> through = completeThrough.get(name);
         if (through == null) {
             return;
         }

@@ -58,13 +58,7 @@ record WindowPlan(List<WindowScope> scopes, Duration slice, Instant from, Instan
         }
         int slice = this.slice == null ? 0 : (int) Duration.between(from, start).dividedBy(this.slice);
         for (int s = 0; s < scopes.size(); s++) {
-            WindowScope scope = scopes.get(s);
-            String ref = scope.param() == null ? null : switch (scope.param()) {
-                case "location" -> locationId;
-                case "practitioner" -> providerId;
-                default -> patientId;
-            };
-            if (scope.param() == null || scope.value().equals(ref)) {
+            if (scopes.get(s).holds(locationId, providerId, patientId)) {
                 return slice * scopes.size() + s;
             }
         }

@@ -135,7 +135,8 @@ final class SourceHttp {
         } catch (NumberFormatException notSeconds) {
             try {
                 Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Instant now = dateHeader(response) != null ? dateHeader(response) : Instant.now();
+                Instant date = dateHeader(response);
+                Instant now = date != null ? date : Instant.now();
                 Duration d = Duration.between(now, at);
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (DateTimeParseException notADate) {

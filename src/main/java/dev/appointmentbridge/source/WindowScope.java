@@ -40,6 +40,22 @@ public record WindowScope(String param, String value) {
         return scopes;
     }
 
+    /**
+     * Whether an appointment with these references is in this scope ({@link #NONE} holds every one): the
+     * reference this scope searches by is the location, the practitioner or the patient.
+     */
+    public boolean holds(String locationId, String practitionerId, String patientId) {
+        if (param == null) {
+            return true;
+        }
+        String reference = switch (param) {
+            case "location" -> locationId;
+            case "practitioner" -> practitionerId;
+            default -> patientId;
+        };
+        return value.equals(reference);
+    }
+
     /** As configured ({@code location:21304876}), or {@code all} for {@link #NONE}. */
     @Override
     public String toString() {
