@@ -4,6 +4,9 @@ PSQL="psql -h 127.0.0.1 -U postgres -Atq"
 # Every script here delivers to receivers on 127.0.0.1, which the prod profile refuses as targets (SSRF
 # guard, issue 12); these runs allow it, as an operator with a target on the private network would.
 export BRIDGE_DELIVERY_ALLOW_PRIVATE_TARGETS=true
+# Their load generators push without a key, which the prod profile refuses (bridge.inbound.require-api-key);
+# these runs measure delivery and faults, not authentication, so they accept keyless pushes.
+export BRIDGE_INBOUND_REQUIRE_API_KEY=false
 
 # The JVM sized as in its container: deploy/kubernetes.yaml limits the pod to 768 MiB, and the JVM's heap
 # ergonomics follow that limit there. On a bigger bench host they follow the host instead (24 GiB: a 380 MB

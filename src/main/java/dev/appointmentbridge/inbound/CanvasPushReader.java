@@ -24,13 +24,17 @@ import dev.appointmentbridge.event.NewEvent;
  * {@code canvas} target format is the same shape), read into a canonical event:
  * {@code {"event_type", "appointment": {"id", "provider_id", "start_time", "end_time", "duration_minutes",
  * "original_appointment": {...}}, "patient": {"id", "first_name", "last_name"}, "timestamp"}}. Its times carry
- * no zone; they are read in {@code bridge.inbound.canvas.zone}. A time with an offset keeps it.
+ * no zone; they are read in {@code bridge.inbound.canvas.zone}, never guessed: unset, or a local time that does not
+ * exist there (a DST gap) or exists twice (an overlap), is a 422. A time with an offset keeps it.
  */
 final class CanvasPushReader {
 
     static final String SOURCE = "canvas";
 
     private final ObjectMapper mapper;
+    static final String ZONE_SETTING = "bridge.inbound.canvas.zone";
+
+    /** Null when {@link #ZONE_SETTING} is unset. */
     private final ZoneId zone;
 
     CanvasPushReader(ObjectMapper mapper, ZoneId zone) {
@@ -81,7 +85,7 @@ final class CanvasPushReader {
                 who = new CanonicalEvent.Patient(id, first, last);
             }
         }
-        OffsetDateTime timestamp = checks.time(body.get("timestamp"), List.of("body", "timestamp"), true, zone);
+        OffsetDateTime timestamp = checks.time(body.get("timestamp"), List.of("body", "timestamp"), true, zone, ZONE_SETTING);
         checks.throwIfAny("Invalid payload structure");
 
         String storedType = type.map(EventType::wireName).orElse(SOURCE + "." + name);
@@ -104,8 +108,8 @@ final class CanvasPushReader {
             Optional<EventType> type, FieldChecks checks) {
         String id = checks.id(a.get("id"), child(loc, "id"), required);
         String provider = checks.id(a.get("provider_id"), child(loc, "provider_id"), false);
-        OffsetDateTime start = checks.time(a.get("start_time"), child(loc, "start_time"), false, zone);
-        OffsetDateTime end = checks.time(a.get("end_time"), child(loc, "end_time"), false, zone);
+        OffsetDateTime start = checks.time(a.get("start_time"), child(loc, "start_time"), false, zone, ZONE_SETTING);
+        OffsetDateTime end = checks.time(a.get("end_time"), child(loc, "end_time"), false, zone, ZONE_SETTING);
         Integer minutes = checks.minutes(a.get("duration_minutes"), child(loc, "duration_minutes"));
         String status = type.map(t -> switch (t) {
             case CANCELLED -> "cancelled";

@@ -34,7 +34,19 @@ public class CanvasWebhookResource {
 
     @Inject
     public CanvasWebhookResource(ObjectMapper mapper, InboundConfig config) {
-        this.reader = new CanvasPushReader(mapper, config.canvas().zone());
+        this.reader = new CanvasPushReader(mapper, zone(config));
+    }
+
+    /** The zone of zone-less times; a value that names no zone stops the start, naming the setting. */
+    static java.time.ZoneId zone(InboundConfig config) {
+        return config.canvas().zone().filter(z -> !z.isBlank()).map(z -> {
+            try {
+                return java.time.ZoneId.of(z.trim());
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalStateException(CanvasPushReader.ZONE_SETTING + "=" + z + " is not a time zone; use a "
+                        + "region such as America/New_York (or UTC)");
+            }
+        }).orElse(null);
     }
 
     @POST
@@ -43,7 +55,8 @@ public class CanvasWebhookResource {
     @Operation(summary = "Receive a Canvas appointment-sync push",
             description = "event_type appointment_created, appointment_rescheduled, appointment_canceled or "
                     + "appointment_no_showed becomes the canonical event; another name is stored as canvas.<name> "
-                    + "and listed, never delivered. Times without a zone are read in bridge.inbound.canvas.zone. "
+                    + "and listed, never delivered. Times without a zone are read in bridge.inbound.canvas.zone (unset, "
+                    + "or a local time that does not exist or is ambiguous there: 422, never guessed or shifted). "
                     + "Stored once per webhook-id / Idempotency-Key, else once per identical push.")
     @RequestBody(required = true)
     @APIResponse(responseCode = "201", description = "Stored")

@@ -63,15 +63,29 @@ public class ClockwisePushService {
 
     /**
      * A key linked to a source that does not exist or cannot read one appointment would answer every push with
-     * "accepted" and fetch nothing: the start stops instead, naming the setting.
+     * "accepted" and fetch nothing: the start stops instead, naming the setting. Keys that are property names
+     * (no {@code .key}) still work; the start says once how to move them into values, without naming them.
      */
     void checkLinks(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
-        config.clockwise().forEach((key, linked) -> linked.source().ifPresent(source -> {
+        config.clockwise().forEach((name, linked) -> linked.source().ifPresent(source -> {
             String problem = polls.cannotFetch(source);
             if (problem != null) {
-                throw new IllegalStateException("bridge.inbound.clockwise.<key>.source=" + source + ": " + problem);
+                throw new IllegalStateException("bridge.inbound.clockwise.<name>.source=" + source + ": " + problem);
             }
         }));
+        config.clockwise().forEach((name, entry) -> entry.key().ifPresent(key -> {
+            if (key.isBlank()) {
+                throw new IllegalStateException("bridge.inbound.clockwise.<name>.key is empty: set the key Clockwise.MD "
+                        + "sends, or remove the entry");
+            }
+        }));
+        long named = config.clockwise().values().stream().filter(e -> e.key().isEmpty()).count();
+        if (named > 0) {
+            LOG.warnf("%d Clockwise key(s) are configured as property names (bridge.inbound.clockwise.<key>.*), which "
+                    + "puts the secret into a property or environment variable name: move each to "
+                    + "bridge.inbound.clockwise.<name>.key=<key> (any name; its .source stays) and have Clockwise.MD "
+                    + "send it in an Authtoken header to POST /webhook/clockwise", named);
+        }
     }
 
     /** The configured key the push carries; 401 when none matches (compared in constant time). */
@@ -79,14 +93,15 @@ public class ClockwisePushService {
         byte[] given = presented == null ? new byte[0] : presented.getBytes(StandardCharsets.UTF_8);
         InboundConfig.ClockwiseKey found = null;
         for (Map.Entry<String, InboundConfig.ClockwiseKey> e : config.clockwise().entrySet()) {
-            if (MessageDigest.isEqual(e.getKey().getBytes(StandardCharsets.UTF_8), given) && e.getValue().enabled()) {
+            String key = e.getValue().key().orElse(e.getKey());
+            if (MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), given) && e.getValue().enabled()) {
                 found = e.getValue();
             }
         }
-        if (presented == null || found == null) {
+        if (presented == null || presented.isEmpty() || found == null) {
             throw new ApiException(401, "Missing or invalid Clockwise key", List.of(ErrorItem.of("header", "Authtoken",
-                    "Send the key configured as bridge.inbound.clockwise.<key> in the URL (/webhook/clockwise/<key>)"
-                            + " or an Authtoken header", "unauthorized")));
+                    "Send the key configured as bridge.inbound.clockwise.<name>.key in an Authtoken header (or in the"
+                            + " URL, /webhook/clockwise/<key>)", "unauthorized")));
         }
         return found;
     }

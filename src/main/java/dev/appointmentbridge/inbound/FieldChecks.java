@@ -96,6 +96,15 @@ final class FieldChecks {
      * time without one is read in that zone (an adapter whose sender never sends zones, e.g. Canvas).
      */
     OffsetDateTime time(JsonNode node, List<String> loc, boolean required, ZoneId localZone) {
+        return time(node, loc, required, localZone, null);
+    }
+
+    /**
+     * A time; a zone-less one is read in {@code localZone}, the value of {@code zoneSetting} (null: zone-less times
+     * are refused, naming that setting when there is one). A local time that does not exist in the zone (a DST
+     * gap) or exists twice (an overlap) is refused: shifting it or picking one would be a guess.
+     */
+    OffsetDateTime time(JsonNode node, List<String> loc, boolean required, ZoneId localZone, String zoneSetting) {
         if (isAbsent(node)) {
             if (required) {
                 missing(loc);
@@ -119,11 +128,26 @@ final class FieldChecks {
                 return null;
             }
             if (localZone == null) {
-                add(loc, "Input should have timezone info (Z or ±hh:mm), e.g. 2025-01-10T12:30:00Z", "timezone_aware");
+                if (zoneSetting != null) {
+                    add(loc, "A time without a zone needs " + zoneSetting + " (e.g. America/New_York), which is not "
+                            + "set; or send an offset (Z or ±hh:mm)", "timezone_setting_missing");
+                } else {
+                    add(loc, "Input should have timezone info (Z or ±hh:mm), e.g. 2025-01-10T12:30:00Z",
+                            "timezone_aware");
+                }
+                return null;
+            }
+            List<ZoneOffset> offsets = localZone.getRules().getValidOffsets(local);
+            if (offsets.size() != 1) {
+                add(loc, offsets.isEmpty()
+                        ? "This local time does not exist in " + localZone + " (skipped by a clock change); send an "
+                                + "offset (Z or ±hh:mm)"
+                        : "This local time happens twice in " + localZone + " (a clock change); send an offset "
+                                + "(Z or ±hh:mm) to say which", offsets.isEmpty() ? "local_time_gap" : "local_time_ambiguous");
                 return null;
             }
             try {
-                parsed = local.atZone(localZone).toOffsetDateTime();
+                parsed = OffsetDateTime.of(local, offsets.get(0));
             } catch (java.time.DateTimeException outOfRange) {
                 add(loc, "Year should be between 1 and 9999", "datetime_range");
                 return null;

@@ -1,6 +1,5 @@
 package dev.appointmentbridge.inbound;
 
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,20 +20,27 @@ public interface InboundConfig {
     Canvas canvas();
 
     /**
-     * {@code bridge.inbound.clockwise.<key>.*}: each key Clockwise.MD may push with (in the URL, {@code POST
-     * /webhook/clockwise/<key>}, or an {@code Authtoken} header). A push with any other key is a 401.
+     * {@code bridge.inbound.clockwise.<name>.*}: each key Clockwise.MD may push with, {@code .key} its value (sent in
+     * an {@code Authtoken} header, or in the URL, {@code POST /webhook/clockwise/<key>}). A push with any other key
+     * is a 401. An entry without {@code .key} takes its name as the key (the older form, which puts the secret into
+     * a property name; the start warns).
      */
     Map<String, ClockwiseKey> clockwise();
 
     /** {@code bridge.inbound.canvas.*}: the Canvas appointment-sync plugin's pushes. */
     interface Canvas {
 
-        /** The plugin's times carry no zone ({@code 2024-01-15T10:00:00}): they are read in this one, never guessed. */
-        @WithDefault("UTC")
-        ZoneId zone();
+        /**
+         * The plugin's times carry no zone ({@code 2024-01-15T10:00:00}): they are read in this one, never guessed.
+         * Unset: a zone-less time is a 422 naming this setting.
+         */
+        Optional<String> zone();
     }
 
     interface ClockwiseKey {
+
+        /** The key's value; unset: the entry's name is the key (older form). */
+        Optional<String> key();
 
         /**
          * The source the pushes of this key come from: a push then fetches that one appointment from it at once

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +39,10 @@ public class PushBodies {
 
     @Inject
     public PushBodies(ObjectMapper mapper) {
-        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // A key sent twice is refused: a gateway, a signature checker or the sender's own log may have read the
+        // first value where a lenient parser keeps the last.
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** The body as a JSON tree; 413 past {@code bridge.inbound.max-body-bytes}, 415/400 for codings, 422 for JSON. */
@@ -50,15 +57,46 @@ public class PushBodies {
         }
         try {
             return reader.readTree(body);
+        } catch (StreamReadException e) {
+            List<String> duplicate = duplicateKey(e);
+            if (duplicate != null) {
+                throw ApiException.unprocessable("Invalid payload structure", List.of(new ErrorItem(duplicate,
+                        "Key \"" + duplicate.get(duplicate.size() - 1) + "\" appears more than once in this object; "
+                                + "send each key once", "duplicate_key")));
+            }
+            throw malformed(e);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ApiException.unprocessable("Malformed JSON body",
-                    List.of(new ErrorItem(List.of("body"), "JSON decode error" + where, "json_invalid")));
+            throw malformed(e);
         } catch (IOException e) {
             throw ApiException.unprocessable("Malformed JSON body",
                     List.of(new ErrorItem(List.of("body"), "JSON decode error", "json_invalid")));
         }
+    }
+
+    private static ApiException malformed(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return ApiException.unprocessable("Malformed JSON body",
+                List.of(new ErrorItem(List.of("body"), "JSON decode error" + where, "json_invalid")));
+    }
+
+    /** Where a key sent twice sits ({@code ["body", "appointment", "id"]}), or null for any other parse error. */
+    private static List<String> duplicateKey(StreamReadException e) {
+        JsonParser parser = e.getProcessor();
+        if (parser == null || e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field '")) {
+            return null;
+        }
+        java.util.LinkedList<String> path = new java.util.LinkedList<>();
+        JsonStreamContext context = parser.getParsingContext();
+        if (context.getCurrentName() != null) {
+            path.addFirst(context.getCurrentName());
+        }
+        for (JsonStreamContext c = context; c.getParent() != null && !c.getParent().inRoot(); c = c.getParent()) {
+            JsonStreamContext parent = c.getParent();
+            path.addFirst(parent.inArray() ? String.valueOf(parent.getCurrentIndex()) : parent.getCurrentName());
+        }
+        path.addFirst("body");
+        return path;
     }
 
     /** 201 with the receipt when this request stored the event, 200 when it was stored before; errors mapped. */

@@ -24,8 +24,9 @@ import jakarta.ws.rs.core.Response;
  * Shared-key auth (design.md, "Security defaults"). Patient data ({@code GET /webhook/events}, {@code /admin/*})
  * needs {@code bridge.admin.api-key}; with none set it answers 401 naming the setting unless
  * {@code bridge.admin.require-api-key=false}. Pushing events ({@code POST /webhook/*}) needs
- * {@code bridge.inbound.api-key} when that is set, except Clockwise pushes, which carry the
- * {@code bridge.inbound.clockwise.<key>} key instead. Keys come from headers only, never cookies, and an admin
+ * {@code bridge.inbound.api-key}, and with none set answers 401 naming it unless
+ * {@code bridge.inbound.require-api-key=false}; Clockwise pushes carry their own
+ * {@code bridge.inbound.clockwise.<name>.key} instead. Keys come from headers only, never cookies, and an admin
  * mutation whose {@code Origin} is another site is refused with 403, so a cross-site form cannot trigger one.
  */
 public class ApiKeyFilter {
@@ -45,6 +46,10 @@ public class ApiKeyFilter {
             LOG.warn("bridge.admin.api-key is not set: GET /webhook/events and /admin/* answer 401 until it is"
                     + " (or set bridge.admin.require-api-key=false to serve them without a key)");
         }
+        if (inbound.apiKey().isEmpty() && inbound.requireApiKey()) {
+            LOG.warn("bridge.inbound.api-key is not set: POST /webhook/appointment and /webhook/canvas answer 401"
+                    + " until it is (or set bridge.inbound.require-api-key=false to accept pushes without a key)");
+        }
     }
 
     @ServerRequestFilter(preMatching = true)
@@ -63,7 +68,12 @@ public class ApiKeyFilter {
             return checkKey(request, admin.apiKey().get());
         }
         // Clockwise.MD can send only its own key (in the URL or an Authtoken header): its resource checks that one.
-        if (path.startsWith("/webhook") && !path.startsWith("/webhook/clockwise") && inbound.apiKey().isPresent()) {
+        if (path.startsWith("/webhook") && !path.startsWith("/webhook/clockwise")) {
+            if (inbound.apiKey().isEmpty()) {
+                return inbound.requireApiKey() ? unauthorized("bridge.inbound.api-key is not set: pushes would be "
+                        + "signed and delivered from anyone, so they are refused until it is (env "
+                        + "BRIDGE_INBOUND_API_KEY)") : null;
+            }
             return checkKey(request, inbound.apiKey().get());
         }
         return null;

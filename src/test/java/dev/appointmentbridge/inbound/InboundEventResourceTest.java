@@ -55,6 +55,31 @@ class InboundEventResourceTest {
         return given().contentType(ContentType.JSON).body(json).when().post("/webhook/appointment").then();
     }
 
+    /** Issue 24: "event_type" twice was stored with the last value, though others may have read the first. */
+    @Test
+    void aKeySentTwiceIs422NamingIt() {
+        given().contentType(ContentType.JSON).body("""
+                {"event_type": "appointment.scheduled", "appointment_id": "dup-key-1", "patient_id": "p-1",
+                 "timestamp": "2025-01-10T12:30:00Z", "event_type": "appointment.cancelled"}""")
+                .post("/webhook/appointment").then().statusCode(422)
+                .body("errors[0].loc", org.hamcrest.Matchers.contains("body", "event_type"))
+                .body("errors[0].type", equalTo("duplicate_key"));
+        given().queryParam("appointment_id", "dup-key-1").get("/webhook/events").then().statusCode(200)
+                .body("count", equalTo(0));
+    }
+
+    /** Issue 24: with no bridge.inbound.canvas.zone (this profile), a zone-less Canvas time is never read as UTC. */
+    @Test
+    void aZoneLessCanvasTimeWithoutTheZoneSettingIs422NamingIt() {
+        given().contentType(ContentType.JSON).body("""
+                {"event_type": "appointment_created",
+                 "appointment": {"id": "cv-nozone-1", "start_time": "2024-01-15T10:00:00", "duration_minutes": 30},
+                 "timestamp": "2024-01-10T09:00:00Z"}""").post("/webhook/canvas").then().statusCode(422)
+                .body("errors[0].loc", org.hamcrest.Matchers.contains("body", "appointment", "start_time"))
+                .body("errors[0].type", org.hamcrest.Matchers.equalTo("timezone_setting_missing"))
+                .body("errors[0].msg", org.hamcrest.Matchers.containsString("bridge.inbound.canvas.zone"));
+    }
+
     @ParameterizedTest
     @CsvSource({
             "appointment.scheduled,2025-01-10T12:30:00Z",

@@ -100,6 +100,38 @@ class PushAdapterTest {
                         List.of("body", "timestamp")));
     }
 
+    /** Issue 24: a key sent twice is a 422 naming it in every push shape, never "the last one wins". */
+    @Test
+    void aKeySentTwiceIs422NamingItInEveryShape() {
+        given().contentType(ContentType.JSON).body(CANVAS_CREATED.replace("cv-appt-1", "cv-dup-1")
+                .replace("\"id\": \"cv-dup-1\",", "\"id\": \"cv-dup-1\", \"id\": \"cv-dup-2\","))
+                .post("/webhook/canvas").then().statusCode(422)
+                .body("errors[0].loc", equalTo(List.of("body", "appointment", "id")))
+                .body("errors[0].type", equalTo("duplicate_key"));
+        given().contentType(ContentType.JSON).header("Authtoken", "k-plain-91bc")
+                .body("{\"appointment_id\": 9301, \"event_type\": \"create\", \"event_type\": \"remove\"}")
+                .post("/webhook/clockwise").then().statusCode(422)
+                .body("errors[0].loc", equalTo(List.of("body", "event_type")));
+        assertEquals(List.of(), eventsOf("cv-dup-1"));
+        assertEquals(List.of(), eventsOf("9301"));
+    }
+
+    /** Issue 24: a local time a clock change skips or repeats in the zone is refused, never shifted. */
+    @Test
+    void aCanvasTimeInADstGapOrOverlapIs422() {
+        given().contentType(ContentType.JSON).body(CANVAS_CREATED.replace("cv-appt-1", "cv-dst-1")
+                .replace("2024-01-15T10:00:00\"", "2025-03-09T02:30:00\"")).post("/webhook/canvas").then()
+                .statusCode(422).body("errors[0].loc", equalTo(List.of("body", "appointment", "start_time")))
+                .body("errors[0].type", equalTo("local_time_gap"));
+        given().contentType(ContentType.JSON).body(CANVAS_CREATED.replace("cv-appt-1", "cv-dst-2")
+                .replace("2024-01-15T10:00:00\"", "2025-11-02T01:30:00\"")).post("/webhook/canvas").then()
+                .statusCode(422).body("errors[0].loc", equalTo(List.of("body", "appointment", "start_time")))
+                .body("errors[0].type", equalTo("local_time_ambiguous"));
+        given().contentType(ContentType.JSON).body(CANVAS_CREATED.replace("cv-appt-1", "cv-dst-3")
+                .replace("2024-01-15T10:00:00\"", "2025-11-02T01:30:00-05:00\"")).post("/webhook/canvas").then()
+                .statusCode(201);
+    }
+
     @Test
     void anUnknownCanvasNameIsStoredAndListedButNotDelivered() throws Exception {
         int id = given().contentType(ContentType.JSON).body(CANVAS_CREATED.replace("appointment_created",
@@ -117,6 +149,25 @@ class PushAdapterTest {
         given().contentType(ContentType.JSON).body(push).post("/webhook/clockwise").then().statusCode(401);
         given().contentType(ContentType.JSON).header("Authtoken", "k-plain-91bc-and-more").body(push)
                 .post("/webhook/clockwise").then().statusCode(401);
+    }
+
+    /**
+     * Issue 24: a Clockwise key is a value ({@code .key}), so the entry's name is only a label and no secret need be
+     * a property or environment variable name; the older form (the key as the name) still works, with one WARN at
+     * start that says how to move and never names the key.
+     */
+    @Test
+    void aClockwiseKeyIsAValueAndTheOlderFormWarnsWithoutNamingIt() {
+        String push = "{\"appointment_id\": 4200, \"event_type\": \"create\"}";
+        given().contentType(ContentType.JSON).header("Authtoken", "practice-push").body(push)
+                .post("/webhook/clockwise").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(push).post("/webhook/clockwise/practice-push").then()
+                .statusCode(401);
+        List<String> warnings = dev.appointmentbridge.support.LogScan.lines().stream()
+                .filter(l -> l.contains("WARN") && l.contains("configured as property names")).toList();
+        assertTrue(!warnings.isEmpty(), "the older form is named at start");
+        assertTrue(warnings.stream().allMatch(l -> l.contains("bridge.inbound.clockwise.<name>.key")
+                && !l.contains("k-plain-91bc")), "says how to move, never the key: " + warnings);
     }
 
     @Test

@@ -27,7 +27,9 @@ public class FakeJsonResource implements QuarkusTestResourceLifecycleManager {
         config.put("bridge.sources.practice.next", "page-param");
         config.put("bridge.sources.practice.item-url", api.url("/api/appointments/{id}"));
         // The adapters (issue 14): a Clockwise key linked to practice, one not linked; Canvas times in New York.
-        config.put("bridge.inbound.clockwise.k-linked-7f3a.source", "practice");
+        // The linked key in the current form (the key a value); the plain one in the older form (the key a name).
+        config.put("bridge.inbound.clockwise.practice-push.key", "k-linked-7f3a");
+        config.put("bridge.inbound.clockwise.practice-push.source", "practice");
         config.put("bridge.inbound.clockwise.k-plain-91bc.enabled", "true");
         config.put("bridge.inbound.canvas.zone", "America/New_York");
         // One target, so a test can tell an event that is delivered from one that is only listed.
