@@ -55,7 +55,7 @@ public class SourceAdminService {
                 s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L),
                 text(s.historyCursorAt), source.readsHistory() ? detectDeletes(c, s) : "off",
                 quarantined.getOrDefault(source.name(), 0L), source.mode().name().toLowerCase(java.util.Locale.ROOT),
-                s.windowNote, text(source.mode() == PolledSource.Mode.WINDOW ? s.completeThroughAt : s.cursorAt),
+                s.windowNote, text(s.completeThroughAt != null ? s.completeThroughAt : s.cursorAt),
                 source.scopes().stream().map(Object::toString).toList(), reconcile(source, s),
                 source.pausedUntil() == null ? null : source.pausedUntil().toString());
     }

@@ -114,7 +114,14 @@ final class CycleRun {
         Instant historyCursor = settings.detectDeletes() && lease.deletesOff() == null
                 ? deletes(lease, now, historyStart)
                 : historyStart;
-        writer.countReleased(store.finish(lease, historyCursor, records, writer.eventCount()));
+        // A complete cycle read every change up to its search's own time (the earliest of its pages' times): the
+        // watermark moves there less the overlap even when nothing changed, or a quiet night looks like a stuck
+        // source. Deletes are covered as far as _history was read. The cursor itself stays at what was seen.
+        Instant covered = searchTime.minus(settings.overlap());
+        if (settings.detectDeletes() && lease.deletesOff() == null && historyCursor.isBefore(covered)) {
+            covered = historyCursor;
+        }
+        writer.countReleased(store.finish(lease, historyCursor, covered, records, writer.eventCount()));
         return new CycleResult(false, baseline, pages, records, writer.counts(), cursor, writer.quarantined(),
                 writer.gone());
     }

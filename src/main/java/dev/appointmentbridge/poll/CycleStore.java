@@ -34,16 +34,24 @@ public interface CycleStore {
     Map<String, Snapshot> load(Lease lease, Collection<String> ids);
 
     /**
-     * Ends a successful cycle: appends every held cancellation, stores the history cursor, marks the baseline
-     * done and releases the lease. Returns the types of the released cancellations.
+     * Ends a successful cycle: appends every held cancellation, stores the history cursor, moves the
+     * complete-through watermark to {@code completeThrough} (null: leaves it; it never moves back), marks the
+     * baseline done and releases the lease. Returns the types of the released cancellations.
      */
-    List<EventType> finish(Lease lease, Instant historyCursor, int records, int events) throws LeaseLostException;
+    List<EventType> finish(Lease lease, Instant historyCursor, Instant completeThrough, int records, int events)
+            throws LeaseLostException;
 
     /**
      * Ends a push-triggered fetch (issue 14): appends every held cancellation and releases the lease, leaving the
      * cursors, the baseline and the poll statistics as they are. Returns the types of the released cancellations.
      */
     List<EventType> releaseHeld(Lease lease) throws LeaseLostException;
+
+    /**
+     * Appends the cancellations an earlier run held and did not release (a process that stopped mid-cycle),
+     * keeping the lease: a held cancellation waits at most until the next run of its source starts.
+     */
+    List<EventType> releaseLeftover(Lease lease) throws LeaseLostException;
 
     /** Turns delete detection off for the source, with the reason shown on /admin/sources. */
     void disableDeletes(Lease lease, String reason);

@@ -84,10 +84,12 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
     }
 
     @Override
-    public List<EventType> finish(Lease lease, Instant historyCursor, int records, int eventCount) {
+    public List<EventType> finish(Lease lease, Instant historyCursor, Instant completeThrough, int records,
+            int eventCount) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<EventType> released = appendHeld(lease);
-            SourceStateStore.finish(session, lease, historyCursor, records, eventCount + released.size());
+            SourceStateStore.finish(session, lease, historyCursor, completeThrough, records,
+                    eventCount + released.size());
             return released;
         });
     }
@@ -99,6 +101,18 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
             SourceStateStore.release(session, lease);
             return released;
         });
+    }
+
+    @Override
+    public List<EventType> releaseLeftover(Lease lease) {
+        return QuarkusTransaction.requiringNew().call(() -> appendHeld(lease));
+    }
+
+    /** How many cancellations of the source are held now (bridge_poll_held_cancellations). */
+    public long heldCount(String source) {
+        return QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                "select count(*) from HeldCancellationEntity where source = :source", Long.class)
+                .setParameter("source", source).getSingleResult());
     }
 
     /** Appends the source's held cancellations in the order they were held; checks the lease first. */

@@ -40,6 +40,7 @@ public class PollService {
 
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
     private final Map<String, AtomicReference<Double>> completeThrough = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> held = new ConcurrentHashMap<>();
     /** Push-triggered fetches waiting for or holding each source: a cycle waits for them, briefly. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> fetching = new ConcurrentHashMap<>();
 
@@ -95,6 +96,25 @@ public class PollService {
                             + "a cursor source's cursor, a window source's start of its last complete scan")
                     .register(registry);
             refreshWatermark(name);
+            java.util.concurrent.atomic.AtomicLong heldNow = new java.util.concurrent.atomic.AtomicLong();
+            held.put(name, heldNow);
+            io.micrometer.core.instrument.Gauge.builder("bridge.poll.held.cancellations", heldNow,
+                    java.util.concurrent.atomic.AtomicLong::get).tag("source", name)
+                    .description("Cancellations found by the running or last cycle and not yet sent (held so a "
+                            + "rebooking in the same cycle can fold them); each is sent by the time the next cycle starts")
+                    .register(registry);
+        }
+    }
+
+    private void refreshHeld(String name) {
+        java.util.concurrent.atomic.AtomicLong gauge = held.get(name);
+        if (gauge == null) {
+            return;
+        }
+        try {
+            gauge.set(store.heldCount(name));
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not count the held cancellations of %s: %s", name, e.getClass().getSimpleName());
         }
     }
 
@@ -234,6 +254,8 @@ public class PollService {
             fail(name, 0, e.getMessage());
         } catch (RuntimeException e) {
             fail(name, 0, "unexpected " + e.getClass().getSimpleName());
+        } finally {
+            refreshHeld(name);
         }
         return Optional.empty();
     }

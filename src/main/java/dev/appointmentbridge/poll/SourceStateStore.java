@@ -63,14 +63,17 @@ final class SourceStateStore {
         }
     }
 
-    static void finish(StatelessSession session, Lease lease, Instant historyCursor, int records, int events) {
+    static void finish(StatelessSession session, Lease lease, Instant historyCursor, Instant completeThrough,
+            int records, int events) {
         int updated = session.createMutationQuery("""
                 update SourceStateEntity s set s.historyCursorAt = :history, s.baselineDone = true,
+                       s.completeThroughAt = greatest(s.completeThroughAt, :through),
                        s.lastPollAt = current_timestamp, s.lastSuccessAt = current_timestamp, s.lastResult = 'ok',
                        s.lastError = null, s.lastRecords = :records, s.lastEvents = :events,
                        s.pollsOk = s.pollsOk + 1, s.eventsTotal = s.eventsTotal + :events, s.leaseUntil = null
                  where s.name = :name and s.fence = :fence
                 """).setParameter("history", time(historyCursor), OffsetDateTime.class)
+                .setParameter("through", time(completeThrough), OffsetDateTime.class)
                 .setParameter("records", records).setParameter("events", events).setParameter("name", lease.source())
                 .setParameter("fence", lease.fence()).executeUpdate();
         if (updated == 0) {

@@ -71,7 +71,7 @@ final class WindowRun {
         if (failure != null) {
             throw new SourceFetchException(summary.failureMessage(), failure.status(), failure);
         }
-        writer.countReleased(store.finish(lease, null, scans.records, writer.eventCount()));
+        writer.countReleased(store.finish(lease, null, null, scans.records, writer.eventCount()));
         return new CycleResult(false, baseline, scans.pages, scans.records, writer.counts(), null,
                 writer.quarantined(), writer.gone());
     }

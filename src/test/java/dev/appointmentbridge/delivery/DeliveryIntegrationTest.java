@@ -193,8 +193,9 @@ class DeliveryIntegrationTest {
         String second = unique("apt-gone2");
         post("appointment.scheduled", second, "pat-1");
         receiver().await("/std", second, 1, seconds(10));
-        Thread.sleep(500);
-        assertTrue(receiver().receivedFor("/gone", second).isEmpty(), "nothing sent to a disabled target");
+        org.awaitility.Awaitility.await("nothing sent to a disabled target").during(java.time.Duration.ofMillis(500))
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> receiver().receivedFor("/gone", second).isEmpty());
         given().post("/admin/targets/gone/enable").then().statusCode(200);
         assertEquals(1, receiver().await("/gone", second, 1, seconds(10)).size());
         given().get("/q/health/group/targets").then()
@@ -210,7 +211,7 @@ class DeliveryIntegrationTest {
         post("appointment.cancelled", apt, "pat-1");
         receiver().await("/std", apt, 2, seconds(10));
         List<Received> got = receiver().await("/filtered", apt, 1, seconds(10));
-        Thread.sleep(300);
+        // The scheduled event went to /std before the cancellation (order per appointment), so it is not in flight.
         assertEquals(1, receiver().receivedFor("/filtered", apt).size());
         assertTrue(got.get(0).body().contains("\"type\":\"appointment.cancelled\""));
     }
@@ -247,16 +248,10 @@ class DeliveryIntegrationTest {
                 .extract().jsonPath().getLong("[0].id");
     }
 
-    private static void awaitStatus(long id, String status) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(15);
-        String now = null;
-        while (Instant.now().isBefore(deadline)) {
-            now = given().get("/admin/deliveries/" + id).then().extract().jsonPath().getString("status");
-            if (status.equals(now)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertNotNull(null, "delivery " + id + " is " + now + ", expected " + status);
+    private static void awaitStatus(long id, String status) {
+        org.awaitility.Awaitility.await("delivery " + id + " " + status).atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> given().get("/admin/deliveries/" + id).then().extract().jsonPath().getString("status"),
+                        org.hamcrest.Matchers.equalTo(status));
     }
 }

@@ -334,6 +334,35 @@ class HostileServerPollTest {
         assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOf("h429-1")));
     }
 
+    /**
+     * Issue 24: with {@code _history} answering 503 on every call the cycle never finished, so the cancellation its
+     * search found was held for ever while the reschedule the same search found went out at once. The failed cycle
+     * now releases it; the gauge shows nothing left held.
+     */
+    @Test
+    @Order(14)
+    void aHistoryFailingForeverWithholdsNoCancellation() throws Exception {
+        fhir().put("h503-move", "booked", LATER, "dr-1", "pat-h");
+        fhir().put("h503-cancel", "booked", LATER.plusSeconds(3600), "dr-1", "pat-h");
+        poll();
+        fhir().historyStatus(503);
+        try {
+            fhir().update("h503-move", a -> moved(a, 1800));
+            fhir().update("h503-cancel", a -> a.withStatus("cancelled"));
+            assertTrue(polls.poll("hostile").isEmpty(), "the cycle fails on _history");
+            assertEquals(List.of("appointment.rescheduled", "appointment.scheduled"), types(eventsOf("h503-move")));
+            assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOf("h503-cancel")),
+                    "the cancellation goes out with the failed cycle, not after a cycle that never finishes");
+            assertTrue(polls.poll("hostile").isEmpty(), "still failing");
+            assertEquals(1, eventsOf("h503-cancel").stream().filter(e -> e.getString("event_type")
+                    .equals("appointment.cancelled")).count(), "once");
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertTrue(metrics.contains("bridge_poll_held_cancellations{source=\"hostile\"} 0.0"), "nothing held");
+        } finally {
+            fhir().historyStatus(200);
+        }
+    }
+
     @Test
     @Order(15)
     void aNulInAnIdIsQuarantinedAndDoesNotStopTheSource() throws Exception {
@@ -398,8 +427,11 @@ class HostileServerPollTest {
         fhir().delay(1500);
         java.util.concurrent.CompletableFuture<java.util.Optional<CycleResult>> first;
         try {
+            int searched = fhir().searchStartNanos().size();
             first = java.util.concurrent.CompletableFuture.supplyAsync(() -> polls.poll("hostile"));
-            Thread.sleep(300);
+            // The first cycle is running once its search reached the server (which then waits 1.5 s to answer).
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> fhir().searchStartNanos().size() > searched);
             CycleResult second = polls.poll("hostile").orElseThrow();
             assertTrue(second.skipped(), "the second poll of a running source is skipped");
         } finally {
@@ -435,5 +467,30 @@ class HostileServerPollTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /**
+     * Issue 24: the complete-through watermark of a cursor source stood still while nothing changed (40 s behind
+     * after 32 s of quiet polls, growing), so the watermark-lag alert fired every quiet night.
+     */
+    @Test
+    @Order(40)
+    void aQuietSourcesWatermarkFollowsItsSearches() {
+        fhir().put("quiet-1", "booked", LATER, "dr-1", "pat-q");
+        poll();
+        Instant first = Instant.parse(given().get("/admin/sources").then().extract()
+                .path("find { it.name == 'hostile' }.complete_through"));
+        fhir().advance(Duration.ofMinutes(10));
+        assertEquals(0, poll().eventCount(), "nothing changed");
+        Instant second = Instant.parse(given().get("/admin/sources").then().extract()
+                .path("find { it.name == 'hostile' }.complete_through"));
+        Instant searched = fhir().now().isBefore(Instant.now()) ? fhir().now() : Instant.now();
+        assertTrue(second.isAfter(first), "the watermark moved: " + first + " -> " + second);
+        assertTrue(!second.isBefore(searched.minusSeconds(3)) && !second.isAfter(searched),
+                "within the overlap of the search's time " + searched + ": " + second);
+        double gauge = given().get("/q/metrics").then().extract().asString().lines()
+                .filter(l -> l.startsWith("bridge_source_complete_through_seconds{source=\"hostile\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+        assertEquals(second.toEpochMilli() / 1000.0, gauge, 0.001, "the gauge too");
     }
 }

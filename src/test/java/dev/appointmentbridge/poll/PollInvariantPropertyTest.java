@@ -452,7 +452,8 @@ class PollInvariantPropertyTest {
         }
 
         @Override
-        public List<EventType> finish(Lease lease, Instant historyCursor, int records, int eventCount) {
+        public List<EventType> finish(Lease lease, Instant historyCursor, Instant completeThrough, int records,
+                int eventCount) {
             List<EventType> released = new ArrayList<>();
             for (NewEvent h : held.values()) {
                 events.add(h);
@@ -466,7 +467,18 @@ class PollInvariantPropertyTest {
 
         @Override
         public List<EventType> releaseHeld(Lease lease) {
-            throw new IllegalStateException("the model has no pushes");
+            return releaseLeftover(lease);
+        }
+
+        @Override
+        public List<EventType> releaseLeftover(Lease lease) {
+            List<EventType> released = new ArrayList<>();
+            for (NewEvent h : held.values()) {
+                events.add(h);
+                released.add(h.type());
+            }
+            held.clear();
+            return released;
         }
 
         @Override

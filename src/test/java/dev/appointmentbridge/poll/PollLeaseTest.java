@@ -49,7 +49,7 @@ class PollLeaseTest {
             c.cursor = Instant.parse("2030-01-01T00:00:00Z");
             return c;
         }));
-        assertThrows(LeaseLostException.class, () -> store.finish(paused, null, 0, 0));
+        assertThrows(LeaseLostException.class, () -> store.finish(paused, null, null, 0, 0));
         store.page(next, List.of(), (known, held) -> {
             PageCommit c = new PageCommit();
             c.cursor = Instant.parse("2025-01-01T00:00:00Z");
@@ -65,7 +65,7 @@ class PollLeaseTest {
         Lease first = store.acquire("lease-c", Duration.ofMinutes(2)).orElseThrow();
         Lease again = store.acquire("lease-c", Duration.ofMinutes(2)).orElseThrow();
         assertTrue(again.fence() > first.fence());
-        assertThrows(LeaseLostException.class, () -> store.finish(first, null, 0, 0));
+        assertThrows(LeaseLostException.class, () -> store.finish(first, null, null, 0, 0));
     }
 
     private void sql(String statement) throws Exception {

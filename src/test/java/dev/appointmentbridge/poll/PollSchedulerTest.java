@@ -34,35 +34,30 @@ class PollSchedulerTest {
     void sourcesArePolledOnTheirOwnIntervals() throws Exception {
         FakeFhirResource.eager.put("sched-1", "booked", Instant.parse("2025-03-03T09:00:00Z"), "dr-1", "pat-1");
         int clinicBefore = FakeFhirResource.clinic.searches();
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline
-                && given().queryParam("appointment_id", "sched-1").get("/webhook/events").jsonPath().getInt("count") == 0) {
-            Thread.sleep(200);
-        }
+        org.awaitility.Awaitility.await("the first scheduled poll").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> given()
+                        .queryParam("appointment_id", "sched-1").get("/webhook/events").jsonPath().getInt("count") > 0);
         given().queryParam("appointment_id", "sched-1").get("/webhook/events").then()
                 .body("count", equalTo(1)).body("events[0].source", equalTo("eager"));
         int eagerSearches = FakeFhirResource.eager.searches();
         // The scheduler checks its triggers once a second, so a 1 s interval fires every 1-2 s.
-        long until = System.currentTimeMillis() + 6_000;
-        while (System.currentTimeMillis() < until && FakeFhirResource.eager.searches() < eagerSearches + 2) {
-            Thread.sleep(100);
-        }
-        assertTrue(FakeFhirResource.eager.searches() >= eagerSearches + 2, "eager polled again and again");
+        org.awaitility.Awaitility.await("eager polled again and again").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> FakeFhirResource.eager.searches() >= eagerSearches + 2);
         assertTrue(FakeFhirResource.clinic.searches() <= clinicBefore + 1, "clinic polled at most once in an hour");
     }
 
     @Test
     void pollNowRunsACycleAndUnknownSourcesAre404() throws Exception {
         // The scheduled first poll may hold the source's lock right now: that answers 409, never a double poll.
-        int status = 0;
-        for (int i = 0; i < 50 && status != 200; i++) {
-            status = given().post("/admin/sources/secured/poll").then().extract().statusCode();
-            assertTrue(status == 200 || status == 409, "poll now answered " + status);
-            if (status == 409) {
-                Thread.sleep(100);
-            }
-        }
-        assertEquals(200, status);
+        int[] status = new int[1];
+        org.awaitility.Awaitility.await("poll now answers 200").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+                    status[0] = given().post("/admin/sources/secured/poll").then().extract().statusCode();
+                    assertTrue(status[0] == 200 || status[0] == 409, "poll now answered " + status[0]);
+                    return status[0] == 200;
+                });
+        assertEquals(200, status[0]);
         given().post("/admin/sources/nope/poll").then().statusCode(404).body("status", equalTo("error"));
     }
 }

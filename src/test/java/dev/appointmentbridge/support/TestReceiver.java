@@ -73,9 +73,11 @@ public class TestReceiver implements AutoCloseable {
 
     /** Waits until {@code count} requests for the path and marker arrived; returns what arrived. */
     public List<Received> await(String path, String marker, int count, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline) && receivedFor(path, marker).size() < count) {
-            Thread.sleep(50);
+        try {
+            org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+                    .until(() -> receivedFor(path, marker).size() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException notAll) {
+            // the caller asserts on what arrived, with its own message
         }
         return receivedFor(path, marker);
     }
