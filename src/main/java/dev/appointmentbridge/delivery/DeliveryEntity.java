@@ -36,6 +36,10 @@ public class DeliveryEntity extends PanacheEntityBase {
     @Column(name = "appointment_id")
     public String appointmentId;
 
+    /** The event's source; with the target and appointment id, the key deliveries are ordered by. */
+    @Column(name = "source")
+    public String source;
+
     public int attempts;
 
     /** When due; while in flight, the end of the claim's lease. */

@@ -28,8 +28,10 @@ public class DeliveryStore {
     /**
      * SKIP LOCKED lets replicas claim disjoint rows; pushing next_attempt_at forward by the lease makes a
      * row due again if this worker dies before recording an outcome (at-least-once). A row waits while an
-     * older row of its (target, appointment) is pending, in flight or backing off, so each target sees one
-     * appointment's events in order of creation; a dead row stops blocking.
+     * older row of its (target, source, appointment) is pending, in flight or backing off, so each target sees one
+     * appointment's events in order of creation; a dead row stops blocking. Two sources' appointments with the same
+     * id are different appointments and do not wait for each other (rows stored before the source was kept, source
+     * '', wait for every source's rows of their id).
      * <p>
      * {@code id = ANY(ARRAY(...))} rather than a join to a CTE: once the driver switches to a generic plan,
      * the planner cannot see the LIMIT and hash-joins the CTE against a sequential scan of the whole
@@ -46,7 +48,8 @@ public class DeliveryStore {
                           AND c.target = ANY(CAST(:targets AS text[]))
                           AND NOT EXISTS (SELECT 1 FROM delivery o
                                            WHERE o.status = 'pending' AND o.target = c.target
-                                             AND o.appointment_id = c.appointment_id AND o.id < c.id)
+                                             AND o.appointment_id = c.appointment_id AND o.id < c.id
+                                             AND (o.source = c.source OR o.source = '' OR c.source = ''))
                         ORDER BY c.next_attempt_at, c.id
                         LIMIT :limit
                         FOR UPDATE SKIP LOCKED))

@@ -22,9 +22,9 @@ public class Outbox implements OutboxPort {
 
     /** One statement per batch of events (arrays + unnest), on the session of the events' transaction. */
     private static final String INSERT = """
-            INSERT INTO delivery (event_id, target, status, appointment_id)
+            INSERT INTO delivery (event_id, target, status, appointment_id, source)
             SELECT * FROM unnest(CAST(:eventIds AS bigint[]), CAST(:targets AS text[]), CAST(:statuses AS text[]),
-                                 CAST(:appointments AS text[]))
+                                 CAST(:appointments AS text[]), CAST(:sources AS text[]))
             ON CONFLICT (event_id, target) DO NOTHING
             """;
 
@@ -36,7 +36,7 @@ public class Outbox implements OutboxPort {
 
     /**
      * One row per (event, target whose filter matches); formats that cannot express it are 'skipped'. Each
-     * row carries its event's appointment id for the in-order claim (see DeliveryStore).
+     * row carries its event's source and appointment id for the in-order claim (see DeliveryStore).
      */
     @Override
     public void enqueue(List<Long> eventIds, List<NewEvent> events) {
@@ -47,6 +47,7 @@ public class Outbox implements OutboxPort {
         List<String> names = new ArrayList<>();
         List<String> statuses = new ArrayList<>();
         List<String> appointments = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
         for (int i = 0; i < eventIds.size(); i++) {
             EventType type = events.get(i).type();
             if (type == null) {
@@ -58,6 +59,7 @@ public class Outbox implements OutboxPort {
                     names.add(t.name());
                     statuses.add(FormatSupport.canExpress(t.config().format(), type) ? "pending" : "skipped");
                     appointments.add(events.get(i).appointmentId());
+                    sources.add(events.get(i).source());
                 }
             }
         }
@@ -67,7 +69,8 @@ public class Outbox implements OutboxPort {
         session.createNativeMutationQuery(INSERT).setParameter("eventIds", ids.toArray(new Long[0]))
                 .setParameter("targets", names.toArray(new String[0]))
                 .setParameter("statuses", statuses.toArray(new String[0]))
-                .setParameter("appointments", appointments.toArray(new String[0])).executeUpdate();
+                .setParameter("appointments", appointments.toArray(new String[0]))
+                .setParameter("sources", sources.toArray(new String[0])).executeUpdate();
         session.createNativeQuery("SELECT 1 FROM pg_notify('" + CHANNEL + "', '')", Integer.class).getSingleResult();
     }
 }

@@ -204,6 +204,27 @@ class DeliveryIntegrationTest {
         assertEquals(2, receiver().await("/gone", first, 2, seconds(10)).size());
     }
 
+    /**
+     * Issue 24: deliveries were ordered per (target, appointment id), so one system's appointment 1042 waiting on a
+     * retry (up to a day) held back another system's unrelated 1042. Here Canvas's 1042 is refused with a
+     * Retry-After of an hour, and the 1042 pushed to /webhook/appointment (source inbound) still goes out at once.
+     */
+    @Test
+    void aRetryingDeliveryOfOneSourcesAppointmentDoesNotHoldBackAnothersWithTheSameId() throws Exception {
+        String apt = unique("1042");
+        String canvasPatient = unique("pat-canvas");
+        receiver().script("/std", canvasPatient, new TestReceiver.Answer(500, 0, "3600"));
+        given().contentType(ContentType.JSON).body("""
+                {"event_type": "appointment_created", "appointment": {"id": "%s", "start_time": "2025-02-01T10:00:00Z",
+                 "duration_minutes": 30}, "patient": {"id": "%s"}, "timestamp": "2025-01-10T09:00:00Z"}"""
+                .formatted(apt, canvasPatient)).post("/webhook/canvas").then().statusCode(201);
+        assertEquals(1, receiver().await("/std", canvasPatient, 1, seconds(15)).size(), "refused once, backing off");
+        post("appointment.scheduled", apt, "pat-inbound");
+        assertEquals(1, receiver().await("/std", "pat-inbound", 1, seconds(15)).stream()
+                .filter(r -> r.body().contains(apt)).count(), "another source's " + apt + " is not held back");
+        assertEquals(1, receiver().receivedFor("/std", canvasPatient).size(), "the refused one waits its hour");
+    }
+
     @Test
     void aTargetReceivesOnlyTheEventTypesItAskedFor() throws Exception {
         String apt = unique("apt-filter");
