@@ -164,11 +164,45 @@ public class DeliveryStore {
                 .setParameter("instance", InstanceName.get()).executeUpdate();
     }
 
-    /** Pending count and age in seconds of the oldest pending delivery, for the queue gauges. */
-    public long[] queueStats() {
+    /** Why a delivery of a target no longer in the configuration was given up (its last_error). */
+    public static final String TARGET_REMOVED = "target removed from the configuration";
+
+    /**
+     * Marks the pending deliveries of targets that are no longer configured dead ({@link #TARGET_REMOVED}): nothing
+     * would ever claim them, retention keeps pending rows for ever, and they would hold the oldest-pending gauge up.
+     * In batches of {@code batch} rows, each its own short transaction. Returns how many. A target configured again
+     * gets them back with a replay.
+     */
+    public long retireRemovedTargets(Collection<String> configured, int batch) {
+        String[] names = configured.toArray(new String[0]);
+        long total = 0;
+        while (true) {
+            int done = QuarkusTransaction.requiringNew().call(() -> session.createNativeMutationQuery("""
+                    UPDATE delivery SET status = 'dead', last_error = :reason, claim = claim + 1
+                     WHERE id = ANY(ARRAY(SELECT id FROM delivery
+                                           WHERE status = 'pending' AND target <> ALL(CAST(:names AS text[]))
+                                           LIMIT :batch FOR UPDATE SKIP LOCKED))""")
+                    .setParameter("reason", TARGET_REMOVED).setParameter("names", names)
+                    .setParameter("batch", batch).executeUpdate());
+            total += done;
+            if (done < batch) {
+                return total;
+            }
+        }
+    }
+
+    /**
+     * Pending count and age in seconds of the oldest pending delivery of the configured targets, for the queue
+     * gauges (a removed target's rows are retired at start and never count).
+     */
+    public long[] queueStats(Collection<String> configured) {
+        if (configured.isEmpty()) {
+            return new long[] { 0, 0 };
+        }
         Object[] row = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
-                "select count(d), min(d.createdAt) from DeliveryEntity d where d.status = 'pending'", Object[].class)
-                .getSingleResult());
+                "select count(d), min(d.createdAt) from DeliveryEntity d where d.status = 'pending'"
+                        + " and d.target in :targets", Object[].class)
+                .setParameter("targets", configured).getSingleResult());
         OffsetDateTime oldest = (OffsetDateTime) row[1];
         long age = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toSeconds());
         return new long[] { (Long) row[0], age };

@@ -91,6 +91,7 @@ public class DeliveryWorker {
                 outcomeCounter(t.name(), kind);
             }
         }
+        retireRemovedTargets();
         if (!config.enabled() || targets.all().isEmpty()) {
             LOG.info(targets.all().isEmpty() ? "No delivery targets configured" : "Delivery disabled");
             return;
@@ -114,6 +115,24 @@ public class DeliveryWorker {
         dispatcher.start();
         targets.all().forEach(t -> LOG.infof("Delivering to target=%s format=%s url=%s signed=%s", t.name(),
                 t.config().format(), dev.appointmentbridge.common.SafeUrl.of(t.config().url()), t.signer() != null));
+    }
+
+    /** Pending deliveries of targets removed from the configuration: given up, with one WARN saying how many. */
+    void retireRemovedTargets() {
+        try {
+            long retired = store.retireRemovedTargets(configuredTargets(), 5000);
+            if (retired > 0) {
+                LOG.warnf("%d pending deliveries belong to targets no longer configured: marked dead (\"%s\"). "
+                        + "Configure the target again and replay it (POST /admin/targets/<name>/replay) to send them",
+                        retired, DeliveryStore.TARGET_REMOVED);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not retire the deliveries of removed targets now: %s", sqlState(e));
+        }
+    }
+
+    private List<String> configuredTargets() {
+        return targets.all().stream().map(TargetRegistry.Target::name).toList();
     }
 
     /** Graceful stop: no new claims; in-flight requests get a few seconds to finish and be recorded. */
@@ -310,7 +329,7 @@ public class DeliveryWorker {
     private void refreshStats() {
         targets.reloadDisabled();
         try {
-            long[] stats = store.queueStats();
+            long[] stats = store.queueStats(configuredTargets());
             queueDepth.set(stats[0]);
             oldestPendingSeconds.set(stats[1]);
         } catch (RuntimeException e) {

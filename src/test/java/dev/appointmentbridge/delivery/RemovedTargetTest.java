@@ -1,0 +1,82 @@
+package dev.appointmentbridge.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import dev.appointmentbridge.support.LogScan;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+
+/**
+ * Issue 24: pending deliveries of a target removed from the configuration were never claimed, never retained away,
+ * and kept the oldest-pending-age gauge rising for ever. At start they are marked dead (reason "target removed"),
+ * with one WARN giving the count, and the queue gauges count configured targets only.
+ */
+@QuarkusTest
+@TestProfile(DeliveryTestProfile.class)
+class RemovedTargetTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    DeliveryWorker worker;
+
+    @Inject
+    DeliveryStore store;
+
+    @Inject
+    TargetRegistry targets;
+
+    @Test
+    void pendingDeliveriesOfARemovedTargetAreRetiredAndLeaveTheGauges() throws SQLException {
+        long orphan = delivery("removed-target", "2 days");
+        List<String> configured = targets.all().stream().map(TargetRegistry.Target::name).toList();
+        assertTrue(store.queueStats(configured)[1] < 86_400, "a removed target's row is not in the oldest age");
+
+        worker.retireRemovedTargets();
+
+        assertEquals("dead", query("SELECT status FROM delivery WHERE id = " + orphan));
+        assertEquals(DeliveryStore.TARGET_REMOVED, query("SELECT last_error FROM delivery WHERE id = " + orphan));
+        assertEquals("0", query("SELECT count(*) FROM delivery WHERE status = 'pending' AND target <> ALL(ARRAY['"
+                + String.join("','", configured) + "'])"));
+        assertTrue(LogScan.lines().stream().anyMatch(l -> l.contains("WARN")
+                && l.contains("1 pending deliveries belong to targets no longer configured")), "one WARN, the count");
+    }
+
+    private long delivery(String target, String age) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH e AS (INSERT INTO event (uuid, type, source, appointment_id, occurred_at, payload)
+                           VALUES (?, 'appointment.scheduled', 'inbound', 'orphan-apt', now(), '{}') RETURNING id)
+                INSERT INTO delivery (event_id, target, status, appointment_id, created_at)
+                SELECT id, ?, 'pending', 'orphan-apt', now() - CAST(? AS interval) FROM e RETURNING id""")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, target);
+            ps.setString(3, age);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
