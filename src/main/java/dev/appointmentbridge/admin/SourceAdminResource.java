@@ -36,6 +36,34 @@ public class SourceAdminResource {
     }
 
     @POST
+    @Path("/{name}/removals/confirm")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Confirm a source's pending removals", description = "Cancels (reason removed) the "
+            + "appointments a window scan did not list but could not conclude gone by itself (a short answer, or more "
+            + "than window.max-removals at once; sources without item-url), held at or before 'through' (the "
+            + "pending_removals_through the operator saw), and takes each slice's last short answer as its size. "
+            + "409 when a cycle of the source is running.")
+    public Response confirmRemovals(@PathParam("name") String name,
+            @jakarta.ws.rs.QueryParam("through") String through) {
+        if (polls.find(name).isEmpty()) {
+            throw new ApiException(404, "Unknown source",
+                    List.of(ErrorItem.of("path", "name", "No source named " + name + " is configured", "not_found")));
+        }
+        java.time.Instant until;
+        try {
+            until = java.time.Instant.parse(through == null ? "" : through);
+        } catch (java.time.DateTimeException e) {
+            throw new ApiException(422, "Invalid query parameter", List.of(ErrorItem.of("query", "through",
+                    "The pending_removals_through shown on GET /admin/sources (ISO 8601 instant), so only the removals"
+                            + " you saw are confirmed", "datetime_parsing")));
+        }
+        return polls.confirmRemovals(name, until)
+                .map(r -> Response.status(r.skipped() ? 409 : 200).entity(CycleView.of(r)).build())
+                .orElseGet(() -> ErrorResponses.of(409, "Not confirmed now: the source is busy; try again",
+                        ErrorItem.of("source", name, "a cycle of it is running", "busy")));
+    }
+
+    @POST
     @Path("/{name}/poll")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Poll a source now", description = "Runs one cycle and answers what it did; 502 when "

@@ -35,7 +35,12 @@ public class SourceAdminService {
                 .createQuery("select source, count(*) from QuarantinedRecord group by source", Object[].class)
                 .getResultList();
         q.forEach(r -> quarantined.put((String) r[0], ((Number) r[1]).longValue()));
-        return sources.all().stream().map(s -> view(s, states.get(s.name()), snapshotCounts, quarantined)).toList();
+        Map<String, Object[]> pending = new HashMap<>();
+        Panache.getEntityManager().createQuery(
+                "select source, count(*), max(heldAt) from PendingRemovalEntity group by source", Object[].class)
+                .getResultList().forEach(r -> pending.put((String) r[0], r));
+        return sources.all().stream().map(s -> view(s, states.get(s.name()), snapshotCounts, quarantined,
+                pending.get(s.name()))).toList();
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -45,7 +50,7 @@ public class SourceAdminService {
     }
 
     private static SourceView view(PolledSource source, SourceStateEntity state, Map<String, Long> counts,
-            Map<String, Long> quarantined) {
+            Map<String, Long> quarantined, Object[] pending) {
         SourcesConfig.Source c = source.config();
         String auth = c.auth().oauth2().isPresent() ? "oauth2" : c.auth().bearerToken().isPresent() ? "bearer" : "none";
         SourceStateEntity s = state != null ? state : new SourceStateEntity();
@@ -57,7 +62,9 @@ public class SourceAdminService {
                 quarantined.getOrDefault(source.name(), 0L), source.mode().name().toLowerCase(java.util.Locale.ROOT),
                 s.windowNote, text(s.completeThroughAt != null ? s.completeThroughAt : s.cursorAt),
                 source.scopes().stream().map(Object::toString).toList(), reconcile(source, s),
-                source.pausedUntil() == null ? null : source.pausedUntil().toString());
+                source.pausedUntil() == null ? null : source.pausedUntil().toString(),
+                pending == null ? 0 : ((Number) pending[1]).longValue(),
+                pending == null ? null : pending[2].toString());
     }
 
     /** The sweep's state for cursor sources that have sweeps; null otherwise. */

@@ -13,7 +13,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * concluded nothing (issue 14). Issue 18: {@code completeThrough} is the watermark (every upstream change up to
  * it is known to have been seen: a cursor source's cursor, a window source's start of its last complete scan);
  * {@code scopes} the window searches' scopes ({@code all}: one search); {@code reconcile} where a cursor source's
- * sweep stands ({@code off} without sweeps); {@code pausedUntil} a Retry-After the source asked for.
+ * sweep stands ({@code off} without sweeps); {@code pausedUntil} a Retry-After the source asked for. Issue 24:
+ * {@code pendingRemovals} absences a window scan of a source without reads by id did not conclude (a short answer,
+ * or too many at once) and that wait for an operator's confirmation, the newest held at
+ * {@code pendingRemovalsThrough}.
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -21,5 +24,6 @@ public record SourceView(String name, String type, String baseUrl, String pollIn
         boolean baselineDone, String lastPollAt, String lastSuccessAt, String lastResult, String lastError,
         int lastRecords, int lastEvents, long pollsOk, long pollsFailed, long eventsTotal, long snapshots,
         String historyCursor, String detectDeletes, long quarantined, String mode, String window,
-        String completeThrough, java.util.List<String> scopes, String reconcile, String pausedUntil) {
+        String completeThrough, java.util.List<String> scopes, String reconcile, String pausedUntil,
+        long pendingRemovals, String pendingRemovalsThrough) {
 }

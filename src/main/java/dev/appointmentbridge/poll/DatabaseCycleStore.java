@@ -215,6 +215,55 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
         });
     }
 
+    @Override
+    public Set<String> pendingRemovals(Lease lease) {
+        return QuarkusTransaction.requiringNew().call(() -> new HashSet<>(session.createSelectionQuery(
+                "select appointmentId from PendingRemovalEntity where source = :source", String.class)
+                .setParameter("source", lease.source()).getResultList()));
+    }
+
+    @Override
+    public void holdRemovals(Lease lease, Collection<String> ids, String reason, String why) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            SourceStateStore.renew(session, lease, null, null);
+            Instant now = Instant.now();
+            for (String id : ids) {
+                session.createMutationQuery("""
+                        insert into PendingRemovalEntity (source, appointmentId, reason, why, heldAt)
+                        values (:source, :id, :reason, :why, :now) on conflict (source, appointmentId) do nothing""")
+                        .setParameter("source", lease.source()).setParameter("id", id).setParameter("reason", reason)
+                        .setParameter("why", why).setParameter("now", now).executeUpdate();
+            }
+        });
+    }
+
+    /** Pending removals of the source held at or before {@code through}, oldest first. */
+    List<PendingRemovalEntity> pendingThrough(Lease lease, Instant through) {
+        return QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                "from PendingRemovalEntity where source = :source and heldAt <= :through order by heldAt, appointmentId",
+                PendingRemovalEntity.class).setParameter("source", lease.source()).setParameter("through", through)
+                .getResultList());
+    }
+
+    /**
+     * After an operator confirmed: drops the confirmed rows, and takes each slice's last short answer as its size
+     * (the operator said the window really shrank), so the next scans compare with it.
+     */
+    void confirmedRemovals(Lease lease, Collection<String> ids) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            SourceStateStore.renew(session, lease, null, null);
+            if (!ids.isEmpty()) {
+                session.createMutationQuery(
+                        "delete from PendingRemovalEntity where source = :source and appointmentId in :ids")
+                        .setParameter("source", lease.source()).setParameterList("ids", ids).executeUpdate();
+            }
+            session.createMutationQuery("""
+                    update WindowSliceEntity set completeItems = shortItems, shortItems = null
+                     where source = :source and shortItems is not null""")
+                    .setParameter("source", lease.source()).executeUpdate();
+        });
+    }
+
     /** Clears every source's "delete detection off" flag, so the next cycle asks {@code _history} again. */
     public void retryDeleteDetection() {
         try {
@@ -282,6 +331,11 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
         if (!commit.unquarantine.isEmpty()) {
             session.createMutationQuery(
                     "delete from QuarantinedRecord where source = :source and appointmentId in :ids")
+                    .setParameter("source", source).setParameterList("ids", commit.unquarantine)
+                    .executeUpdate();
+            // Listed again: it was not gone, whatever a short scan suggested.
+            session.createMutationQuery(
+                    "delete from PendingRemovalEntity where source = :source and appointmentId in :ids")
                     .setParameter("source", source).setParameterList("ids", commit.unquarantine)
                     .executeUpdate();
         }

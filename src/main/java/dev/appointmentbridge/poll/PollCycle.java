@@ -66,6 +66,27 @@ public class PollCycle {
                 eventFactory, clock).run(appointmentId);
     }
 
+    /**
+     * An operator confirmed the removals shown on /admin/sources (issue 24): each appointment pending removal held at
+     * or before {@code through} is cancelled with its reason, and each slice's last short answer becomes its size.
+     * Empty when another replica holds the source.
+     */
+    public java.util.Optional<CycleResult> confirmRemovals(PolledSource source, java.time.Instant through)
+            throws SourceFetchException {
+        SourcesConfig.Source c = source.config();
+        return UnderLease.run(store, source.name(), lease(c, config), lease -> {
+            PageWriter writer = new PageWriter(store, new PageDiff(source.name(), false, clock.instant(), eventFactory));
+            java.util.List<String> confirmed = new java.util.ArrayList<>();
+            for (PendingRemovalEntity p : store.pendingThrough(lease, through)) {
+                writer.gone(lease, p.appointmentId, p.reason);
+                confirmed.add(p.appointmentId);
+            }
+            store.confirmedRemovals(lease, confirmed);
+            writer.countReleased(store.releaseHeld(lease));
+            return new CycleResult(false, false, 0, confirmed.size(), writer.counts(), null, 0, writer.gone());
+        });
+    }
+
     static CycleRun.Settings settings(String name, SourcesConfig.Source source, PollConfig poll, boolean readsHistory) {
         return new CycleRun.Settings(name, source.emitOnFirstSync(), source.cursorOverlap(), source.maxPages(),
                 readsHistory, lease(source, poll));

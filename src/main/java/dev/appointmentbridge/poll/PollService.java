@@ -211,6 +211,35 @@ public class PollService {
         }
     }
 
+    /**
+     * An operator confirmed the source's pending removals held at or before {@code through}; empty when a cycle of
+     * it is running here or on another replica (or it failed: logged).
+     */
+    public Optional<CycleResult> confirmRemovals(String name, java.time.Instant through) {
+        Optional<PolledSource> source = sources.find(name);
+        Semaphore running = semaphore(name);
+        if (source.isEmpty() || !running.tryAcquire()) {
+            return Optional.empty();
+        }
+        try {
+            Optional<CycleResult> result = cycle.confirmRemovals(source.get(), through);
+            result.ifPresent(r -> {
+                for (Map.Entry<EventType, Integer> e : r.events().entrySet()) {
+                    registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
+                            .increment(e.getValue());
+                }
+                LOG.infof("Source %s: an operator confirmed %d pending removals, %d cancelled", name, r.records(),
+                        r.deletes());
+            });
+            return result;
+        } catch (SourceFetchException | RuntimeException e) {
+            LOG.warnf("Confirming the pending removals of %s failed: %s", name, e.getMessage());
+            return Optional.empty();
+        } finally {
+            running.release();
+        }
+    }
+
     /** Why a push cannot fetch from this source, or null when it can. */
     public String cannotFetch(String name) {
         Optional<PolledSource> source = sources.find(name);

@@ -17,11 +17,16 @@ import dev.appointmentbridge.source.SourcePage;
  * <ul>
  * <li>a failed page concludes nothing (pages before it stay committed);</li>
  * <li>a scan with fewer items than {@code window.min-ratio} × the slice's last complete one concludes nothing
- * (an API answering half-empty is more likely failing than half the appointments gone), unless the scan before
- * it was short by exactly as much: two consecutive answers that agree are taken as the slice's new size;</li>
+ * (an API answering half-empty is more likely failing than half the appointments gone). Where the source can
+ * read by id, two consecutive short answers that agree are taken as the slice's new size (each absence is still
+ * read before anything is cancelled). Where it cannot, a short answer never becomes the slice's size however often
+ * it repeats (an API answering {@code 200 []} for a while would otherwise cancel the whole window): its absences
+ * wait as pending removals for an operator's confirmation;</li>
  * <li>otherwise each known appointment not listed is read by id where the source can: found → diffed as it is
- * (moved in time, scope or status → the usual event), 404/410 → cancelled with the source's absence reason; a
- * source without reads by id cancels it as removed.</li>
+ * (moved in time, scope or status → the usual event), 404/410 → cancelled with the source's absence reason. A
+ * source without reads by id cancels it as removed, but one scan cancels no more than
+ * {@code window.max-removals} or {@code window.max-removal-share} of the window's known appointments: beyond
+ * that, its absences wait for an operator's confirmation too.</li>
  * </ul>
  * Known appointments starting within {@link #EDGE} of the window's outer ends are not looked into: APIs differ on
  * inclusive bounds, and the ends move while a scan runs.
@@ -54,6 +59,10 @@ final class SliceScan {
     private final ListingReads reads;
     /** Every id a search of this scan listed so far. */
     private final Set<String> listedInScan = new HashSet<>();
+    /** Sources without reads by id: absences cancelled by this scan so far, against the scan's limit. */
+    private int removedInScan;
+    private Integer removalLimit;
+    private Set<String> pending;
     int pages;
     int records;
 
@@ -90,19 +99,38 @@ final class SliceScan {
             writer.quietNew(false, null);
         }
         int items = listed.size();
-        if (floor != null && items < minRatio * floor.complete()
-                && (floor.lastShort() == null || floor.lastShort() != items)) {
-            windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(floor.complete(), items));
-            return new Outcome(items, false, 0, 0, "scan at " + now + " listed " + items + " items, fewer than "
-                    + "window.min-ratio (" + minRatio + ") x the last complete scan's " + floor.complete()
-                    + ": no absence concluded (the same answer next time is taken as the new size)", null);
-        }
         Instant from = unit.from().isBefore(plan.from().plus(EDGE)) ? plan.from().plus(EDGE) : unit.from();
         Instant to = unit.to().isAfter(plan.to().minus(EDGE)) ? plan.to().minus(EDGE) : unit.to();
+        boolean shortScan = floor != null && items < minRatio * floor.complete();
+        if (shortScan && (floor.lastShort() == null || floor.lastShort() != items || !feed.readsById())) {
+            windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(floor.complete(), items));
+            String why = "scan at " + now + " listed " + items + " items, fewer than window.min-ratio (" + minRatio
+                    + ") x the last complete scan's " + floor.complete();
+            if (!feed.readsById()) {
+                int held = hold(lease, unit, from, to, listed, reason, why);
+                return new Outcome(items, false, 0, 0, why + ": no absence concluded however often it repeats; "
+                        + held + " absent appointments wait for an operator's confirmation", null);
+            }
+            return new Outcome(items, false, 0, 0, why + ": no absence concluded (the same answer next time is taken "
+                    + "as the new size)", null);
+        }
         List<String> absent = windows.openStartingIn(lease, unit.scope(), from, to).stream()
                 .filter(id -> !listed.contains(id)).toList();
         int goneBefore = writer.gone();
         int missed = 0;
+        int heldBack = 0;
+        if (!feed.readsById()) {
+            List<String> fresh = absent.stream().filter(id -> !pending(lease).contains(id)).toList();
+            if (removedInScan + fresh.size() > removalLimit(lease)) {
+                heldBack = hold(lease, fresh, reason, "scan at " + now + " would cancel " + (removedInScan
+                        + fresh.size()) + " appointments, more than window.max-removals / window.max-removal-share "
+                        + "allow (" + removalLimit(lease) + ")");
+                absent = List.of();
+            } else {
+                absent = fresh;
+                removedInScan += fresh.size();
+            }
+        }
         try {
             for (String id : absent) {
                 if (!feed.readsById()) {
@@ -117,11 +145,52 @@ final class SliceScan {
                     + " items, " + absent.size() + " known ones absent; a read by id failed (" + e.getMessage()
                     + "): the rest are looked into next cycle", e);
         }
+        if (heldBack > 0) {
+            windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(
+                    Math.max(items, floor == null ? 0 : floor.complete()), items));
+            return new Outcome(items, false, heldBack, 0, "complete scan at " + now + ": " + items + " items, "
+                    + heldBack + " known ones absent: more than one scan may cancel, so they wait for an operator's "
+                    + "confirmation", null);
+        }
         windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(items, null));
         return new Outcome(items, true, absent.size(), missed, "complete scan at " + now + ": " + items + " items, "
                 + absent.size() + " known ones absent, " + (writer.gone() - goneBefore) + " cancelled as " + reason
                 + (missed == 0 ? "" : "; " + missed + " of them read back still in this scope and slice: the search "
                         + "missed them, so it does not count as complete"), null);
+    }
+
+    /** Holds the unit's known absences for an operator's confirmation; returns how many wait now. */
+    private int hold(Lease lease, WindowPlan.Unit unit, Instant from, Instant to, Set<String> listed, String reason,
+            String why) {
+        List<String> absent = windows.openStartingIn(lease, unit.scope(), from, to).stream()
+                .filter(id -> !listed.contains(id)).toList();
+        return hold(lease, absent, reason, why);
+    }
+
+    private int hold(Lease lease, List<String> ids, String reason, String why) {
+        if (!ids.isEmpty()) {
+            windows.holdRemovals(lease, ids, reason, why);
+            pending(lease).addAll(ids);
+        }
+        return ids.size();
+    }
+
+    private Set<String> pending(Lease lease) {
+        if (pending == null) {
+            pending = windows.pendingRemovals(lease);
+        }
+        return pending;
+    }
+
+    /** How many absences one scan may cancel: max(window.max-removals, share x known open in the window). */
+    private int removalLimit(Lease lease) {
+        if (removalLimit == null) {
+            var w = feed.config().window();
+            int known = windows.openStartingIn(lease, dev.appointmentbridge.source.WindowScope.NONE,
+                    plan.from().plus(EDGE), plan.to().minus(EDGE)).size();
+            removalLimit = Math.max(w.maxRemovals(), (int) Math.floor(w.maxRemovalShare() * known));
+        }
+        return removalLimit;
     }
 
     /**

@@ -46,4 +46,10 @@ public interface WindowStore {
 
     /** Stores where the sweep stands and, when not null, its note. */
     void recordSweep(Lease lease, Sweep sweep, String note);
+
+    /** Ids of the source's appointments whose removal waits for an operator's confirmation. */
+    java.util.Set<String> pendingRemovals(Lease lease);
+
+    /** Holds these absences for an operator's confirmation instead of cancelling them (known ones are kept). */
+    void holdRemovals(Lease lease, java.util.Collection<String> ids, String reason, String why);
 }

@@ -161,6 +161,18 @@ public interface SourcesConfig {
          * FHIR 1d; JSON one search for the whole window.
          */
         Optional<Duration> slice();
+
+        /**
+         * Sources without reads by id ({@code item-url}): one scan cancels at most this many absent appointments, or
+         * {@link #maxRemovalShare()} of the window's known ones if that is more; beyond it, every absence of the scan
+         * waits for an operator's confirmation on {@code /admin/sources}.
+         */
+        @WithDefault("5")
+        int maxRemovals();
+
+        /** See {@link #maxRemovals()}: the share of the window's known open appointments one scan may cancel. */
+        @WithDefault("0.1")
+        double maxRemovalShare();
     }
 
     /** {@code bridge.sources.<name>.reconcile.*}: the window sweep under a cursor source (issue 18). */

@@ -27,6 +27,12 @@ final class WindowChecks {
         if (!(window.minRatio() >= 0 && window.minRatio() <= 1)) {
             throw new IllegalArgumentException(prefix + "window.min-ratio must be from 0 to 1");
         }
+        if (window.maxRemovals() < 0) {
+            throw new IllegalArgumentException(prefix + "window.max-removals must be 0 or more");
+        }
+        if (!(window.maxRemovalShare() >= 0 && window.maxRemovalShare() <= 1)) {
+            throw new IllegalArgumentException(prefix + "window.max-removal-share must be from 0 to 1");
+        }
         if (slice != null && (slice.compareTo(Duration.ofMinutes(1)) < 0 || slice.toMillis() % 1000 != 0)) {
             throw new IllegalArgumentException(prefix + "window.slice must be whole seconds, 1m or more");
         }

@@ -199,6 +199,50 @@ class JsonSourcePollTest {
      * An API that lists its whole window on one page: 33,000 appointments used to fail every cycle (one insert
      * statement past PostgreSQL's 65,535 bind parameters); they are committed in parts.
      */
+    /**
+     * Issue 24: an API answering {@code 200 []} (a maintenance page, an expired scope) for 15 s got every booked
+     * appointment of the window cancelled, since the same short answer twice in a row was taken as the window's new
+     * size. Without reads by id a short answer now concludes nothing however often it repeats, and one scan
+     * cancels no more than window.max-removals (5) or window.max-removal-share; the rest wait for an operator.
+     */
+    @Test
+    @Order(8)
+    void withoutReadsByIdEmptyAnswersNeverCancelAndManyAbsencesWaitForAnOperator() {
+        for (int i = 0; i < 8; i++) {
+            api().put(310 + i, "scheduled", SOON.plusSeconds(3600 + 60L * i), 30, "dr-1", "pat-31" + i);
+        }
+        poll("roster");
+        api().cutScansAt(0);
+        try {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(0, poll("roster").deletes(), "an empty answer concludes nothing, however often");
+            }
+            assertTrue(source("roster").getLong("pending_removals") >= 8, source("roster").getString("window"));
+        } finally {
+            api().cutScansAt(Integer.MAX_VALUE);
+        }
+        poll("roster");
+        assertEquals(0, source("roster").getLong("pending_removals"), "listed again: nothing waits");
+        for (int i = 0; i < 8; i++) {
+            assertEquals(List.of("appointment.scheduled"), typesOf(310 + i), "no false cancellation of " + (310 + i));
+        }
+
+        for (int i = 0; i < 7; i++) {
+            api().remove(310 + i);
+        }
+        assertEquals(0, poll("roster").deletes(), "7 at once is more than one scan may cancel");
+        assertEquals(7, source("roster").getLong("pending_removals"));
+        given().post("/admin/sources/roster/removals/confirm?through=x").then().statusCode(422);
+        given().post("/admin/sources/roster/removals/confirm?through="
+                + source("roster").getString("pending_removals_through")).then().statusCode(200);
+        for (int i = 0; i < 7; i++) {
+            assertEquals("removed", eventsOf(String.valueOf(310 + i)).get(0).getString("payload.reason"));
+        }
+        assertEquals(List.of("appointment.scheduled"), typesOf(317));
+        assertEquals(0, source("roster").getLong("pending_removals"));
+        assertEquals(0, poll("roster").deletes());
+    }
+
     @Test
     @Order(9)
     void aPageLargerThanOneCommitIsCommittedInParts() {

@@ -80,11 +80,27 @@
         : [s.cursor, s.reconcile && s.reconcile !== 'off' ? `sweep: ${s.reconcile}` : ''].filter(Boolean).join(' · ')) || '',
       time(s.complete_through), firstSync(s), s.last_error || '',
       `${s.polls_ok} / ${s.polls_failed}`, el('td', s.events_total, 'num'),
-      td(button('Poll now', async () => {
-        const r = await api(`/admin/sources/${encodeURIComponent(s.name)}/poll`, 'POST');
-        return `Polled ${s.name}: ${r.records ?? 0} records, ${r.events ?? 0} events`;
-      })),
+      sourceActions(s),
     ], { source: s.name }));
+  }
+
+  function sourceActions(s) {
+    const cell = td(button('Poll now', async () => {
+      const r = await api(`/admin/sources/${encodeURIComponent(s.name)}/poll`, 'POST');
+      return `Polled ${s.name}: ${r.records ?? 0} records, ${r.events ?? 0} events`;
+    }));
+    if (s.pending_removals > 0) {
+      // Absences a scan could not conclude by itself: cancelled only when an operator says so.
+      cell.append(button(`Confirm ${s.pending_removals} removals`, async () => {
+        if (!window.confirm(`Cancel ${s.pending_removals} appointments of ${s.name} that its scans no longer list?`)) {
+          return 'Nothing confirmed';
+        }
+        const r = await api(`/admin/sources/${encodeURIComponent(s.name)}/removals/confirm?through=`
+          + encodeURIComponent(s.pending_removals_through), 'POST');
+        return `Confirmed ${r.records ?? 0} removals of ${s.name}: ${r.events ?? 0} events`;
+      }));
+    }
+    return cell;
   }
 
   function targetRows(targets) {
