@@ -36,7 +36,7 @@ public class PollCycle {
                     c.window().ahead(), c.window().minRatio(), c.maxPages(), lease(c, config)), source, store, store,
                     eventFactory, clock).run();
         }
-        return new CycleRun(settings(source.name(), source.config(), config, source.readsHistory()), source, store,
+        return new CycleRun(settings(source, config), source, store,
                 eventFactory, clock).run();
     }
 
@@ -62,7 +62,7 @@ public class PollCycle {
 
     /** Reads one appointment of the source by id and diffs it now; empty when another replica holds the source. */
     public java.util.Optional<CycleResult> fetch(PolledSource source, String appointmentId) throws SourceFetchException {
-        return new FetchRun(settings(source.name(), source.config(), config, source.readsHistory()), source, store,
+        return new FetchRun(settings(source, config), source, store,
                 eventFactory, clock).run(appointmentId);
     }
 
@@ -87,9 +87,10 @@ public class PollCycle {
         });
     }
 
-    static CycleRun.Settings settings(String name, SourcesConfig.Source source, PollConfig poll, boolean readsHistory) {
-        return new CycleRun.Settings(name, source.emitOnFirstSync(), source.cursorOverlap(), source.maxPages(),
-                readsHistory, lease(source, poll));
+    static CycleRun.Settings settings(PolledSource polled, PollConfig poll) {
+        SourcesConfig.Source source = polled.config();
+        return new CycleRun.Settings(polled.name(), source.emitOnFirstSync(), polled.cursorOverlap(),
+                source.maxPages(), polled.readsHistory(), lease(source, poll));
     }
 
     /** A page's commit must come before the lease runs out: one request (and a token request) per page. */

@@ -77,7 +77,7 @@ final class ReconcileRun {
         PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), false, now, factory,
                 CanonicalEvent.REASON_RECONCILED, lease.cursor()).trackListings());
         SliceScan scans = new SliceScan(feed, store, windows, settings.minRatio(), settings.maxPages(), plan, false,
-                null);
+                null, true);
         ScanSummary summary = new ScanSummary(plan, now, "sweep step");
         int next = Math.min(sweep.nextUnit(), plan.size());
         int end = Math.min(plan.size(), next + batch);

@@ -56,6 +56,7 @@ final class SliceScan {
     private final WindowPlan plan;
     private final boolean quietFreshSlices;
     private final Instant trackedSince;
+    private final boolean sweep;
     private final ListingReads reads;
     /** Every id a search of this scan listed so far. */
     private final Set<String> listedInScan = new HashSet<>();
@@ -70,9 +71,12 @@ final class SliceScan {
      * @param quietFreshSlices window mode: a slice never scanned completely before (it just entered the window,
      *                         or its scope was just added) is a baseline for appointments booked before
      *                         {@code trackedSince} (the source's first sync); sweeps announce all they find
+     * @param sweep            a cursor source's reconciliation sweep: without reads by id it cannot tell an
+     *                         appointment moved since the cursor's last cycle from a removed one, so every absence
+     *                         it finds waits for an operator's confirmation
      */
     SliceScan(PolledSource feed, CycleStore store, WindowStore windows, double minRatio, int maxPages,
-            WindowPlan plan, boolean quietFreshSlices, Instant trackedSince) {
+            WindowPlan plan, boolean quietFreshSlices, Instant trackedSince, boolean sweep) {
         this.feed = feed;
         this.store = store;
         this.windows = windows;
@@ -81,6 +85,7 @@ final class SliceScan {
         this.plan = plan;
         this.quietFreshSlices = quietFreshSlices;
         this.trackedSince = trackedSince;
+        this.sweep = sweep;
         this.reads = new ListingReads(feed, store);
     }
 
@@ -121,7 +126,11 @@ final class SliceScan {
         int heldBack = 0;
         if (!feed.readsById()) {
             List<String> fresh = absent.stream().filter(id -> !pending(lease).contains(id)).toList();
-            if (removedInScan + fresh.size() > removalLimit(lease)) {
+            if (sweep && !fresh.isEmpty()) {
+                heldBack = hold(lease, fresh, reason, "sweep at " + now + " did not list them; without item-url a "
+                        + "sweep cannot tell a move from a removal");
+                absent = List.of();
+            } else if (removedInScan + fresh.size() > removalLimit(lease)) {
                 heldBack = hold(lease, fresh, reason, "scan at " + now + " would cancel " + (removedInScan
                         + fresh.size()) + " appointments, more than window.max-removals / window.max-removal-share "
                         + "allow (" + removalLimit(lease) + ")");
@@ -149,8 +158,9 @@ final class SliceScan {
             windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(
                     Math.max(items, floor == null ? 0 : floor.complete()), items));
             return new Outcome(items, false, heldBack, 0, "complete scan at " + now + ": " + items + " items, "
-                    + heldBack + " known ones absent: more than one scan may cancel, so they wait for an operator's "
-                    + "confirmation", null);
+                    + heldBack + " known ones absent: " + (sweep ? "a sweep without item-url cannot tell a move from a "
+                    + "removal" : "more than one scan may cancel") + ", so they wait for an operator's confirmation",
+                    null);
         }
         windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(items, null));
         return new Outcome(items, true, absent.size(), missed, "complete scan at " + now + ": " + items + " items, "

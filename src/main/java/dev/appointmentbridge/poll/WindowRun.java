@@ -56,7 +56,7 @@ final class WindowRun {
         PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory)
                 .trackListings());
         SliceScan scans = new SliceScan(feed, store, windows, settings.minRatio(), settings.maxPages(), plan, true,
-                windows.trackedSince(lease));
+                windows.trackedSince(lease), false);
         ScanSummary summary = new ScanSummary(plan, now, "scan");
         for (int i = 0; i < plan.size() && summary.failed() < MAX_FAILED_SEARCHES; i++) {
             WindowPlan.Unit unit = plan.unit(i);

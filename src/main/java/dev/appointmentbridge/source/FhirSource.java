@@ -50,6 +50,10 @@ public class FhirSource implements PolledSource {
                 .filter(list -> !list.isEmpty()).orElse(List.of(WindowScope.NONE));
         this.slice = config.window().slice().orElse(Duration.ofDays(1));
         WindowChecks.check(prefix, config, slice, mode == Mode.WINDOW || !config.reconcile().interval().isZero());
+        if (config.reconcile().url().isPresent()) {
+            throw new IllegalArgumentException(prefix + "reconcile.url is for JSON changed-since sources; a FHIR "
+                    + "source's sweep searches Appointment by date");
+        }
         config.searchParams().ifPresent(p -> checkSearchParams(prefix, p));
         this.http = new SourceHttp(client, token, URI.create(base), config.maxPageBytes().asLongValue(),
                 new RequestBudget(config.maxRequestsPerSecond(), Clock.systemUTC()));

@@ -70,7 +70,27 @@ public class JsonSource implements PolledSource {
         if (this.mode == Mode.WINDOW && !(url.contains("{from}") && url.contains("{to}"))) {
             throw new IllegalArgumentException(prefix + "url needs {from} and {to} for mode=window");
         }
-        WindowChecks.check(prefix, config, config.window().slice().orElse(null), this.mode == Mode.WINDOW);
+        java.util.Optional<String> sweepUrl = config.reconcile().url();
+        if (sweepUrl.isPresent()) {
+            String r = sweepUrl.get();
+            if (this.mode != Mode.CURSOR) {
+                throw new IllegalArgumentException(prefix + "reconcile.url is for mode=changed-since; a window source "
+                        + "scans its whole window every cycle");
+            }
+            if (!(r.contains("{from}") && r.contains("{to}"))) {
+                throw new IllegalArgumentException(prefix + "reconcile.url needs {from} and {to}");
+            }
+            placeholders(prefix + "reconcile.url", r, java.util.Set.of("page", "from", "to"));
+            URI list = URI.create(fill(url, Map.of()));
+            URI sweep = URI.create(fill(r, Map.of()));
+            if (!Objects.equals(list.getScheme(), sweep.getScheme()) || !Objects.equals(list.getHost(), sweep.getHost())
+                    || list.getPort() != sweep.getPort()) {
+                throw new IllegalArgumentException(prefix + "reconcile.url must be on the same origin as url (the "
+                        + "source's credentials go to that origin only)");
+            }
+        }
+        WindowChecks.check(prefix, config, config.window().slice().orElse(null),
+                this.mode == Mode.WINDOW || sweepUrl.isPresent() && !config.reconcile().interval().isZero());
         if (config.scopes().isPresent() || config.searchParams().isPresent()) {
             throw new IllegalArgumentException(prefix + (config.scopes().isPresent() ? "scopes" : "search-params")
                     + " is for FHIR sources; a JSON source's URL template carries its own parameters");
@@ -93,6 +113,10 @@ public class JsonSource implements PolledSource {
         }
         if ((paging == Paging.PAGE_PARAM || paging == Paging.CURSOR_TOKEN) && !url.contains("{page}")) {
             throw new IllegalArgumentException(prefix + "url needs {page} for next=" + next);
+        }
+        if ((paging == Paging.PAGE_PARAM || paging == Paging.CURSOR_TOKEN) && sweepUrl.isPresent()
+                && !sweepUrl.get().contains("{page}")) {
+            throw new IllegalArgumentException(prefix + "reconcile.url needs {page} for next=" + next);
         }
         config.itemUrl().ifPresent(item -> {
             if (!item.contains("{id}")) {
@@ -143,6 +167,12 @@ public class JsonSource implements PolledSource {
         return mode;
     }
 
+    /** 60 s unless set: JSON APIs often stamp updated_at when a transaction starts and commit it later. */
+    @Override
+    public java.time.Duration cursorOverlap() {
+        return config.cursorOverlap().orElse(java.time.Duration.ofSeconds(60));
+    }
+
     @Override
     public boolean readsHistory() {
         return false;
@@ -157,7 +187,7 @@ public class JsonSource implements PolledSource {
     public SourcePage search(Instant since) throws SourceFetchException {
         Map<String, String> vars = new HashMap<>();
         vars.put("cursor", since == null ? "" : DateTimeFormatter.ISO_INSTANT.format(since));
-        return first(vars);
+        return first(url(), vars);
     }
 
     @Override
@@ -170,10 +200,10 @@ public class JsonSource implements PolledSource {
         return config.window().slice().orElse(null);
     }
 
-    /** Window mode only: a changed-since URL has no {from} and {to}, so such sources have no sweeps. */
+    /** Window mode, or a changed-since source with reconcile.url (its sweeps read that listing). */
     @Override
     public boolean scansWindows() {
-        return mode == Mode.WINDOW;
+        return mode == Mode.WINDOW || config.reconcile().url().isPresent();
     }
 
     @Override
@@ -191,13 +221,13 @@ public class JsonSource implements PolledSource {
         Map<String, String> vars = new HashMap<>();
         vars.put("from", DateTimeFormatter.ISO_INSTANT.format(from));
         vars.put("to", DateTimeFormatter.ISO_INSTANT.format(to));
-        return first(vars);
+        return first(mode == Mode.WINDOW ? url() : config.reconcile().url().orElseThrow(), vars);
     }
 
-    private SourcePage first(Map<String, String> vars) throws SourceFetchException {
+    private SourcePage first(String template, Map<String, String> vars) throws SourceFetchException {
         contexts.clear(); // a new chain: one cycle of a source runs at a time (PollService, lease)
         vars.put("page", paging == Paging.CURSOR_TOKEN ? "" : "1");
-        return page(URI.create(fill(url(), vars)), vars, 1, 0);
+        return page(URI.create(fill(template, vars)), template, vars, 1, 0);
     }
 
     @Override
@@ -239,16 +269,16 @@ public class JsonSource implements PolledSource {
      */
     private final Map<String, PageContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record PageContext(Map<String, String> vars, int number, int previousIds) {
+    private record PageContext(String template, Map<String, String> vars, int number, int previousIds) {
     }
 
     private SourcePage pageFrom(URI url) throws SourceFetchException {
         PageContext context = contexts.remove(url.toString());
-        return context == null ? page(url, Map.of(), 0, 0) : page(url, context.vars(), context.number(),
-                context.previousIds());
+        return context == null ? page(url, url(), Map.of(), 0, 0) : page(url, context.template(), context.vars(),
+                context.number(), context.previousIds());
     }
 
-    private SourcePage page(URI url, Map<String, String> vars, int number, int previousIds)
+    private SourcePage page(URI url, String template, Map<String, String> vars, int number, int previousIds)
             throws SourceFetchException {
         SourceHttp.Fetched fetched = http.fetch(url);
         JsonNode root = tree(fetched.body());
@@ -277,22 +307,23 @@ public class JsonSource implements PolledSource {
                 JsonNode link = root.at(nextPointer);
                 yield link.isTextual() && !link.asText().isBlank() ? http.checkedNext(url, link.asText()) : null;
             }
-            case PAGE_PARAM -> list.isEmpty() ? null : following(vars, Integer.toString(number + 1), number + 1, ids);
+            case PAGE_PARAM -> list.isEmpty() ? null
+                    : following(template, vars, Integer.toString(number + 1), number + 1, ids);
             case CURSOR_TOKEN -> {
                 JsonNode token = root.at(nextPointer);
                 yield token.isValueNode() && !token.isNull() && !token.asText().isBlank()
-                        ? following(vars, token.asText(), number + 1, ids) : null;
+                        ? following(template, vars, token.asText(), number + 1, ids) : null;
             }
         };
         return new SourcePage(records, poison, patients, next, fetched.date(), false);
     }
 
     /** The URL of the page after this one, remembered with its variables so that page can count on. */
-    private String following(Map<String, String> vars, String page, int number, int ids) {
+    private String following(String template, Map<String, String> vars, String page, int number, int ids) {
         Map<String, String> nextVars = new HashMap<>(vars);
         nextVars.put("page", page);
-        String url = fill(url(), nextVars);
-        contexts.put(url, new PageContext(nextVars, number, ids));
+        String url = fill(template, nextVars);
+        contexts.put(url, new PageContext(template, nextVars, number, ids));
         return url;
     }
 

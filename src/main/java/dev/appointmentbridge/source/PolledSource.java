@@ -29,6 +29,11 @@ public interface PolledSource extends AppointmentFeed {
 
     Mode mode();
 
+    /** How far the cursor is moved back ({@code cursor-overlap}; unset: 2 s, JSON sources 60 s). */
+    default Duration cursorOverlap() {
+        return config().cursorOverlap().orElse(Duration.ofSeconds(2));
+    }
+
     /** Deletes are read from {@code _history} each cycle (FHIR with {@code detect-deletes=history}). */
     boolean readsHistory();
 

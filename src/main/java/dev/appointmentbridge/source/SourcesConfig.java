@@ -98,9 +98,12 @@ public interface SourcesConfig {
         @WithDefault("false")
         boolean emitOnFirstSync();
 
-        /** The cursor is moved back by this much so records written with a skewed clock are re-read. */
-        @WithDefault("2s")
-        Duration cursorOverlap();
+        /**
+         * The cursor is moved back by this much so records written with a skewed clock, or committed after they were
+         * stamped, are re-read (the snapshot hash makes the re-read nearly free). Unset: FHIR 2s; JSON 60s, since
+         * such APIs often stamp {@code updated_at} when a transaction starts and commit it later.
+         */
+        Optional<Duration> cursorOverlap();
 
         /** Ask for {@code _include=Appointment:patient} to get patient names for the events. */
         @WithDefault("true")
@@ -185,6 +188,13 @@ public interface SourcesConfig {
          */
         @WithDefault("1h")
         Duration interval();
+
+        /**
+         * JSON {@code changed-since} sources: the API's window listing the sweep reads, a URL template with
+         * {@code {from}}, {@code {to}} and {@code {page}}, paged and mapped like the source's {@code url} and on the
+         * same origin. Unset: a JSON changed-since source has no sweeps.
+         */
+        Optional<String> url();
     }
 
     enum DetectDeletes {

@@ -40,6 +40,9 @@ class JsonSourcePollTest {
     @Inject
     PollService polls;
 
+    @Inject
+    PollCycle cycle;
+
     private static FakeJsonApi api() {
         return FakeJsonResource.api;
     }
@@ -322,5 +325,44 @@ class JsonSourcePollTest {
 
     private static FakeJsonApi.Item withState(FakeJsonApi.Item i, String state) {
         return new FakeJsonApi.Item(i.id(), state, i.start(), i.end(), i.provider(), i.location(), i.patient(), null);
+    }
+
+    /**
+     * Issue 24: an API that stamps updated_at when a transaction starts and commits it later than the overlap puts
+     * the change behind the cursor, where no changed-since request returns it; without sweeps it was lost for good.
+     * The source's sweep reads the API's window listing (reconcile.url) and heals it with reason reconciled.
+     */
+    @Test
+    @Order(30)
+    void aLateCommitOnAChangedSinceSourceIsHealedByItsSweep() {
+        Instant start = SOON.plus(3, ChronoUnit.DAYS);
+        FakeJsonApi.Item booked = api().put(401, "scheduled", start, 30, "dr-1", "pat-401");
+        api().putRaw(new FakeJsonApi.Item(401, booked.state(), booked.start(), booked.end(), booked.provider(),
+                booked.location(), booked.patient(), Instant.now().minus(20, ChronoUnit.MINUTES)));
+        api().put(402, "scheduled", start, 30, "dr-1", "pat-402"); // changed now: the cursor moves to now - 60 s
+        poll("ledger"); // the first sync
+        poll("ledger"); // the first sweep falls due one interval (1 min) from here
+        // Moved by a transaction stamped 10 minutes ago that commits only now: behind the cursor (60 s overlap).
+        api().putRaw(new FakeJsonApi.Item(401, "scheduled", start.plusSeconds(3600), booked.end().plusSeconds(3600),
+                booked.provider(), booked.location(), booked.patient(), Instant.now().minus(10, ChronoUnit.MINUTES)));
+        assertEquals(0, poll("ledger").eventCount(), "behind the cursor: the changed-since request misses it");
+        double before = drift("ledger", "rescheduled");
+        cycle.useClock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(3)));
+        try {
+            poll("ledger");
+        } finally {
+            cycle.useClock(java.time.Clock.systemUTC());
+        }
+        assertEquals(List.of("appointment.rescheduled"), typesOf(401));
+        assertEquals("reconciled", eventsOf("401").get(0).getString("payload.reason"));
+        assertEquals(before + 1, drift("ledger", "rescheduled"));
+        assertTrue(source("ledger").getString("reconcile").contains("finished"), source("ledger").getString("reconcile"));
+    }
+
+    private static double drift(String source, String kind) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("bridge_reconcile_drift_total{") && l.contains("kind=\"" + kind
+                + "\"") && l.contains("source=\"" + source + "\"")).mapToDouble(l -> Double.parseDouble(l.substring(
+                        l.lastIndexOf(' ') + 1))).findFirst().orElseThrow(() -> new AssertionError("no drift series"));
     }
 }

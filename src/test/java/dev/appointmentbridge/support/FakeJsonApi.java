@@ -25,7 +25,7 @@ import com.sun.net.httpserver.HttpServer;
  * provider and patient), with the two ways such APIs are read (issue 14):
  * <ul>
  * <li>{@code GET /api/appointments?updated_since=&page=}: changed since, 2 per page, counted by a page parameter
- * until an empty page;</li>
+ * until an empty page; {@code ?from=&to=&page=} lists by start instead;</li>
  * <li>{@code GET /api/schedule?from=&to=&cursor=}: no change filter, appointments starting in [from, to), 3 per
  * page, an opaque {@code meta.next_cursor} token;</li>
  * <li>{@code GET /api/appointments/{id}}: one appointment, 404 once removed.</li>
@@ -75,6 +75,11 @@ public class FakeJsonApi implements AutoCloseable {
                 changed.location(), changed.patient(), tick());
         items.put(id, stamped);
         return stamped;
+    }
+
+    /** Stores a version as-is, updated_at included: a transaction stamped when it began and committed later. */
+    public void putRaw(Item item) {
+        items.put(item.id(), item);
     }
 
     public Item get(long id) {
@@ -164,8 +169,12 @@ public class FakeJsonApi implements AutoCloseable {
             return;
         }
         String since = q.getOrDefault("updated_since", "");
+        // The same list also answers by start (from, to): the window listing a sweep reads.
+        Instant from = q.containsKey("from") ? Instant.parse(q.get("from")) : Instant.MIN;
+        Instant to = q.containsKey("to") ? Instant.parse(q.get("to")) : Instant.MAX;
         List<Item> matching = sorted(Comparator.comparing(Item::updatedAt).thenComparing(Item::id)).stream()
-                .filter(i -> since.isEmpty() || !i.updatedAt().isBefore(Instant.parse(since))).toList();
+                .filter(i -> since.isEmpty() || !i.updatedAt().isBefore(Instant.parse(since)))
+                .filter(i -> !i.start().isBefore(from) && i.start().isBefore(to)).toList();
         ObjectNode body = JSON.createObjectNode();
         ArrayNode data = body.putArray("data");
         matching.stream().skip(2L * (page - 1)).limit(2).forEach(i -> data.add(json(i)));

@@ -39,6 +39,12 @@ public class FakeJsonResource implements QuarkusTestResourceLifecycleManager {
         config.put("bridge.sources.schedule.url", api.url("/api/schedule?from={from}&to={to}&cursor={page}"));
         config.put("bridge.sources.schedule.next", "cursor:/meta/next_cursor");
         config.put("bridge.sources.schedule.item-url", api.url("/api/appointments/{id}"));
+        // A changed-since source with reconciliation sweeps through the API's window listing (issue 24).
+        mapping(config, "ledger", "/data");
+        config.put("bridge.sources.ledger.url", api.url("/api/appointments?updated_since={cursor}&page={page}"));
+        config.put("bridge.sources.ledger.next", "page-param");
+        config.put("bridge.sources.ledger.reconcile.url", api.url("/api/appointments?from={from}&to={to}&page={page}"));
+        config.put("bridge.sources.ledger.reconcile.interval", "1m");
         mapping(config, "roster", "/appointments");
         config.put("bridge.sources.roster.mode", "window");
         config.put("bridge.sources.roster.url", api.url("/api/schedule?from={from}&to={to}&cursor={page}"));
