@@ -71,7 +71,15 @@ public final class DiffRules {
                 || !Objects.equals(previous.locationId(), current.locationId());
     }
 
+    /**
+     * Whether {@code current} is an older version than the snapshot's: by version number where both have one (a
+     * server whose nodes' clocks drift may date version 2 before version 1, which must not drop it), else by
+     * lastUpdated.
+     */
     private static boolean isOlder(AppointmentRecord current, Snapshot previous) {
+        if (current.versionId() != null && previous.versionId() != null) {
+            return current.versionId() < previous.versionId();
+        }
         return current.lastUpdated() != null && previous.lastUpdated() != null
                 && current.lastUpdated().isBefore(previous.lastUpdated());
     }
@@ -82,7 +90,7 @@ public final class DiffRules {
 
     public static Snapshot snapshot(AppointmentRecord r, String hash, String replacedById) {
         return new Snapshot(r.id(), r.status(), r.start(), r.end(), r.durationMinutes(), r.providerId(),
-                r.locationId(), r.patientId(), r.replacesId(), replacedById, hash, r.lastUpdated());
+                r.locationId(), r.patientId(), r.replacesId(), replacedById, hash, r.lastUpdated(), r.versionId());
     }
 
     /** Hash of the fields events are made of; meta.lastUpdated alone changing is not a change. */

@@ -73,6 +73,17 @@ final class CursorRules {
         return true;
     }
 
+    /** No record of the page (of those no newer than its search) sorts before {@code from}. */
+    static boolean noneBefore(SourcePage page, Instant from, Instant searchTime) {
+        for (AppointmentRecord r : page.appointments()) {
+            if (r.lastUpdated() == null
+                    || !r.lastUpdated().isAfter(searchTime) && r.lastUpdated().isBefore(from)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Instant later(Instant a, Instant b) {
         return a == null || b != null && b.isAfter(a) ? b : a;
     }

@@ -29,7 +29,9 @@ import dev.appointmentbridge.source.SourcePage;
  * while they are read, and a record pushed back across a page boundary would be skipped. The boundary
  * records are read twice and dropped by the snapshot hash. The {@code next} link is followed instead when a
  * full page does not move the keyset forward (more records share one meta.lastUpdated than fit a page) or
- * when the server does not sort by {@code _lastUpdated} (then the cursor moves only when the cycle ends).
+ * when the server does not sort by {@code _lastUpdated} (then the cursor moves only when the cycle ends). Whether
+ * it sorts is checked on what it sends, not taken from the self link it echoes: the second page is read by its
+ * next link and must hold nothing older than the first page's newest before keyset paging and the cursor trust it.
  */
 final class CycleRun {
 
@@ -78,6 +80,14 @@ final class CycleRun {
         Instant bound = cursor;
         Instant maxSeen = null;
         boolean sorted = true;
+        // A server's self link may echo _sort=_lastUpdated while it ignores it (microsoft/fhir-server #620), and a
+        // small unsorted page can be ascending by chance: keyset paging would then skip what sorts before the
+        // page's newest. So the order is checked on what arrives before it is trusted: the second page is read by
+        // the server's own next link and must hold nothing older than the first page's newest; only then does the
+        // cursor move and keyset paging go on (from the first page's newest, so a shift of the offset page while
+        // it was read loses nothing).
+        boolean orderChecked = false;
+        Instant checkFrom = null;
         while (true) {
             countPage();
             records += page.size();
@@ -89,19 +99,30 @@ final class CycleRun {
             // cycle covers nothing after the earliest of their times.
             searchTime = pageTime.isBefore(searchTime) ? pageTime : searchTime;
             // Keyset paging needs the server to sort by _lastUpdated; its self link says whether it did.
-            sorted = sorted && page.sortedByLastUpdated() && CursorRules.ascending(page, pageTime);
+            sorted = sorted && page.sortedByLastUpdated() && CursorRules.ascending(page, pageTime)
+                    && (checkFrom == null || CursorRules.noneBefore(page, checkFrom, pageTime));
             if (pageMax != null && (maxSeen == null || pageMax.isAfter(maxSeen))) {
                 maxSeen = pageMax;
             }
-            Instant nextCursor = sorted ? CursorRules.advance(cursor, maxSeen, searchTime, settings.overlap()) : cursor;
+            boolean trusted = sorted && (orderChecked || page.next() == null);
+            Instant nextCursor = trusted ? CursorRules.advance(cursor, maxSeen, searchTime, settings.overlap()) : cursor;
             writer.commit(lease, page, searchTime, nextCursor, lease.historyCursor() == null ? historyStart : null);
             cursor = nextCursor;
             if (page.next() == null) {
                 break;
             }
-            if (sorted && pageMax != null && (bound == null || pageMax.isAfter(bound))) {
-                page = feed.search(pageMax);
-                bound = pageMax;
+            if (sorted && !orderChecked) {
+                orderChecked = true;
+                checkFrom = pageMax;
+                followOnce(followed, page.next(), "this search");
+                page = feed.next(page);
+                continue;
+            }
+            Instant keyset = checkFrom != null ? checkFrom : pageMax;
+            checkFrom = null;
+            if (sorted && keyset != null && (bound == null || keyset.isAfter(bound))) {
+                page = feed.search(keyset);
+                bound = keyset;
             } else {
                 followOnce(followed, page.next(), "this search");
                 page = feed.next(page);

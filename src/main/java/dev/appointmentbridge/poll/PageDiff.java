@@ -167,9 +167,10 @@ final class PageDiff {
         if (StatusClass.of(s.status()) == StatusClass.CANCELLED || ended(s)) {
             return commit;
         }
+        // No version kept: a server may number an appointment created again under the same id from 1.
         Snapshot gone = new Snapshot(s.appointmentId(), "cancelled", s.start(), s.end(), s.durationMinutes(),
                 s.providerId(), s.locationId(), s.patientId(), s.replacesId(), s.replacedById(), "deleted",
-                s.lastUpdated());
+                s.lastUpdated(), null);
         known.put(s.appointmentId(), gone);
         commit.updates.add(gone);
         // A rebooked appointment's deletion is part of its rebooking, as its cancellation would be.
@@ -210,6 +211,6 @@ final class PageDiff {
             return r;
         }
         return new AppointmentRecord(r.id(), r.status(), r.start(), r.end(), r.durationMinutes(), r.providerId(),
-                r.locationId(), r.patientId(), r.replacesId(), serverTime);
+                r.locationId(), r.patientId(), r.replacesId(), serverTime, r.versionId());
     }
 }

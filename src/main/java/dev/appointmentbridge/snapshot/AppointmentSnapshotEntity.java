@@ -63,6 +63,10 @@ public class AppointmentSnapshotEntity extends PanacheEntityBase {
     @Column(name = "last_updated")
     public Instant lastUpdated;
 
+    /** The source's version number (FHIR meta.versionId), when it gives one. */
+    @Column(name = "version_id")
+    public Long versionId;
+
     @Column(name = "last_seen_at")
     public Instant lastSeenAt;
 
@@ -85,12 +89,13 @@ public class AppointmentSnapshotEntity extends PanacheEntityBase {
         e.replacedById = s.replacedById();
         e.contentHash = s.contentHash();
         e.lastUpdated = s.lastUpdated();
+        e.versionId = s.versionId();
         e.lastSeenAt = seenAt;
         return e;
     }
 
     Snapshot toSnapshot() {
         return new Snapshot(appointmentId, status, startAt, endAt, durationMinutes, providerId, locationId, patientId,
-                replacesId, replacedById, contentHash, lastUpdated);
+                replacesId, replacedById, contentHash, lastUpdated, versionId);
     }
 }

@@ -185,7 +185,16 @@ public final class FhirBundleParser {
         }
         Integer duration = r.path("minutesDuration").canConvertToInt() ? r.get("minutesDuration").asInt() : null;
         records.add(new AppointmentRecord(id, status, start, end, duration, p.provider(), p.location(), p.patient(),
-                replaces, lastUpdated));
+                replaces, lastUpdated, versionId(r.path("meta").path("versionId"))));
+    }
+
+    /** meta.versionId when it is a version number (HAPI, Firely, Microsoft: 1, 2, ...); else null (not ordered). */
+    private static Long versionId(JsonNode node) {
+        String text = node.isTextual() || node.isIntegralNumber() ? node.asText() : "";
+        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        return Long.parseLong(text);
     }
 
     /**

@@ -41,6 +41,8 @@ public class JsonSource implements PolledSource {
     private final ObjectReader reader;
     private final JsonItemMapper mapper;
     private final JsonPointer items;
+    /** The error envelope's place, or null when none is checked. */
+    private final JsonPointer errorPointer;
     private final Paging paging;
     private final JsonPointer nextPointer;
     private final Mode mode;
@@ -57,6 +59,8 @@ public class JsonSource implements PolledSource {
         this.reader = reader;
         this.mapper = new JsonItemMapper(name, config.fields(), config.statusMap());
         this.items = JsonItemMapper.pointer(prefix + "items", config.items().orElse(""));
+        this.errorPointer = config.errorPointer().isBlank() ? null
+                : JsonItemMapper.pointer(prefix + "error-pointer", config.errorPointer());
         String mode = config.mode().orElse("changed-since");
         this.mode = switch (mode) {
             case "changed-since" -> Mode.CURSOR;
@@ -282,6 +286,16 @@ public class JsonSource implements PolledSource {
             throws SourceFetchException {
         SourceHttp.Fetched fetched = http.fetch(url);
         JsonNode root = tree(fetched.body());
+        if (errorPointer != null) {
+            JsonNode error = root.at(errorPointer);
+            if (!error.isMissingNode() && !error.isNull() && !(error.isContainerNode() && error.isEmpty())) {
+                // An API that answers 200 with an error beside an empty list must not end paging as if done (the
+                // next pages, and a window scan's absences, would be concluded from a failure).
+                throw new SourceFetchException("page " + Math.max(number, 1) + " of GET " + url.getPath()
+                        + " carries an error at " + config.errorPointer() + " (bridge.sources." + name
+                        + ".error-pointer): nothing of it is used", 0, null);
+            }
+        }
         JsonNode list = root.at(items);
         if (!list.isArray()) {
             throw new SourceFetchException("malformed page: bridge.sources." + name + ".items ('" + config.items().orElse("")

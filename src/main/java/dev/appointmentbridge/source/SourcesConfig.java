@@ -70,6 +70,14 @@ public interface SourcesConfig {
         Optional<String> items();
 
         /**
+         * JSON: a JSON Pointer to the API's error envelope. A page where it is present and not null (nor an empty
+         * array or object) fails, whatever else it carries: {@code 200 {"data": [], "error": {...}}} is a failure,
+         * not an empty last page. Empty value: no envelope is checked.
+         */
+        @WithDefault("/error")
+        String errorPointer();
+
+        /**
          * JSON paging: a JSON Pointer to the next page's URL (followed until null or absent), {@code page-param}
          * ({@code {page}} counts up from 1 until a page has no items) or {@code cursor:<pointer>} (the token is
          * passed back as {@code {page}}). Unset: one page.

@@ -76,14 +76,17 @@ class HostileServerPollTest {
         assertTrue(polls.poll("hostile").isEmpty(), "the cycle fails on page 40");
         fhir().failPage(0, 0);
         long kept = count("SELECT count(*) FROM appointment_snapshot WHERE source = 'hostile'");
-        assertTrue(kept >= 39 * 2, "pages 1-39 stay committed, kept " + kept);
+        // The order check reads the second page by the server's next link and then again by keyset: one request
+        // of the 39 before the failure is that check.
+        assertTrue(kept >= 38 * 2, "pages before the failure stay committed, kept " + kept);
         int searchesBefore = fhir().searches();
         CycleResult resumed = poll();
         int searches = fhir().searches() - searchesBefore;
         System.out.printf("first sync of 300 at page-size 3 failed on page 40 with %d snapshots kept; the next cycle "
                 + "read %d records in %d pages (%d requests)%n", kept, resumed.records(), resumed.pages(), searches);
-        // Keyset paging re-reads one boundary record per page; nothing of pages 1-39 is read again.
-        assertTrue(resumed.records() <= 300 - kept + resumed.pages() + 3,
+        // Keyset paging re-reads one boundary record per page, and the order check one page; nothing of pages 1-39
+        // is read again.
+        assertTrue(resumed.records() <= 300 - kept + resumed.pages() + 6,
                 "resumed where it failed: read " + resumed.records() + " records with " + kept + " kept");
         assertEquals(300, count("SELECT count(*) FROM appointment_snapshot WHERE source = 'hostile'"));
         assertEquals(0, count("SELECT count(*) FROM event WHERE source = 'hostile'"), "a baseline announces nothing");
@@ -492,5 +495,59 @@ class HostileServerPollTest {
                 .filter(l -> l.startsWith("bridge_source_complete_through_seconds{source=\"hostile\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
         assertEquals(second.toEpochMilli() / 1000.0, gauge, 0.001, "the gauge too");
+    }
+
+    /**
+     * Issue 24: a server whose nodes' clocks drift served version 2 of an appointment dated before version 1
+     * (LinuxForHealth FHIR #3690); the cancellation was dropped as "older than its snapshot" and never announced.
+     * meta.versionId orders versions where the server gives it; a stale version served again is still dropped.
+     */
+    @Test
+    @Order(41)
+    void aVersionDatedBeforeItsPredecessorIsOrderedByItsVersionNumber() {
+        polls.poll("hostile"); // past its first sync when run alone
+        FakeFhirServer.Appt v1 = fhir().put("drift-1", "booked", LATER, "dr-1", "pat-d");
+        poll();
+        fhir().putRaw(new FakeFhirServer.Appt(v1.id(), "cancelled", v1.start(), v1.end(), v1.practitioner(),
+                v1.location(), v1.patient(), null, v1.lastUpdated().minusSeconds(1)));
+        fhir().put("drift-tick", "booked", LATER, "dr-1", "pat-d");
+        poll();
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOf("drift-1")));
+        fhir().putRaw(v1); // the old version served again, with its own number: still older
+        fhir().put("drift-tick", "booked", LATER.plusSeconds(60), "dr-1", "pat-d");
+        poll();
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), types(eventsOf("drift-1")));
+    }
+
+    /**
+     * Issue 24: a server that ignores {@code _sort=_lastUpdated} but echoes it in its self link (microsoft/fhir-server
+     * #620): its first page happened to be ascending, so keyset paging from that page's newest skipped two bookings
+     * until the next sweep. The order is now checked on what arrives before keyset paging trusts it.
+     */
+    @Test
+    @Order(42)
+    void aServerEchoingASortItIgnoresLosesNothing() throws Exception {
+        FakeFhirServer noHistory = FakeFhirResource.noHistory;
+        polls.poll("nohistory"); // past its first sync when run alone
+        noHistory.ignoreSort(true);
+        noHistory.echoIgnoredSort(true);
+        try {
+            Instant t = noHistory.now().plusSeconds(300);
+            // id order (the server's) differs from lastUpdated order; pages hold two, the first ascending by chance
+            String[] ids = { "e1", "e2", "e3", "e4", "e5" };
+            long[] ago = { 100, 50, 200, 10, 150 };
+            for (int i = 0; i < ids.length; i++) {
+                noHistory.putRaw(new FakeFhirServer.Appt(ids[i], "booked", LATER, LATER.plusSeconds(1800), "dr-1",
+                        "loc-1", "pat-e", null, t.minusSeconds(ago[i])));
+            }
+            noHistory.advance(Duration.ofSeconds(400));
+            assertTrue(polls.poll("nohistory").isPresent());
+        } finally {
+            noHistory.ignoreSort(false);
+            noHistory.echoIgnoredSort(false);
+        }
+        for (String id : List.of("e1", "e2", "e3", "e4", "e5")) {
+            assertEquals(List.of("appointment.scheduled"), types(eventsOf(id)), id);
+        }
     }
 }

@@ -359,6 +359,37 @@ class JsonSourcePollTest {
         assertTrue(source("ledger").getString("reconcile").contains("finished"), source("ledger").getString("reconcile"));
     }
 
+    /**
+     * Issue 24: {@code 200 {"data": [], "error": {...}}} ended paging as if it were the last page, and a window source
+     * without reads by id concluded absences from it. A page carrying an error envelope fails the cycle.
+     */
+    @Test
+    @Order(31)
+    void aPageCarryingAnErrorEnvelopeFailsAndConcludesNothing() {
+        poll("roster"); // both past their first sync when run alone
+        poll("practice");
+        api().put(501, "scheduled", SOON.plusSeconds(7200), 30, "dr-1", "pat-501");
+        poll("roster");
+        poll("practice");
+        List<String> announced = typesOf(501);
+        assertTrue(announced.contains("appointment.scheduled"), announced.toString());
+        api().errorEnvelope(true);
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertTrue(polls.poll("roster").isEmpty(), "the window scan fails");
+                assertTrue(polls.poll("practice").isEmpty(), "the changed-since cycle fails");
+            }
+            assertTrue(source("roster").getString("last_error").contains("error-pointer"),
+                    source("roster").getString("last_error"));
+        } finally {
+            api().errorEnvelope(false);
+        }
+        assertEquals(announced, typesOf(501), "no false cancellation, no second booking");
+        poll("roster");
+        poll("practice");
+        assertEquals(announced, typesOf(501));
+    }
+
     private static double drift(String source, String kind) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("bridge_reconcile_drift_total{") && l.contains("kind=\"" + kind

@@ -139,9 +139,21 @@ public class FakeFhirServer implements AutoCloseable {
         Appt a = new Appt(id, status, start, start.plusSeconds(minutes * 60L), practitioner, location, patient,
                 replaces, clock);
         appointments.put(id, a);
+        versionOf.put(a, versions.merge(id, 1, Integer::sum));
         poison.remove(id);
         deleted.remove(id);
         return a;
+    }
+
+    /** meta.versionId of each appointment: 1 for the first version, one more per write (as HAPI numbers them). */
+    private final Map<String, Integer> versions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The version number each stored version got, so a stale version served again keeps its old number. */
+    private final Map<Appt, Integer> versionOf = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean versionIds = true;
+
+    /** Whether meta.versionId is served (true unless turned off: some servers give none). */
+    public void versionIds(boolean on) {
+        versionIds = on;
     }
 
     public Appt put(String id, String status, Instant start, String practitioner, String patient) {
@@ -159,6 +171,9 @@ public class FakeFhirServer implements AutoCloseable {
     /** Stores a version as-is, lastUpdated included: stale, out-of-order or future-dated data. */
     public void putRaw(Appt a) {
         appointments.put(a.id(), a);
+        // A version stored before (a stale one served again) keeps its number; any other is a new version,
+        // however it is dated.
+        versionOf.computeIfAbsent(a, v -> versions.merge(a.id(), 1, Integer::sum));
     }
 
     /** An Appointment this server serves as given (minus meta, which it stamps): to serve unreadable records. */
@@ -260,6 +275,13 @@ public class FakeFhirServer implements AutoCloseable {
     public void ignoreSort(boolean on) {
         this.ignoreSort = on;
     }
+
+    /** While ignoring the sort, still echo {@code _sort=_lastUpdated} in the self link (microsoft/fhir-server #620). */
+    public void echoIgnoredSort(boolean on) {
+        this.echoIgnoredSort = on;
+    }
+
+    private volatile boolean echoIgnoredSort;
 
     /** Stamps this Bundle.meta.lastUpdated on searches instead of the search's time; null = normal. */
     public void bundleTime(Instant time) {
@@ -487,7 +509,7 @@ public class FakeFhirServer implements AutoCloseable {
         }
         List<String> slice = search.ids().subList(Math.min(offset, search.ids().size()),
                 Math.min(offset + count, search.ids().size()));
-        String self = baseUrl() + "/Appointment?" + (ignoreSort
+        String self = baseUrl() + "/Appointment?" + (ignoreSort && !echoIgnoredSort
                 ? withoutSort(ex.getRequestURI().getRawQuery()) : ex.getRequestURI().getRawQuery());
         StringBuilder json = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"meta\":{\"lastUpdated\":\"")
                 .append(bundleTime != null ? bundleTime : search.time()).append("\"},\"link\":[{\"relation\":\"self\",\"url\":\"")
@@ -687,7 +709,9 @@ public class FakeFhirServer implements AutoCloseable {
 
     private String appointmentJson(Appt a) {
         StringBuilder s = new StringBuilder("{\"resourceType\":\"Appointment\",\"id\":\"").append(a.id())
-                .append("\",\"meta\":{\"lastUpdated\":\"").append(a.lastUpdated()).append("\"},\"status\":\"")
+                .append("\",\"meta\":{").append(versionIds && versionOf.get(a) != null
+                        ? "\"versionId\":\"" + versionOf.get(a) + "\"," : "")
+                .append("\"lastUpdated\":\"").append(a.lastUpdated()).append("\"},\"status\":\"")
                 .append(a.status()).append("\",\"start\":\"").append(a.start()).append("\",\"end\":\"")
                 .append(a.end()).append("\",\"participant\":[");
         List<String> parts = new ArrayList<>();

@@ -50,6 +50,7 @@ public class FakeJsonApi implements AutoCloseable {
     private volatile int schedulePageSize = 3;
     private volatile boolean ignorePage;
     private volatile int readStatus;
+    private volatile boolean errorEnvelope;
 
     public FakeJsonApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -75,6 +76,11 @@ public class FakeJsonApi implements AutoCloseable {
                 changed.location(), changed.patient(), tick());
         items.put(id, stamped);
         return stamped;
+    }
+
+    /** List requests answer 200 with no items and an error envelope beside them (pipeshub-ai #3095). */
+    public void errorEnvelope(boolean on) {
+        errorEnvelope = on;
     }
 
     /** Stores a version as-is, updated_at included: a transaction stamped when it began and committed later. */
@@ -153,6 +159,9 @@ public class FakeJsonApi implements AutoCloseable {
         } else if (path.startsWith("/api/appointments/")) {
             Item item = items.get(Long.parseLong(path.substring("/api/appointments/".length())));
             respond(ex, item == null ? 404 : 200, item == null ? "{\"error\":\"not found\"}" : json(item).toString());
+        } else if (errorEnvelope && (path.equals("/api/appointments") || path.equals("/api/schedule"))) {
+            respond(ex, 200, "{\"data\": [], \"appointments\": [], \"meta\": {}, "
+                    + "\"error\": {\"code\": \"maintenance\", \"message\": \"try later\"}}");
         } else if (path.equals("/api/appointments")) {
             changedSince(ex, q);
         } else if (path.equals("/api/schedule")) {
