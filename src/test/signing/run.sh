@@ -48,6 +48,24 @@ for key in "${bad_keys[@]}"; do
   echo "refused (exit $rc): $(grep -o 'bridge.targets.portal.secret[^"]*' "$log" | head -n 1 | cut -c1-150)"
 done
 
+echo "== 1b. receiving settings that cannot work are refused at start, naming the setting (issue 24 review)"
+# An empty Clockwise .key (an unset \${CLOCKWISE_KEY:}) read as no key at all made the entry's name, a guessable
+# label, the key; a zone that is no zone answered every Canvas push 500 instead of stopping the start.
+for setting in "bridge.inbound.clockwise.frontdesk.key=" "bridge.inbound.canvas.zone=Mars/Olympus"; do
+  log="$OUT/refusal.log"
+  set +e
+  QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$PORT BRIDGE_POLL_ENABLED=false \
+    timeout 60 java "-D$setting" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1
+  rc=$?
+  set -e
+  name=${setting%%=*}
+  if [ $rc -eq 0 ] || [ $rc -eq 124 ]; then
+    echo "FAIL: $setting was not refused at start (exit $rc)"; tail -5 "$log"; exit 1
+  fi
+  grep -q "${name%.frontdesk.key}" "$log" || { echo "FAIL: refusal of $setting does not name it"; tail -20 "$log"; exit 1; }
+  echo "refused (exit $rc): $setting"
+done
+
 echo "== 2. real deliveries verified by the reference implementation"
 secret="whsec_$key32"
 node src/test/signing/receiver.mjs $RECV_PORT "$secret" "$OUT/results.txt" >"$OUT/receiver.out" 2>&1 & RECV=$!

@@ -57,6 +57,11 @@ public class SourceAdminResource {
                     "The pending_removals_through shown on GET /admin/sources (ISO 8601 instant), so only the removals"
                             + " you saw are confirmed", "datetime_parsing")));
         }
+        if (until.isAfter(java.time.Instant.now())) {
+            throw new ApiException(422, "Invalid query parameter", List.of(ErrorItem.of("query", "through",
+                    "A time in the future would confirm removals held after you looked; send the "
+                            + "pending_removals_through shown on GET /admin/sources", "datetime_future")));
+        }
         return polls.confirmRemovals(name, until)
                 .map(r -> Response.status(r.skipped() ? 409 : 200).entity(CycleView.of(r)).build())
                 .orElseGet(() -> ErrorResponses.of(409, "Not confirmed now: the source is busy; try again",

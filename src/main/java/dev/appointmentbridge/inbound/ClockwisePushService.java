@@ -73,12 +73,16 @@ public class ClockwisePushService {
                 throw new IllegalStateException("bridge.inbound.clockwise.<name>.source=" + source + ": " + problem);
             }
         }));
-        config.clockwise().forEach((name, entry) -> entry.key().ifPresent(key -> {
-            if (key.isBlank()) {
+        config.clockwise().forEach((name, entry) -> {
+            // An empty value (an unset ${CLOCKWISE_KEY:}) reads as no .key at all: the entry's name, often a guessable
+            // label, would then be taken as the key. Set but empty stops the start instead.
+            boolean setEmpty = entry.key().isEmpty() && org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getConfigValue("bridge.inbound.clockwise." + name + ".key").getRawValue() != null;
+            if (setEmpty || entry.key().filter(String::isBlank).isPresent()) {
                 throw new IllegalStateException("bridge.inbound.clockwise.<name>.key is empty: set the key Clockwise.MD "
                         + "sends, or remove the entry");
             }
-        }));
+        });
         long named = config.clockwise().values().stream().filter(e -> e.key().isEmpty()).count();
         if (named > 0) {
             LOG.warnf("%d Clockwise key(s) are configured as property names (bridge.inbound.clockwise.<key>.*), which "

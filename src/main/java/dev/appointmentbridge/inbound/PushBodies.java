@@ -45,6 +45,11 @@ public class PushBodies {
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
+    /** A bridge.inbound.canvas.zone that names no zone stops the start, not every Canvas push later (a 500). */
+    void checkCanvasZone(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
+        CanvasWebhookResource.zone(config);
+    }
+
     /** The body as a JSON tree; 413 past {@code bridge.inbound.max-body-bytes}, 415/400 for codings, 422 for JSON. */
     JsonNode json(byte[] raw, List<String> contentEncoding) {
         if (raw.length > config.maxBodyBytes()) {

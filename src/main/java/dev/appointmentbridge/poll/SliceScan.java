@@ -127,8 +127,17 @@ final class SliceScan {
         if (!feed.readsById()) {
             List<String> fresh = absent.stream().filter(id -> !pending(lease).contains(id)).toList();
             if (sweep && !fresh.isEmpty()) {
-                heldBack = hold(lease, fresh, reason, "sweep at " + now + " did not list them; without item-url a "
+                hold(lease, fresh, reason, "sweep at " + now + " did not list them; without item-url a "
                         + "sweep cannot tell a move from a removal");
+                heldBack = absent.size();
+                absent = List.of();
+            } else if (fresh.size() < absent.size()) {
+                // Removals of this slice already wait for an operator: the API may be shrinking in steps (losing a
+                // page at a time), so nothing more is concluded from it, and its size is not taken as the floor,
+                // until the operator has confirmed (review of issue 24: 20 -> 11 -> 6 -> 3 items cancelled 10).
+                hold(lease, fresh, reason, "scan at " + now + " did not list them while earlier removals of the same "
+                        + "slice wait for confirmation");
+                heldBack = absent.size();
                 absent = List.of();
             } else if (removedInScan + fresh.size() > removalLimit(lease)) {
                 heldBack = hold(lease, fresh, reason, "scan at " + now + " would cancel " + (removedInScan
@@ -158,9 +167,9 @@ final class SliceScan {
             windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(
                     Math.max(items, floor == null ? 0 : floor.complete()), items));
             return new Outcome(items, false, heldBack, 0, "complete scan at " + now + ": " + items + " items, "
-                    + heldBack + " known ones absent: " + (sweep ? "a sweep without item-url cannot tell a move from a "
-                    + "removal" : "more than one scan may cancel") + ", so they wait for an operator's confirmation",
-                    null);
+                    + heldBack + " known ones absent, waiting for an operator's confirmation (" + (sweep
+                            ? "a sweep without item-url cannot tell a move from a removal"
+                            : "more than one scan may cancel, or earlier removals still wait") + ")", null);
         }
         windows.recordFloor(lease, unit.scope(), unit.key(), new WindowStore.Floor(items, null));
         return new Outcome(items, true, absent.size(), missed, "complete scan at " + now + ": " + items + " items, "

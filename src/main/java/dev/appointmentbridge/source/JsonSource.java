@@ -288,7 +288,7 @@ public class JsonSource implements PolledSource {
         JsonNode root = tree(fetched.body());
         if (errorPointer != null) {
             JsonNode error = root.at(errorPointer);
-            if (!error.isMissingNode() && !error.isNull() && !(error.isContainerNode() && error.isEmpty())) {
+            if (!noError(error)) {
                 // An API that answers 200 with an error beside an empty list must not end paging as if done (the
                 // next pages, and a window scan's absences, would be concluded from a failure).
                 throw new SourceFetchException("page " + Math.max(number, 1) + " of GET " + url.getPath()
@@ -330,6 +330,13 @@ public class JsonSource implements PolledSource {
             }
         };
         return new SourcePage(records, poison, patients, next, fetched.date(), false);
+    }
+
+    /** What APIs put in their error field when there is none: absent, null, false, 0, blank, {} or []. */
+    private static boolean noError(JsonNode error) {
+        return error.isMissingNode() || error.isNull() || error.isBoolean() && !error.asBoolean()
+                || error.isNumber() && error.asDouble() == 0 || error.isTextual() && error.asText().isBlank()
+                || error.isContainerNode() && error.isEmpty();
     }
 
     /** The URL of the page after this one, remembered with its variables so that page can count on. */

@@ -246,6 +246,41 @@ class JsonSourcePollTest {
         assertEquals(0, poll("roster").deletes());
     }
 
+    /**
+     * Review of issue 24: a list shrinking in steps (20 -> 11 -> 6 -> 3) cancelled what each step's limit allowed,
+     * since each scan's count became the floor while earlier removals waited. While removals of a slice wait,
+     * nothing more is concluded from it.
+     */
+    @Test
+    @Order(8)
+    void aListShrinkingInStepsCancelsNothingWhileRemovalsWait() {
+        for (int i = 0; i < 20; i++) {
+            api().put(600 + i, "scheduled", SOON.plusSeconds(5000 + 60L * i), 30, "dr-1", "pat-6" + i);
+        }
+        poll("roster");
+        long before = source("roster").getLong("pending_removals");
+        int removed = 0;
+        for (int step : new int[] { 9, 5, 3 }) {
+            for (int i = 0; i < step; i++, removed++) {
+                api().remove(600 + removed);
+            }
+            for (int k = 0; k < 3; k++) {
+                assertEquals(0, poll("roster").deletes(), "after " + removed + " removed");
+            }
+        }
+        assertEquals(before + 17, source("roster").getLong("pending_removals"), source("roster").getString("window"));
+        for (int i = 0; i < 17; i++) {
+            assertEquals(List.of("appointment.scheduled"), typesOf(600 + i), "not cancelled without an operator");
+        }
+        given().post("/admin/sources/roster/removals/confirm?through=2999-01-01T00:00:00Z").then().statusCode(422);
+        for (int i = 0; i < 17; i++) { // the API recovers: listed again, nothing waits
+            api().put(600 + i, "scheduled", SOON.plusSeconds(5000 + 60L * i), 30, "dr-1", "pat-6" + i);
+        }
+        poll("roster");
+        assertEquals(before, source("roster").getLong("pending_removals"));
+        assertEquals(List.of("appointment.scheduled"), typesOf(600));
+    }
+
     @Test
     @Order(9)
     void aPageLargerThanOneCommitIsCommittedInParts() {
