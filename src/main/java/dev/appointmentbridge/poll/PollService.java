@@ -224,10 +224,7 @@ public class PollService {
         try {
             Optional<CycleResult> result = cycle.confirmRemovals(source.get(), through);
             result.ifPresent(r -> {
-                for (Map.Entry<EventType, Integer> e : r.events().entrySet()) {
-                    registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
-                            .increment(e.getValue());
-                }
+                countEvents(name, r);
                 LOG.infof("Source %s: an operator confirmed %d pending removals, %d cancelled", name, r.records(),
                         r.deletes());
             });
@@ -319,15 +316,20 @@ public class PollService {
             return;
         }
         registry.counter("bridge.poll.cycles", "source", name, "result", "ok").increment();
-        for (Map.Entry<EventType, Integer> e : result.events().entrySet()) {
-            registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
-                    .increment(e.getValue());
-        }
+        countEvents(name, result);
         registry.counter("bridge.poll.quarantined", "source", name).increment(result.quarantined());
         if (result.records() > 0 || result.eventCount() > 0) {
             LOG.infof("Poll source=%s pages=%d records=%d events=%d quarantined=%d deletes=%d%s cursor=%s", name,
                     result.pages(), result.records(), result.eventCount(), result.quarantined(), result.deletes(),
                     result.baseline() ? " (baseline, no events)" : "", result.cursor());
+        }
+    }
+
+    /** Adds what a cycle, fetch or confirmation emitted to bridge_poll_events_total. */
+    private void countEvents(String name, CycleResult result) {
+        for (Map.Entry<EventType, Integer> e : result.events().entrySet()) {
+            registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
+                    .increment(e.getValue());
         }
     }
 
