@@ -87,4 +87,18 @@ final class CursorRules {
     private static Instant later(Instant a, Instant b) {
         return a == null || b != null && b.isAfter(a) ? b : a;
     }
+
+    /**
+     * Whether a record of the page was written after {@code since} and not after the page's own time: a change
+     * made while the cycle read its pages. A version dated later than its page is skewed (a client-supplied
+     * meta.lastUpdated), not recent: counting it would hold the cursor for as long as the record exists.
+     */
+    static boolean writtenBetween(SourcePage page, Instant since, Instant pageTime) {
+        for (AppointmentRecord r : page.appointments()) {
+            if (r.lastUpdated() != null && r.lastUpdated().isAfter(since) && !r.lastUpdated().isAfter(pageTime)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

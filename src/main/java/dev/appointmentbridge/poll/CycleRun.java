@@ -50,6 +50,7 @@ final class CycleRun {
     private final Clock clock;
     private int pages;
     private int records;
+    private int historyDeletes;
     private PageWriter writer;
 
     CycleRun(Settings settings, AppointmentFeed feed, CycleStore store, PollEventFactory factory, Clock clock) {
@@ -88,8 +89,19 @@ final class CycleRun {
         // it was read loses nothing).
         boolean orderChecked = false;
         Instant checkFrom = null;
+        // Set when a page was read by the server's offset link and no keyset search read its range again: the page
+        // that checks the order was the last, or a keyset search could not move on (more records share one
+        // meta.lastUpdated than fit a page). A write or delete while such pages are read shifts the offset and
+        // skips a record dated at or after the previous page's newest, so the cursor and the watermark stop there
+        // unless the cycle shows that nothing was written or deleted upstream while it read.
+        Instant capAt = null;
+        Instant firstSearchTime = searchTime;
+        boolean writtenWhileRead = false;
         while (true) {
             countPage();
+            // The page read by the server's offset link to check the order: until a keyset search from the first
+            // page's newest reads its range again, the cursor does not move past that newest.
+            boolean checkPage = orderChecked && checkFrom != null;
             records += page.size();
             Instant pageTime = CursorRules.serverTime(page.searchTime(), now);
             // Versions newer than their search (served from a cached id list, or dated in the future) say
@@ -104,8 +116,15 @@ final class CycleRun {
             if (pageMax != null && (maxSeen == null || pageMax.isAfter(maxSeen))) {
                 maxSeen = pageMax;
             }
+            if (checkPage && page.next() == null && capAt == null) {
+                capAt = checkFrom;
+            }
+            writtenWhileRead = writtenWhileRead || CursorRules.writtenBetween(page, firstSearchTime, pageTime);
             boolean trusted = sorted && (orderChecked || page.next() == null);
-            Instant nextCursor = trusted ? CursorRules.advance(cursor, maxSeen, searchTime, settings.overlap()) : cursor;
+            Instant limit = checkPage ? checkFrom : capAt;
+            Instant provenThrough = limit != null && maxSeen != null && maxSeen.isAfter(limit) ? limit : maxSeen;
+            Instant nextCursor = trusted ? CursorRules.advance(cursor, provenThrough, searchTime, settings.overlap())
+                    : cursor;
             writer.commit(lease, page, searchTime, nextCursor, lease.historyCursor() == null ? historyStart : null);
             cursor = nextCursor;
             if (page.next() == null) {
@@ -124,6 +143,11 @@ final class CycleRun {
                 page = feed.search(keyset);
                 bound = keyset;
             } else {
+                // A page without a usable date holds only versions dated after their search (future-dated): they
+                // sort last, every search lists them again, and a shift among them skips nothing else.
+                if (sorted && capAt == null && keyset != null) {
+                    capAt = keyset;
+                }
                 followOnce(followed, page.next(), "this search");
                 page = feed.next(page);
             }
@@ -135,10 +159,19 @@ final class CycleRun {
         Instant historyCursor = settings.detectDeletes() && lease.deletesOff() == null
                 ? deletes(lease, now, historyStart)
                 : historyStart;
+        if (sorted && capAt != null && !writtenWhileRead && historyDeletes == 0) {
+            // Nothing was written or deleted while the pages were read: the offset pages did not shift.
+            cursor = CursorRules.advance(cursor, maxSeen, searchTime, settings.overlap());
+            commitCursor(lease, cursor);
+            capAt = null;
+        }
         // A complete cycle read every change up to its search's own time (the earliest of its pages' times): the
         // watermark moves there less the overlap even when nothing changed, or a quiet night looks like a stuck
         // source. Deletes are covered as far as _history was read. The cursor itself stays at what was seen.
         Instant covered = searchTime.minus(settings.overlap());
+        if (capAt != null && capAt.minus(settings.overlap()).isBefore(covered)) {
+            covered = capAt.minus(settings.overlap());
+        }
         if (settings.detectDeletes() && lease.deletesOff() == null && historyCursor.isBefore(covered)) {
             covered = historyCursor;
         }
@@ -188,6 +221,7 @@ final class CycleRun {
         Instant historyTime = CursorRules.serverTime(page.searchTime(), now);
         Set<String> followedHistory = new HashSet<>();
         while (true) {
+            historyDeletes += page.deletedIds().size();
             for (String id : new HashSet<>(page.deletedIds())) {
                 writer.confirmGone(lease, feed, id, historyTime, CanonicalEvent.REASON_DELETED);
             }

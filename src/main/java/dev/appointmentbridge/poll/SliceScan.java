@@ -94,9 +94,10 @@ final class SliceScan {
         Set<String> listed = new HashSet<>();
         int firstPage = pages;
         WindowStore.Floor floor = windows.floor(lease, unit.scope(), unit.key());
+        Listing first = new Listing();
         writer.quietNew(quietFreshSlices && floor == null, trackedSince);
         try {
-            read(lease, writer, unit, now, listed);
+            read(lease, writer, unit, now, listed, first);
         } catch (SourceFetchException e) {
             return new Outcome(listed.size(), false, 0, 0, "scan stopped at page " + (pages - firstPage + 1) + " ("
                     + e.getMessage() + "); pages before it are committed, no absence concluded", e);
@@ -124,6 +125,7 @@ final class SliceScan {
         int goneBefore = writer.gone();
         int missed = 0;
         int heldBack = 0;
+        Outcome relisting;
         if (!feed.readsById()) {
             List<String> fresh = absent.stream().filter(id -> !pending(lease).contains(id)).toList();
             if (sweep && !fresh.isEmpty()) {
@@ -139,6 +141,8 @@ final class SliceScan {
                         + "slice wait for confirmation");
                 heldBack = absent.size();
                 absent = List.of();
+            } else if (!fresh.isEmpty() && (relisting = relist(lease, writer, unit, now, floor, first)) != null) {
+                return relisting;
             } else if (removedInScan + fresh.size() > removalLimit(lease)) {
                 heldBack = hold(lease, fresh, reason, "scan at " + now + " would cancel " + (removedInScan
                         + fresh.size()) + " appointments, more than window.max-removals / window.max-removal-share "
@@ -176,6 +180,46 @@ final class SliceScan {
                 + absent.size() + " known ones absent, " + (writer.gone() - goneBefore) + " cancelled as " + reason
                 + (missed == 0 ? "" : "; " + missed + " of them read back still in this scope and slice: the search "
                         + "missed them, so it does not count as complete"), null);
+    }
+
+    /**
+     * A source without reads by id cannot confirm an absence, and an offset-paged listing skips a record when one
+     * before it moves or goes while the pages are read. So its absences count only when a second listing of the
+     * unit, read right after, holds exactly the same records (ids and content) and neither listing holds a record
+     * twice (a record seen twice moved while it was read). Returns null when they agree, else the unit's outcome:
+     * nothing concluded, looked into next cycle.
+     */
+    private Outcome relist(Lease lease, PageWriter writer, WindowPlan.Unit unit, Instant now, WindowStore.Floor floor,
+            Listing first) {
+        Listing second = new Listing();
+        writer.quietNew(quietFreshSlices && floor == null, trackedSince);
+        try {
+            read(lease, writer, unit, now, new HashSet<>(), second);
+        } catch (SourceFetchException e) {
+            return new Outcome(first.records.size(), false, 0, 0, "complete scan at " + now + ", but the second "
+                    + "listing that confirms its absences failed (" + e.getMessage() + "): no absence concluded", e);
+        } finally {
+            writer.quietNew(false, null);
+        }
+        if (!first.twice && !second.twice && first.records.equals(second.records)) {
+            return null;
+        }
+        return new Outcome(first.records.size(), false, 0, 0, "scan at " + now + ": the listing changed while it was "
+                + "read (a second listing differed, or a record appeared twice); without item-url an absence counts "
+                + "only when two listings agree, so none is concluded until a calmer cycle", null);
+    }
+
+    /** What one listing of a unit held: each record as read, and whether one came twice. */
+    private static final class Listing {
+
+        final java.util.Map<String, Object> records = new java.util.HashMap<>();
+        boolean twice;
+
+        void add(String id, Object record) {
+            if (records.put(id, record) != null) {
+                twice = true;
+            }
+        }
     }
 
     /** Holds the unit's known absences for an operator's confirmation; returns how many wait now. */
@@ -227,8 +271,8 @@ final class SliceScan {
     }
 
     /** Reads and commits every page of the unit, collecting the ids it lists. */
-    private void read(Lease lease, PageWriter writer, WindowPlan.Unit unit, Instant now, Set<String> listed)
-            throws SourceFetchException {
+    private void read(Lease lease, PageWriter writer, WindowPlan.Unit unit, Instant now, Set<String> listed,
+            Listing listing) throws SourceFetchException {
         Set<String> followed = new HashSet<>();
         SourcePage page = feed.window(unit.scope(), unit.from(), unit.to());
         while (true) {
@@ -239,6 +283,8 @@ final class SliceScan {
             records += page.size();
             page.appointments().forEach(r -> listed.add(r.id()));
             page.poison().forEach(p -> listed.add(p.appointmentId()));
+            page.appointments().forEach(r -> listing.add(r.id(), r));
+            page.poison().forEach(p -> listing.add(p.appointmentId(), p));
             listedInScan.addAll(listed);
             Instant searchTime = CursorRules.serverTime(page.searchTime(), now);
             writer.commitListed(lease, reads.settle(lease, writer, page, unit, searchTime), searchTime);
