@@ -46,6 +46,15 @@ public interface DeliveryConfig {
     @WithDefault("24h")
     Duration maxRetryAfter();
 
+    /**
+     * A 429, or a 503 with Retry-After, asks the bridge to slow down: the delivery waits as asked (the target gets
+     * nothing until then, then one request at a time, doubling on success) and the attempt does not count against
+     * {@code retry-schedule}. For at most this long after the delivery was stored; after that such answers count
+     * as failed attempts like any other.
+     */
+    @WithDefault("24h")
+    Duration maxPacing();
+
     @WithDefault("true")
     boolean enabled();
 

@@ -54,23 +54,25 @@ public class DeliveryStore {
                         LIMIT :limit
                         FOR UPDATE SKIP LOCKED))
                AND e.id = d.event_id
-            RETURNING d.id, d.target, d.attempts, e.uuid, e.type, e.occurred_at, e.payload, d.claim
+            RETURNING d.id, d.target, d.attempts, e.uuid, e.type, e.occurred_at, e.payload, d.claim, d.created_at
             """;
 
     /**
      * One statement for a whole batch of outcomes: the arrays are zipped row by row. Fenced: a row is updated
      * only if it still carries the claim the outcome was sent under, so a worker that outlived its lease (and
-     * whose row another worker claimed since) cannot overwrite the newer outcome (issue 13).
+     * whose row another worker claimed since) cannot overwrite the newer outcome. A paced attempt (the receiver
+     * asked to slow down) gives its attempt back: {@code attempts} counts the schedule's attempts only.
      */
     private static final String RECORD = """
             UPDATE delivery d
                SET status = x.status, next_attempt_at = COALESCE(x.next_at, d.next_attempt_at),
+                   attempts = GREATEST(d.attempts - x.refund, 0),
                    last_attempt_at = x.at, last_status_code = x.code, last_error = x.err,
                    sent_at = CASE WHEN x.status = 'sent' THEN x.at ELSE d.sent_at END
               FROM unnest(CAST(:ids AS bigint[]), CAST(:statuses AS text[]), CAST(:nextAts AS timestamptz[]),
                           CAST(:ats AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]),
-                          CAST(:claims AS bigint[]))
-                   AS x(id, status, next_at, at, code, err, claim)
+                          CAST(:claims AS bigint[]), CAST(:refunds AS int[]))
+                   AS x(id, status, next_at, at, code, err, claim, refund)
              WHERE d.id = x.id AND d.claim = x.claim
             RETURNING d.id
             """;
@@ -96,14 +98,14 @@ public class DeliveryStore {
                 .addScalar("id", Long.class).addScalar("target", String.class).addScalar("attempts", Integer.class)
                 .addScalar("uuid", UUID.class).addScalar("type", String.class)
                 .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)
-                .addScalar("claim", Long.class)
+                .addScalar("claim", Long.class).addScalar("created_at", Instant.class)
                 .setParameter("lease", lease.toMillis() / 1000.0)
                 .setParameter("targets", targets.toArray(new String[0]))
                 .setParameter("limit", limit).getResultList());
         List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             claimed.add(new ClaimedDelivery((Long) r[0], (String) r[1], (Integer) r[2], r[3].toString(),
-                    (String) r[4], r[5].toString(), (String) r[6], (Long) r[7]));
+                    (String) r[4], r[5].toString(), (String) r[6], (Long) r[7], (Instant) r[8]));
         }
         return claimed;
     }
@@ -126,6 +128,7 @@ public class DeliveryStore {
         Integer[] codes = new Integer[n];
         String[] errors = new String[n];
         Long[] claims = new Long[n];
+        Integer[] refunds = new Integer[n];
         List<AttemptOutcome> attempted = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             AttemptOutcome o = outcomes.get(i);
@@ -136,6 +139,7 @@ public class DeliveryStore {
             codes[i] = o.statusCode();
             errors[i] = o.error();
             claims[i] = o.claim();
+            refunds[i] = o.paced() ? 1 : 0;
             if (o.recordsAttempt()) {
                 attempted.add(o);
             }
@@ -144,7 +148,7 @@ public class DeliveryStore {
             int updated = session.createNativeQuery(RECORD, Long.class).setParameter("ids", ids)
                     .setParameter("statuses", statuses).setParameter("nextAts", nextAts).setParameter("ats", ats)
                     .setParameter("codes", codes).setParameter("errors", errors).setParameter("claims", claims)
-                    .getResultList().size();
+                    .setParameter("refunds", refunds).getResultList().size();
             if (!attempted.isEmpty()) {
                 insertAttempts(attempted);
             }

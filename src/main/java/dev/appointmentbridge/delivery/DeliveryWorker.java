@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
@@ -68,7 +69,9 @@ public class DeliveryWorker {
     private final AtomicLong queueDepth = new AtomicLong();
     private final AtomicLong oldestPendingSeconds = new AtomicLong();
     private volatile boolean running;
-    private volatile Instant nextRetryAt = Instant.MAX;
+    /** When the dispatcher must look at the outbox again at the latest; set from the event loops too. */
+    private final AtomicReference<Instant> nextRetryAt = new AtomicReference<>(Instant.MAX);
+    private final TargetPacing pacing = new TargetPacing();
     private Thread dispatcher;
     private WebhookSender sender;
     private RetryPolicy retries;
@@ -87,7 +90,7 @@ public class DeliveryWorker {
                 .baseUnit("seconds").description("Age of the oldest pending delivery").register(registry);
         for (TargetRegistry.Target t : targets.all()) { // every target's series at zero from the start (issue 15)
             attemptTimer(t.name());
-            for (String kind : List.of("sent", "retry", "dead", "skipped")) {
+            for (String kind : List.of("sent", "retry", "paced", "dead", "skipped")) {
                 outcomeCounter(t.name(), kind);
             }
         }
@@ -196,7 +199,7 @@ public class DeliveryWorker {
 
     private long sleepMillis() {
         long backstop = config.backstopPoll().toMillis();
-        Instant retryAt = nextRetryAt;
+        Instant retryAt = nextRetryAt.get();
         if (retryAt.isAfter(Instant.now().plusMillis(backstop))) {
             return backstop;
         }
@@ -208,13 +211,18 @@ public class DeliveryWorker {
      * hangs fills only its own slots and the others keep theirs.
      */
     private int claimAndSend() {
-        if (!Instant.now().isBefore(nextRetryAt)) {
-            nextRetryAt = Instant.MAX;
-        }
+        Instant now = Instant.now();
+        nextRetryAt.updateAndGet(at -> now.isBefore(at) ? at : Instant.MAX);
         int total = 0;
         for (TargetRegistry.Target t : targets.all()) {
-            int room = Math.min(config.maxInFlight() - inFlight.get(),
-                    t.config().maxInFlight() - targetInFlight(t.name()).get());
+            int inFlightThere = targetInFlight(t.name()).get();
+            int room = pacing.room(t.name(), Math.min(config.maxInFlight() - inFlight.get(),
+                    t.config().maxInFlight() - inFlightThere), inFlightThere);
+            Instant paused = pacing.pausedUntil(t.name(), now);
+            if (paused != null) {
+                wakeBy(paused);
+                continue;
+            }
             if (room <= 0 || targets.isDisabled(t.name()) || goneTargets.contains(t.name())) {
                 continue;
             }
@@ -257,6 +265,8 @@ public class DeliveryWorker {
     private AttemptOutcome decide(ClaimedDelivery d, Instant started, int ms, WebhookSender.Response r) {
         Integer code = r.statusCode();
         if (code != null && code / 100 == 2) {
+            pacing.succeeded(d.target(), started,
+                    targets.find(d.target()).map(t -> t.config().maxInFlight()).orElse(1), Instant.now());
             return d.outcome("sent", started, null, code, ms, null, r.body());
         }
         String error = code != null ? "HTTP " + code : r.error();
@@ -269,21 +279,35 @@ public class DeliveryWorker {
             return d.outcome("dead", started, null, code, ms,
                     "410 Gone: target disabled", r.body());
         }
-        Optional<Instant> next = retries.nextAttempt(d.attempt(), Instant.now(), r.retryAfter());
+        Instant now = Instant.now();
+        boolean slowDown = code != null && (code == 429 || code == 503 && r.retryAfter() != null);
+        if (slowDown && Duration.between(d.createdAt(), now).compareTo(config.maxPacing()) < 0) {
+            // Asked to slow down, not failed: the wait is the receiver's, the whole target waits with it, and the
+            // attempts meant to ride out an outage are kept for one.
+            Instant paced = retries.pacedAttempt(pacing.streak(d.target()) + 1, now, r.retryAfter());
+            pacing.slowDown(d.target(), now, paced);
+            wakeBy(paced);
+            return d.outcome("pending", started, paced, code, ms, error + " (asked to slow down: waits until "
+                    + paced + ", attempt not counted)", r.body()).asPaced();
+        }
+        Optional<Instant> next = retries.nextAttempt(d.attempt(), now, r.retryAfter());
         if (next.isEmpty()) {
             return d.outcome("dead", started, null, code, ms,
                     error + " (retry schedule exhausted)", r.body());
         }
-        if (next.get().isBefore(nextRetryAt)) {
-            nextRetryAt = next.get();
-        }
+        wakeBy(next.get());
         return d.outcome("pending", started, next.get(), code, ms, error,
                 r.body());
     }
 
+    /** The dispatcher looks at the outbox again by {@code at} at the latest. */
+    private void wakeBy(Instant at) {
+        nextRetryAt.accumulateAndGet(at, (now, asked) -> asked.isBefore(now) ? asked : now);
+    }
+
     private void complete(AttemptOutcome outcome) {
         outcomes.add(outcome);
-        String kind = "pending".equals(outcome.status()) ? "retry" : outcome.status();
+        String kind = outcome.paced() ? "paced" : "pending".equals(outcome.status()) ? "retry" : outcome.status();
         outcomeCounter(outcome.target(), kind).increment();
         if (!"sent".equals(outcome.status())) {
             LOG.infof("Delivery id=%d target=%s attempt=%d -> %s%s", outcome.deliveryId(), outcome.target(),

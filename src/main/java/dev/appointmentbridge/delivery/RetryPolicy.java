@@ -11,9 +11,13 @@ import java.util.function.DoubleSupplier;
 
 /**
  * When to try a failed delivery again: the configured schedule with ±jitter, or the receiver's
- * Retry-After (seconds or HTTP date) when it gives one; empty once the schedule is exhausted.
+ * Retry-After (seconds or HTTP date) when it gives one; empty once the schedule is exhausted. A Retry-After of 0,
+ * negative or already past (a receiver whose clock is behind) waits {@link #MIN_RETRY_AFTER}: never a burst.
  */
 public final class RetryPolicy {
+
+    /** The shortest wait a Retry-After can ask for. */
+    static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final List<Duration> schedule;
     private final double jitter;
@@ -36,9 +40,23 @@ public final class RetryPolicy {
         if (asked.isPresent()) {
             return Optional.of(now.plus(asked.get()));
         }
-        Duration base = schedule.get(attempt - 1);
+        return Optional.of(scheduled(attempt, now));
+    }
+
+    /**
+     * When to try again after the receiver asked to slow down (429, or 503 with Retry-After) for the
+     * {@code streak}-th time in a row: as it asked, else the schedule's delay for that many (its last beyond). Such
+     * an answer does not use up an attempt, so there is always a time.
+     */
+    public Instant pacedAttempt(int streak, Instant now, String retryAfter) {
+        Optional<Duration> asked = parseRetryAfter(retryAfter, now);
+        return asked.isPresent() ? now.plus(asked.get()) : scheduled(Math.min(streak, schedule.size()), now);
+    }
+
+    private Instant scheduled(int attempt, Instant now) {
+        Duration base = schedule.get(Math.max(1, attempt) - 1);
         double factor = 1 + jitter * (2 * random.getAsDouble() - 1);
-        return Optional.of(now.plusMillis(Math.round(base.toMillis() * factor)));
+        return now.plusMillis(Math.round(base.toMillis() * factor));
     }
 
     Optional<Duration> parseRetryAfter(String value, Instant now) {
@@ -56,8 +74,8 @@ public final class RetryPolicy {
                 return Optional.empty();
             }
         }
-        if (wait.isNegative()) {
-            wait = Duration.ZERO;
+        if (wait.compareTo(MIN_RETRY_AFTER) < 0) {
+            wait = MIN_RETRY_AFTER;
         }
         return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
     }

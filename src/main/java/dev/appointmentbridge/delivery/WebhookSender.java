@@ -164,6 +164,23 @@ public class WebhookSender {
 
     /** Reads the answer up to BODY_READ_LIMIT bytes; a longer one is cut off there and its connection reset. */
     private static void read(HttpClientResponse response, HttpClientRequest request, Promise<Response> done) {
+        int status = response.statusCode();
+        if (status / 100 == 1) {
+            // Vert.x takes every 1xx but 100 and 103 for the final answer; the real one then arrives on a pooled
+            // connection, where the next request would read it as its own. No answer is known: the connection is
+            // closed and the attempt counts as unanswered (retried, the same webhook-id).
+            request.connection().close(); // before the caller hears of it: nothing may be sent on it again
+            done.tryComplete(new Response(null, null, null, "interim answer " + status + " without its final answer "
+                    + "(the connection was closed)"));
+            return;
+        }
+        if ((status == 204 || status == 205) && hasBody(response)) {
+            // A body on an answer that cannot have one breaks HTTP/1.1 framing: its bytes would be read as the
+            // next answer on this pooled connection, failing a request the receiver answered.
+            request.connection().close();
+            done.tryComplete(new Response(status, response.getHeader("Retry-After"), null, null));
+            return;
+        }
         Buffer kept = Buffer.buffer();
         response.exceptionHandler(e -> done.tryComplete(new Response(null, null, null, describe(e))));
         response.handler(chunk -> {
@@ -180,6 +197,11 @@ public class WebhookSender {
 
     public void close() {
         clients.values().forEach(HttpClient::close);
+    }
+
+    private static boolean hasBody(HttpClientResponse response) {
+        String length = response.getHeader("Content-Length");
+        return response.getHeader("Transfer-Encoding") != null || length != null && !"0".equals(length.trim());
     }
 
     private static String truncate(Buffer body) {

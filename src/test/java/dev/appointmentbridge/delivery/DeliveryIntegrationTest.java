@@ -147,6 +147,57 @@ class DeliveryIntegrationTest {
         assertEquals(types.length + 2, got.size());
     }
 
+    /**
+     * Issue 25: a 429 asks the sender to slow down, not to give up. Five of them with {@code Retry-After: 1} are more
+     * than this profile's four attempts (300ms x 3): each waits as asked, none uses up an attempt, the sixth is sent.
+     */
+    @Test
+    void a429WaitsAsAskedWithoutUsingUpTheSchedule() throws Exception {
+        String apt = unique("apt-429");
+        Answer limited = new Answer(429, 0, "1");
+        receiver().script("/flat", apt, limited, limited, limited, limited, limited);
+        post("appointment.scheduled", apt, "pat-1");
+        long id = deliveryOf(apt, "flat");
+        awaitStatus(id, "sent");
+        List<Received> got = receiver().receivedFor("/flat", apt);
+        assertEquals(6, got.size(), "five 429s, then the 200");
+        assertWaited(got, 900);
+        given().get("/admin/deliveries/" + id).then().body("attempt_log.size()", equalTo(6))
+                .body("attempt_log[0].status_code", equalTo(429)).body("attempts", equalTo(1));
+    }
+
+    /**
+     * Issue 25: {@code Retry-After: 0}, or an HTTP date already past (a receiver whose clock is behind), during an
+     * outage: each retry waits a second, and none uses up an attempt (before, they went out back to back and the
+     * delivery was dead before the outage ended).
+     */
+    @Test
+    void aRetryAfterOfZeroOrInThePastIsNoBurst() throws Exception {
+        String apt = unique("apt-ra0");
+        Answer now = new Answer(503, 0, "0");
+        Answer past = new Answer(503, 0, "Thu, 01 Jan 2015 00:00:00 GMT");
+        receiver().script("/flat", apt, now, past, now, past, now);
+        post("appointment.scheduled", apt, "pat-1");
+        awaitStatus(deliveryOf(apt, "flat"), "sent");
+        List<Received> got = receiver().receivedFor("/flat", apt);
+        assertEquals(6, got.size(), "five 503s, then the 200");
+        assertWaited(got, 900);
+    }
+
+    private static long deliveryOf(String appointmentId, String target) {
+        long eventId = storedEvent(appointmentId).getLong("events[0].event_id");
+        return given().queryParam("event", eventId).queryParam("target", target).get("/admin/deliveries").then()
+                .extract().jsonPath().getLong("[0].id");
+    }
+
+    /** Each request came at least {@code millis} after the one before (a lower bound: load only lengthens it). */
+    private static void assertWaited(List<Received> got, long millis) {
+        for (int i = 1; i < got.size(); i++) {
+            long gap = java.time.Duration.between(got.get(i - 1).at(), got.get(i).at()).toMillis();
+            assertTrue(gap >= millis, "request " + (i + 1) + " came " + gap + " ms after the one before");
+        }
+    }
+
     @Test
     void aTimeoutIsRetried() throws Exception {
         String apt = unique("apt-slow");

@@ -40,4 +40,22 @@ class RetryPolicyTest {
         assertEquals(NOW.plus(Duration.ofHours(24)), withRandom(0.5).nextAttempt(1, NOW, "999999").orElseThrow());
         assertEquals(NOW.plusSeconds(5), withRandom(0.5).nextAttempt(1, NOW, "soon").orElseThrow(), "ignored if bad");
     }
+
+    /** Issue 25: 0, negative, or a date already past is a short wait, never an immediate burst. */
+    @Test
+    void aRetryAfterOfZeroNegativeOrPastWaitsASecond() {
+        assertEquals(NOW.plusSeconds(1), withRandom(0.5).nextAttempt(1, NOW, "0").orElseThrow());
+        assertEquals(NOW.plusSeconds(1), withRandom(0.5).nextAttempt(1, NOW, "-30").orElseThrow());
+        assertEquals(NOW.plusSeconds(1),
+                withRandom(0.5).nextAttempt(1, NOW, "Thu, 01 Jan 2015 00:00:00 GMT").orElseThrow());
+    }
+
+    /** Issue 25: a paced attempt always has a time, past the schedule's end too. */
+    @Test
+    void aPacedAttemptWaitsAsAskedElseTheSchedulesDelay() {
+        assertEquals(NOW.plusSeconds(7), withRandom(0.5).pacedAttempt(9, NOW, "7"));
+        assertEquals(NOW.plusSeconds(1), withRandom(0.5).pacedAttempt(9, NOW, "0"));
+        assertEquals(NOW.plusSeconds(5), withRandom(0.5).pacedAttempt(1, NOW, null));
+        assertEquals(NOW.plus(Duration.ofMinutes(30)), withRandom(0.5).pacedAttempt(9, NOW, "soon"));
+    }
 }

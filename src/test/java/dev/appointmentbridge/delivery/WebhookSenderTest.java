@@ -206,6 +206,131 @@ class WebhookSenderTest {
         }
     }
 
+    /**
+     * Issue 25: a {@code 204} carrying a body on a kept-alive connection; its bytes were read as the answer to the
+     * next request on that pooled connection, recorded failed though the receiver answered it.
+     */
+    @Test
+    void aBodyOnA204DoesNotSpoilTheNextAnswer() throws Exception {
+        try (RawHttpServer server = new RawHttpServer("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello",
+                "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")) {
+            List<WebhookSender.Response> got = sendTwice(server);
+            assertEquals(204, got.get(0).statusCode(), String.valueOf(got.get(0)));
+            assertEquals(201, got.get(1).statusCode(), "the second request got its own answer: " + got.get(1));
+        }
+    }
+
+    /**
+     * Issue 25: a {@code 102 Processing} before the final answer. Vert.x takes it for the final answer and leaves the
+     * real one on the pooled connection, where the next request read it as its own.
+     */
+    @Test
+    void anInterimAnswerIsNotTheFinalOneAndItsConnectionIsNotReused() throws Exception {
+        try (RawHttpServer server = new RawHttpServer(
+                "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")) {
+            List<WebhookSender.Response> got = sendTwice(server);
+            assertEquals(null, got.get(0).statusCode(), "no final answer was read: " + got.get(0));
+            assertTrue(got.get(0).error().startsWith("interim answer 102"), got.get(0).error());
+            assertEquals(201, got.get(1).statusCode(), "the second request got its own answer: " + got.get(1));
+        }
+    }
+
+    /** Two attempts one after the other over one pooled connection (max-in-flight 1). */
+    private static List<WebhookSender.Response> sendTwice(RawHttpServer server) throws Exception {
+        TargetRegistry.Target t = target("raw", "http://127.0.0.1:" + server.port() + "/hook", true, 1);
+        WebhookSender sender = new WebhookSender(vertx, List.of(t), false);
+        try {
+            List<WebhookSender.Response> got = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                got.add(sender.send(t, "msg_" + i, "{}".getBytes(StandardCharsets.UTF_8)).toCompletionStage()
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS));
+            }
+            return got;
+        } finally {
+            sender.close();
+        }
+    }
+
+    /**
+     * An HTTP/1.1 server that writes exactly the bytes it is given, one scripted answer per request in order,
+     * keeping each connection open: it can break framing as real receivers do.
+     */
+    private static final class RawHttpServer implements AutoCloseable {
+
+        private final java.net.ServerSocket socket;
+        private final java.util.Deque<String> answers;
+        private final List<java.net.Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        RawHttpServer(String... answers) throws java.io.IOException {
+            this.answers = new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(answers));
+            socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread accept = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        java.net.Socket s = socket.accept();
+                        open.add(s);
+                        Thread serve = new Thread(() -> serve(s));
+                        serve.setDaemon(true);
+                        serve.start();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void serve(java.net.Socket s) {
+            try (s) {
+                java.io.InputStream in = s.getInputStream();
+                while (true) {
+                    int length = 0;
+                    String line;
+                    while (!(line = readLine(in)).isEmpty()) {
+                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                            length = Integer.parseInt(line.substring(15).trim());
+                        }
+                    }
+                    in.readNBytes(length);
+                    String answer = answers.poll();
+                    s.getOutputStream().write((answer != null ? answer
+                            : "HTTP/1.1 500 Unscripted\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                    s.getOutputStream().flush();
+                }
+            } catch (java.io.IOException | RuntimeException gone) {
+                // the client closed the connection
+            }
+        }
+
+        private static String readLine(java.io.InputStream in) throws java.io.IOException {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c == -1) {
+                    throw new java.io.EOFException();
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+            for (java.net.Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
     private static WebhookSender.Response send(TargetRegistry.Target t, boolean allowPrivateTargets)
             throws Exception {
         WebhookSender sender = new WebhookSender(vertx, List.of(t), allowPrivateTargets);
