@@ -10,6 +10,7 @@ import org.hibernate.StatelessSession;
 import dev.appointmentbridge.common.SafeUrl;
 import dev.appointmentbridge.delivery.DeliveryAttemptEntity;
 import dev.appointmentbridge.delivery.DeliveryEntity;
+import dev.appointmentbridge.delivery.DeliveryStore;
 import dev.appointmentbridge.delivery.DeliveryWorker;
 import dev.appointmentbridge.delivery.TargetHealth;
 import dev.appointmentbridge.delivery.TargetRegistry;
@@ -33,6 +34,9 @@ public class DeliveryAdminService {
 
     @Inject
     DeliveryWorker worker;
+
+    @Inject
+    DeliveryStore store;
 
     @Inject
     TargetHealth health;
@@ -95,21 +99,16 @@ public class DeliveryAdminService {
 
     /** Sends a delivery again now, whatever its status; its attempt count starts over. */
     public boolean retry(long id) {
-        int updated = QuarkusTransaction.requiringNew().call(() -> session.createMutationQuery("""
-                update DeliveryEntity set status = 'pending', nextAttemptAt = current_timestamp, attempts = 0
-                 where id = :id""").setParameter("id", id).executeUpdate());
+        boolean found = store.requeue(id);
         worker.wake();
-        return updated == 1;
+        return found;
     }
 
     /** Re-queues the target's dead and sent deliveries created since {@code since}. */
     public int replay(String target, OffsetDateTime since) {
-        int updated = QuarkusTransaction.requiringNew().call(() -> session.createMutationQuery("""
-                update DeliveryEntity set status = 'pending', nextAttemptAt = current_timestamp, attempts = 0
-                 where target = :target and status in ('dead', 'sent') and createdAt >= :since""")
-                .setParameter("target", target).setParameter("since", since).executeUpdate());
+        int requeued = store.requeue(target, since);
         worker.wake();
-        return updated;
+        return requeued;
     }
 
     public void enable(String target) {

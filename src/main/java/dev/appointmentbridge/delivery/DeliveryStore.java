@@ -27,11 +27,10 @@ public class DeliveryStore {
 
     /**
      * SKIP LOCKED lets replicas claim disjoint rows; pushing next_attempt_at forward by the lease makes a
-     * row due again if this worker dies before recording an outcome (at-least-once). A row waits while an
-     * older row of its (target, source, appointment) is pending, in flight or backing off, so each target sees one
-     * appointment's events in order of creation; a dead row stops blocking. Two sources' appointments with the same
-     * id are different appointments and do not wait for each other (rows stored before the source was kept, source
-     * '', wait for every source's rows of their id).
+     * row due again if this worker dies before recording an outcome (at-least-once). Only head rows are claimed
+     * (DeliveryOrder: no older row of their key is pending, in flight or backing off), so the claim is one range of
+     * {@code delivery_claim_idx (target, next_attempt_at, id)} and stops after {@code :limit} rows, whatever the
+     * planner knows about the table, and never enters another target's backlog.
      * <p>
      * {@code id = ANY(ARRAY(...))} rather than a join to a CTE: once the driver switches to a generic plan,
      * the planner cannot see the LIMIT and hash-joins the CTE against a sequential scan of the whole
@@ -42,20 +41,17 @@ public class DeliveryStore {
                SET next_attempt_at = now() + make_interval(secs => :lease), attempts = d.attempts + 1,
                    claim = d.claim + 1
               FROM event e
-             WHERE d.id = ANY(ARRAY(
-                       SELECT c.id FROM delivery c
-                        WHERE c.status = 'pending' AND c.next_attempt_at <= now()
-                          AND c.target = ANY(CAST(:targets AS text[]))
-                          AND NOT EXISTS (SELECT 1 FROM delivery o
-                                           WHERE o.status = 'pending' AND o.target = c.target
-                                             AND o.appointment_id = c.appointment_id AND o.id < c.id
-                                             AND (o.source = c.source OR o.source = '' OR c.source = ''))
-                        ORDER BY c.next_attempt_at, c.id
-                        LIMIT :limit
-                        FOR UPDATE SKIP LOCKED))
+             WHERE d.id = ANY(ARRAY(%s FOR UPDATE SKIP LOCKED))
                AND e.id = d.event_id
             RETURNING d.id, d.target, d.attempts, e.uuid, e.type, e.occurred_at, e.payload, d.claim, d.created_at
-            """;
+            """.formatted(DeliveryStore.CANDIDATES);
+
+    /** The rows a claim takes (its plan is checked by QueueClaimTest). */
+    static final String CANDIDATES = """
+            SELECT c.id FROM delivery c
+             WHERE c.target = :target AND c.status = 'pending' AND c.head AND c.next_attempt_at <= now()
+             ORDER BY c.next_attempt_at, c.id
+             LIMIT :limit""";
 
     /**
      * One statement for a whole batch of outcomes: the arrays are zipped row by row. Fenced: a row is updated
@@ -89,8 +85,12 @@ public class DeliveryStore {
     @Inject
     StatelessSession session;
 
-    public List<ClaimedDelivery> claim(Collection<String> targets, int limit, Duration lease) {
-        if (targets.isEmpty() || limit <= 0) {
+    @Inject
+    DeliveryOrder order;
+
+    /** Claims up to {@code limit} due deliveries of one target, oldest due first. */
+    public List<ClaimedDelivery> claim(String target, int limit, Duration lease) {
+        if (limit <= 0) {
             return List.of();
         }
         List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(CLAIM,
@@ -100,7 +100,7 @@ public class DeliveryStore {
                 .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)
                 .addScalar("claim", Long.class).addScalar("created_at", Instant.class)
                 .setParameter("lease", lease.toMillis() / 1000.0)
-                .setParameter("targets", targets.toArray(new String[0]))
+                .setParameter("target", target)
                 .setParameter("limit", limit).getResultList());
         List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
@@ -130,6 +130,7 @@ public class DeliveryStore {
         Long[] claims = new Long[n];
         Integer[] refunds = new Integer[n];
         List<AttemptOutcome> attempted = new ArrayList<>(n);
+        List<Long> finished = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             AttemptOutcome o = outcomes.get(i);
             ids[i] = o.deliveryId();
@@ -143,12 +144,17 @@ public class DeliveryStore {
             if (o.recordsAttempt()) {
                 attempted.add(o);
             }
+            if (!"pending".equals(o.status())) {
+                finished.add(o.deliveryId());
+            }
         }
         return QuarkusTransaction.requiringNew().call(() -> {
+            order.lockRows(finished);
             int updated = session.createNativeQuery(RECORD, Long.class).setParameter("ids", ids)
                     .setParameter("statuses", statuses).setParameter("nextAts", nextAts).setParameter("ats", ats)
                     .setParameter("codes", codes).setParameter("errors", errors).setParameter("claims", claims)
                     .setParameter("refunds", refunds).getResultList().size();
+            order.rehead(finished); // the next row of each finished key may go
             if (!attempted.isEmpty()) {
                 insertAttempts(attempted);
             }
@@ -166,6 +172,46 @@ public class DeliveryStore {
                 .setParameter("errors", attempted.stream().map(AttemptOutcome::error).toArray(String[]::new))
                 .setParameter("bodies", attempted.stream().map(AttemptOutcome::responseBody).toArray(String[]::new))
                 .setParameter("instance", InstanceName.get()).executeUpdate();
+    }
+
+    /** Sends a delivery again as soon as its turn comes, whatever its status; its attempts start over. */
+    public boolean requeue(long id) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> requeue(List.of(id), "'pending', 'sent', 'dead', 'skipped'")) > 0;
+    }
+
+    /**
+     * Re-queues a target's dead and sent deliveries created since {@code since}, oldest first, in transactions of
+     * {@value #REQUEUE_BATCH} rows (each locks its keys, DeliveryOrder). Returns how many.
+     */
+    public int requeue(String target, OffsetDateTime since) {
+        int total = 0;
+        while (true) {
+            int[] done = QuarkusTransaction.requiringNew().call(() -> {
+                List<Long> ids = session.createNativeQuery("""
+                        SELECT id FROM delivery
+                         WHERE target = :target AND status IN ('dead', 'sent') AND created_at >= :since
+                         ORDER BY id LIMIT :batch""", Long.class).setParameter("target", target)
+                        .setParameter("since", since).setParameter("batch", REQUEUE_BATCH).getResultList();
+                return new int[] { ids.size(), requeue(ids, "'sent', 'dead'") };
+            });
+            total += done[1];
+            if (done[0] < REQUEUE_BATCH) {
+                return total;
+            }
+        }
+    }
+
+    private static final int REQUEUE_BATCH = 1000;
+
+    private int requeue(List<Long> ids, String fromStatuses) {
+        order.lockRows(ids);
+        int updated = session.createNativeMutationQuery("""
+                UPDATE delivery SET status = 'pending', next_attempt_at = now(), attempts = 0
+                 WHERE id = ANY(CAST(:ids AS bigint[])) AND status IN (%s)""".formatted(fromStatuses))
+                .setParameter("ids", ids.toArray(new Long[0])).executeUpdate();
+        order.rehead(ids);
+        return updated;
     }
 
     /** Why a delivery of a target no longer in the configuration was given up (its last_error). */
@@ -196,8 +242,8 @@ public class DeliveryStore {
     }
 
     /**
-     * Pending count and age in seconds of the oldest pending delivery of the configured targets, for the queue
-     * gauges (a removed target's rows are retired at start and never count).
+     * Pending count and age in seconds of the oldest pending delivery of the given targets, for the queue gauges
+     * (the worker passes its enabled targets: a disabled one's backlog is not scanned every few seconds).
      */
     public long[] queueStats(Collection<String> configured) {
         if (configured.isEmpty()) {
@@ -210,6 +256,22 @@ public class DeliveryStore {
         OffsetDateTime oldest = (OffsetDateTime) row[1];
         long age = oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), Instant.now()).toSeconds());
         return new long[] { (Long) row[0], age };
+    }
+
+    /**
+     * What stops vacuum from cleaning the outbox: the age in seconds of the oldest snapshot any session holds (a
+     * report, a stuck transaction; sessions of other roles count only where this role may read their activity, e.g.
+     * with pg_read_all_stats), and the delivery table's dead row versions.
+     */
+    public long[] vacuumStats() {
+        Object[] row = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
+                SELECT CAST(COALESCE(EXTRACT(EPOCH FROM max(now() - a.xact_start)), 0) AS bigint),
+                       CAST(COALESCE((SELECT n_dead_tup FROM pg_stat_user_tables
+                                       WHERE relid = CAST('delivery' AS regclass)), 0) AS bigint)
+                  FROM pg_stat_activity a
+                 WHERE (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL) AND a.pid <> pg_backend_pid()""", Object[].class)
+                .getSingleResult());
+        return new long[] { ((Number) row[0]).longValue(), ((Number) row[1]).longValue() };
     }
 
     private static OffsetDateTime utc(Instant instant) {

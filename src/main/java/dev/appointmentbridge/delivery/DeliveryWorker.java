@@ -68,6 +68,8 @@ public class DeliveryWorker {
     private final Map<String, AtomicInteger> targetInFlight = new ConcurrentHashMap<>();
     private final AtomicLong queueDepth = new AtomicLong();
     private final AtomicLong oldestPendingSeconds = new AtomicLong();
+    private final AtomicLong oldestSnapshotSeconds = new AtomicLong();
+    private final AtomicLong outboxDeadTuples = new AtomicLong();
     private volatile boolean running;
     /** When the dispatcher must look at the outbox again at the latest; set from the event loops too. */
     private final AtomicReference<Instant> nextRetryAt = new AtomicReference<>(Instant.MAX);
@@ -88,6 +90,11 @@ public class DeliveryWorker {
                 .description("Deliveries waiting to be sent (pending, including retries)").register(registry);
         Gauge.builder("bridge.delivery.oldest.pending.age", oldestPendingSeconds, AtomicLong::get)
                 .baseUnit("seconds").description("Age of the oldest pending delivery").register(registry);
+        Gauge.builder("bridge.database.oldest.snapshot.age", oldestSnapshotSeconds, AtomicLong::get)
+                .baseUnit("seconds").description("Age of the oldest transaction holding a snapshot (it stops vacuum)")
+                .register(registry);
+        Gauge.builder("bridge.outbox.dead.tuples", outboxDeadTuples, AtomicLong::get)
+                .description("Dead row versions in the delivery table, not yet vacuumed").register(registry);
         for (TargetRegistry.Target t : targets.all()) { // every target's series at zero from the start (issue 15)
             attemptTimer(t.name());
             for (String kind : List.of("sent", "retry", "paced", "dead", "skipped")) {
@@ -132,6 +139,11 @@ public class DeliveryWorker {
         } catch (RuntimeException e) {
             LOG.warnf("Could not retire the deliveries of removed targets now: %s", sqlState(e));
         }
+    }
+
+    /** A disabled target's backlog is not waiting to be sent: it is on /admin/targets, not in the queue gauges. */
+    private List<String> enabledTargets() {
+        return targets.all().stream().map(TargetRegistry.Target::name).filter(n -> !targets.isDisabled(n)).toList();
     }
 
     private List<String> configuredTargets() {
@@ -226,7 +238,7 @@ public class DeliveryWorker {
             if (room <= 0 || targets.isDisabled(t.name()) || goneTargets.contains(t.name())) {
                 continue;
             }
-            List<ClaimedDelivery> claimed = store.claim(List.of(t.name()), room, lease);
+            List<ClaimedDelivery> claimed = store.claim(t.name(), room, lease);
             for (ClaimedDelivery d : claimed) {
                 send(d);
             }
@@ -353,9 +365,12 @@ public class DeliveryWorker {
     private void refreshStats() {
         targets.reloadDisabled();
         try {
-            long[] stats = store.queueStats(configuredTargets());
+            long[] stats = store.queueStats(enabledTargets());
             queueDepth.set(stats[0]);
             oldestPendingSeconds.set(stats[1]);
+            long[] vacuum = store.vacuumStats();
+            oldestSnapshotSeconds.set(vacuum[0]);
+            outboxDeadTuples.set(vacuum[1]);
         } catch (RuntimeException e) {
             LOG.debugf("Queue stats unavailable: %s", sqlState(e));
         }

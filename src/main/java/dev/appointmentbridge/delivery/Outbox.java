@@ -1,7 +1,9 @@
 package dev.appointmentbridge.delivery;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.hibernate.StatelessSession;
 
@@ -20,11 +22,21 @@ public class Outbox implements OutboxPort {
 
     public static final String CHANNEL = "bridge_delivery";
 
-    /** One statement per batch of events (arrays + unnest), on the session of the events' transaction. */
+    /**
+     * One statement per batch of events (arrays + unnest), on the session of the events' transaction. A row is head
+     * of its key (DeliveryOrder) if it is the batch's first pending row of that key and no pending row of the key is
+     * stored; rows of one statement do not see each other, hence {@code first}.
+     */
     private static final String INSERT = """
-            INSERT INTO delivery (event_id, target, status, appointment_id, source)
-            SELECT * FROM unnest(CAST(:eventIds AS bigint[]), CAST(:targets AS text[]), CAST(:statuses AS text[]),
-                                 CAST(:appointments AS text[]), CAST(:sources AS text[]))
+            INSERT INTO delivery (event_id, target, status, appointment_id, source, head)
+            SELECT x.e, x.t, x.s, x.a, x.src,
+                   x.s = 'pending' AND x.first
+                       AND NOT EXISTS (SELECT 1 FROM delivery o
+                                        WHERE o.status = 'pending' AND o.target = x.t AND o.appointment_id = x.a
+                                          AND (o.source = x.src OR o.source = '' OR x.src = ''))
+              FROM unnest(CAST(:eventIds AS bigint[]), CAST(:targets AS text[]), CAST(:statuses AS text[]),
+                          CAST(:appointments AS text[]), CAST(:sources AS text[]), CAST(:firsts AS boolean[]))
+                   AS x(e, t, s, a, src, first)
             ON CONFLICT (event_id, target) DO NOTHING
             """;
 
@@ -33,6 +45,9 @@ public class Outbox implements OutboxPort {
 
     @Inject
     TargetRegistry targets;
+
+    @Inject
+    DeliveryOrder order;
 
     /**
      * One row per (event, target whose filter matches); formats that cannot express it are 'skipped'. Each
@@ -66,11 +81,38 @@ public class Outbox implements OutboxPort {
         if (ids.isEmpty()) {
             return;
         }
-        session.createNativeMutationQuery(INSERT).setParameter("eventIds", ids.toArray(new Long[0]))
-                .setParameter("targets", names.toArray(new String[0]))
-                .setParameter("statuses", statuses.toArray(new String[0]))
-                .setParameter("appointments", appointments.toArray(new String[0]))
-                .setParameter("sources", sources.toArray(new String[0])).executeUpdate();
+        String[] targetArray = names.toArray(new String[0]);
+        String[] appointmentArray = appointments.toArray(new String[0]);
+        String[] sourceArray = sources.toArray(new String[0]);
+        String[] statusArray = statuses.toArray(new String[0]);
+        order.lockKeys(targetArray, appointmentArray);
+        int inserted = session.createNativeMutationQuery(INSERT).setParameter("eventIds", ids.toArray(new Long[0]))
+                .setParameter("targets", targetArray).setParameter("statuses", statusArray)
+                .setParameter("appointments", appointmentArray).setParameter("sources", sourceArray)
+                .setParameter("firsts", firsts(targetArray, appointmentArray, sourceArray, statusArray))
+                .executeUpdate();
+        if (inserted < ids.size()) { // an (event, target) stored before: its row may be the one a new row waits for
+            order.rehead(session.createNativeQuery(
+                    "SELECT id FROM delivery WHERE event_id = ANY(CAST(:ids AS bigint[]))", Long.class)
+                    .setParameter("ids", ids.toArray(new Long[0])).getResultList());
+        }
         session.createNativeQuery("SELECT 1 FROM pg_notify('" + CHANNEL + "', '')", Integer.class).getSingleResult();
+    }
+
+    /** Whether each row is the batch's first pending row of its (target, source, appointment) key. */
+    static Boolean[] firsts(String[] targets, String[] appointments, String[] sources, String[] statuses) {
+        Boolean[] first = new Boolean[targets.length];
+        Map<String, List<String>> seen = new HashMap<>();
+        for (int i = 0; i < targets.length; i++) {
+            if (!"pending".equals(statuses[i])) {
+                first[i] = false;
+                continue;
+            }
+            List<String> earlier = seen.computeIfAbsent(targets[i] + '\n' + appointments[i], k -> new ArrayList<>());
+            String source = sources[i];
+            first[i] = earlier.stream().noneMatch(s -> s.equals(source) || s.isEmpty() || source.isEmpty());
+            earlier.add(source);
+        }
+        return first;
     }
 }

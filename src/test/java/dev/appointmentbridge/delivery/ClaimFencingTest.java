@@ -36,9 +36,9 @@ class ClaimFencingTest {
     @Test
     void aStaleOutcomeIsDroppedAndCounted() throws SQLException {
         long id = delivery();
-        ClaimedDelivery first = only(store.claim(List.of(TARGET), 10, Duration.ofMinutes(2)));
+        ClaimedDelivery first = only(store.claim(TARGET, 10, Duration.ofMinutes(2)));
         endLease(id); // the first worker pauses past its lease...
-        ClaimedDelivery second = only(store.claim(List.of(TARGET), 10, Duration.ofMinutes(2)));
+        ClaimedDelivery second = only(store.claim(TARGET, 10, Duration.ofMinutes(2)));
         assertEquals(first.claim() + 1, second.claim(), "each claim gets a new token");
 
         assertEquals(0, store.record(List.of(second.outcome("sent", Instant.now(), null, 200, 5, null, "ok"))));
