@@ -4,8 +4,13 @@
 -- backlog for every candidate row (a 35,000-row backlog: 284 s per claim). Maintained under a per-key advisory lock
 -- by whoever moves a row into or out of 'pending' (DeliveryOrder).
 --
+-- Runs in Flyway's transaction under the table's lock; if the table is busy for long, the start fails and is retried
+-- rather than queueing every writer behind this migration.
+SET LOCAL lock_timeout = '30s';
+
 -- Default true: a row written by a replica still running the previous release is claimable (at worst out of order
--- during the upgrade) rather than waiting for ever.
+-- during the upgrade) rather than waiting for ever. A row the earlier release leaves waiting behind nothing (it
+-- recorded the outcome without releasing the next one) is found through delivery_waiting_idx and released.
 ALTER TABLE delivery ADD COLUMN head BOOLEAN NOT NULL DEFAULT true;
 UPDATE delivery d SET head = false
  WHERE d.status = 'pending'
@@ -15,6 +20,7 @@ UPDATE delivery d SET head = false
 
 -- Leads with the target: a disabled target's backlog is a range no other target's claim enters.
 CREATE INDEX delivery_claim_idx ON delivery (target, next_attempt_at, id) WHERE status = 'pending' AND head;
+CREATE INDEX delivery_waiting_idx ON delivery (id) WHERE status = 'pending' AND NOT head;
 DROP INDEX delivery_due_idx;
 
 -- A queue table churns: analyze and vacuum it after a few percent of change, not the default 10-20 %, so plans and

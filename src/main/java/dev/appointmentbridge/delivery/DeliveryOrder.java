@@ -1,6 +1,7 @@
 package dev.appointmentbridge.delivery;
 
 import java.util.Collection;
+import java.util.List;
 
 import org.hibernate.StatelessSession;
 
@@ -45,16 +46,39 @@ public class DeliveryOrder {
                      WHERE o.status = 'pending' AND o.target = %1$s.target AND o.appointment_id = %1$s.appointment_id
                        AND o.id < %1$s.id AND (o.source = %1$s.source OR o.source = '' OR %1$s.source = ''))""";
 
-    /** Sets head on every pending row of the keys of the given rows (whatever their own status now). */
+    /**
+     * Sets head on every pending row of the keys of the given rows (whatever their own status now), in one pass over
+     * each key's pending rows in id order: a row is blocked by an earlier row of its source, by an earlier row stored
+     * without a source, or, stored without a source itself, by any earlier row. Per key through
+     * delivery_pending_appointment_idx (a lateral join: no plan can read the whole backlog for a batch of keys).
+     */
     private static final String REHEAD_ROWS = """
             UPDATE delivery d SET head = x.head
-              FROM (SELECT p.id, NOT %s AS head
+              FROM (SELECT p.id,
+                           NOT (row_number() OVER (PARTITION BY p.target, p.appointment_id, p.source ORDER BY p.id) > 1
+                                OR COALESCE(count(*) FILTER (WHERE p.source = '') OVER (
+                                       PARTITION BY p.target, p.appointment_id ORDER BY p.id
+                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) > 0
+                                OR (p.source = '' AND row_number() OVER (PARTITION BY p.target, p.appointment_id
+                                                                         ORDER BY p.id) > 1)) AS head
                       FROM (SELECT DISTINCT target, appointment_id FROM delivery
                              WHERE id = ANY(CAST(:ids AS bigint[]))) k
-                      JOIN delivery p ON p.target = k.target AND p.appointment_id = k.appointment_id
-                                     AND p.status = 'pending') x
+                      CROSS JOIN LATERAL (SELECT q.id, q.target, q.appointment_id, q.source FROM delivery q
+                                           WHERE q.target = k.target AND q.appointment_id = k.appointment_id
+                                             AND q.status = 'pending') p) x
              WHERE d.id = x.id AND d.head <> x.head
-            """.formatted(OLDER_PENDING.formatted("p"));
+            """;
+
+    /**
+     * Pending rows that wait although nothing older of their key is pending: none if every writer keeps head, but a
+     * replica of an earlier release (during an upgrade) records outcomes without it. Through the small
+     * delivery_waiting_idx.
+     */
+    private static final String STRANDED = """
+            SELECT w.id FROM delivery w
+             WHERE w.status = 'pending' AND NOT w.head AND NOT %s
+             ORDER BY w.id LIMIT :limit
+            """.formatted(OLDER_PENDING.formatted("w"));
 
     @Inject
     StatelessSession session;
@@ -79,5 +103,10 @@ public class DeliveryOrder {
             session.createNativeMutationQuery(REHEAD_ROWS).setParameter("ids", ids.toArray(new Long[0]))
                     .executeUpdate();
         }
+    }
+
+    /** Rows waiting for nothing (see STRANDED), up to {@code limit}; heal them with lockRows and rehead. */
+    public List<Long> stranded(int limit) {
+        return session.createNativeQuery(STRANDED, Long.class).setParameter("limit", limit).getResultList();
     }
 }

@@ -182,25 +182,48 @@ public class DeliveryStore {
 
     /**
      * Re-queues a target's dead and sent deliveries created since {@code since}, oldest first, in transactions of
-     * {@value #REQUEUE_BATCH} rows (each locks its keys, DeliveryOrder). Returns how many.
+     * {@value #REQUEUE_BATCH} rows (each locks its keys, DeliveryOrder). Only rows that existed when the replay began,
+     * each once: a row replayed and sent again meanwhile is not replayed twice. Returns how many.
      */
     public int requeue(String target, OffsetDateTime since) {
-        int total = 0;
+        long[] range = QuarkusTransaction.requiringNew().call(() -> {
+            Object[] r = session.createNativeQuery("""
+                    SELECT COALESCE((SELECT min(id) FROM delivery WHERE status <> 'pending' AND created_at >= :since),
+                                    1) - 1,
+                           (SELECT COALESCE(max(id), 0) FROM delivery)""", Object[].class)
+                    .setParameter("since", since).getSingleResult();
+            return new long[] { ((Number) r[0]).longValue(), ((Number) r[1]).longValue() };
+        });
+        int[] requeued = { 0 };
+        long after = range[0];
         while (true) {
-            int[] done = QuarkusTransaction.requiringNew().call(() -> {
-                List<Long> ids = session.createNativeQuery("""
-                        SELECT id FROM delivery
-                         WHERE target = :target AND status IN ('dead', 'sent') AND created_at >= :since
-                         ORDER BY id LIMIT :batch""", Long.class).setParameter("target", target)
-                        .setParameter("since", since).setParameter("batch", REQUEUE_BATCH).getResultList();
-                return new int[] { ids.size(), requeue(ids, "'sent', 'dead'") };
+            long from = after;
+            List<Long> ids = QuarkusTransaction.requiringNew().call(() -> {
+                List<Long> batch = session.createNativeQuery(REPLAY_BATCH, Long.class).setParameter("target", target)
+                        .setParameter("after", from).setParameter("through", range[1]).setParameter("since", since)
+                        .setParameter("batch", REQUEUE_BATCH).getResultList();
+                requeued[0] += requeue(batch, "'sent', 'dead'");
+                return batch;
             });
-            total += done[1];
-            if (done[0] < REQUEUE_BATCH) {
-                return total;
+            if (ids.size() < REQUEUE_BATCH) {
+                return requeued[0];
             }
+            after = ids.get(ids.size() - 1);
         }
     }
+
+    /**
+     * The next replay batch in id order, so each appointment's rows are pending again oldest first; one ordered range
+     * of delivery_target_idx (target, status, id) per status, merged: the work is the batch's, not the target's.
+     */
+    private static final String REPLAY_BATCH = """
+            SELECT id FROM (
+                (SELECT id FROM delivery WHERE target = :target AND status = 'dead' AND id > :after AND id <= :through
+                    AND created_at >= :since ORDER BY id LIMIT :batch)
+                UNION ALL
+                (SELECT id FROM delivery WHERE target = :target AND status = 'sent' AND id > :after AND id <= :through
+                    AND created_at >= :since ORDER BY id LIMIT :batch)) x
+             ORDER BY id LIMIT :batch""";
 
     private static final int REQUEUE_BATCH = 1000;
 
@@ -212,6 +235,19 @@ public class DeliveryStore {
                 .setParameter("ids", ids.toArray(new Long[0])).executeUpdate();
         order.rehead(ids);
         return updated;
+    }
+
+    /**
+     * Releases up to {@code limit} pending rows that wait behind nothing (DeliveryOrder.stranded): a replica of an
+     * earlier release recorded the outcome they waited for without releasing them. Returns how many.
+     */
+    public int releaseStranded(int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Long> ids = order.stranded(limit);
+            order.lockRows(ids);
+            order.rehead(ids);
+            return ids.size();
+        });
     }
 
     /** Why a delivery of a target no longer in the configuration was given up (its last_error). */
@@ -227,15 +263,23 @@ public class DeliveryStore {
         String[] names = configured.toArray(new String[0]);
         long total = 0;
         while (true) {
-            int done = QuarkusTransaction.requiringNew().call(() -> session.createNativeMutationQuery("""
-                    UPDATE delivery SET status = 'dead', last_error = :reason, claim = claim + 1
-                     WHERE id = ANY(ARRAY(SELECT id FROM delivery
-                                           WHERE status = 'pending' AND target <> ALL(CAST(:names AS text[]))
-                                           LIMIT :batch FOR UPDATE SKIP LOCKED))""")
-                    .setParameter("reason", TARGET_REMOVED).setParameter("names", names)
-                    .setParameter("batch", batch).executeUpdate());
-            total += done;
-            if (done < batch) {
+            int[] done = QuarkusTransaction.requiringNew().call(() -> {
+                List<Long> ids = session.createNativeQuery("""
+                        SELECT id FROM delivery WHERE status = 'pending' AND target <> ALL(CAST(:names AS text[]))
+                         ORDER BY id LIMIT :batch""", Long.class)
+                        .setParameter("names", names).setParameter("batch", batch).getResultList();
+                // under the keys' locks: a replica that still has the target may be inserting behind these rows
+                order.lockRows(ids);
+                int updated = session.createNativeMutationQuery("""
+                        UPDATE delivery SET status = 'dead', last_error = :reason, claim = claim + 1
+                         WHERE id = ANY(CAST(:ids AS bigint[])) AND status = 'pending'""")
+                        .setParameter("reason", TARGET_REMOVED).setParameter("ids", ids.toArray(new Long[0]))
+                        .executeUpdate();
+                order.rehead(ids);
+                return new int[] { ids.size(), updated };
+            });
+            total += done[1];
+            if (done[0] < batch) {
                 return total;
             }
         }
@@ -269,7 +313,8 @@ public class DeliveryStore {
                        CAST(COALESCE((SELECT n_dead_tup FROM pg_stat_user_tables
                                        WHERE relid = CAST('delivery' AS regclass)), 0) AS bigint)
                   FROM pg_stat_activity a
-                 WHERE (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL) AND a.pid <> pg_backend_pid()""", Object[].class)
+                 WHERE (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL)
+                   AND a.pid <> pg_backend_pid()""", Object[].class)
                 .getSingleResult());
         return new long[] { ((Number) row[0]).longValue(), ((Number) row[1]).longValue() };
     }

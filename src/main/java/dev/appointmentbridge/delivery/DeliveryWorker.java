@@ -368,6 +368,11 @@ public class DeliveryWorker {
             long[] stats = store.queueStats(enabledTargets());
             queueDepth.set(stats[0]);
             oldestPendingSeconds.set(stats[1]);
+            int released = store.releaseStranded(1000);
+            if (released > 0) {
+                LOG.warnf("%d pending deliveries waited behind no older delivery (their outcome was recorded by an"
+                        + " earlier release of the bridge); released", released);
+            }
             long[] vacuum = store.vacuumStats();
             oldestSnapshotSeconds.set(vacuum[0]);
             outboxDeadTuples.set(vacuum[1]);

@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 
@@ -81,10 +82,11 @@ public class WebhookSender {
         }
         for (TargetRegistry.Target t : targets) {
             urls.put(t.name(), URI.create(t.config().url()));
-            clients.put(t.name(), vertx.createHttpClient(new HttpClientOptions()
+            clients.put(t.name(), vertx.httpClientBuilder().with(new HttpClientOptions()
                     .setConnectTimeout((int) t.config().connectTimeout().toMillis())
-                    .setMaxPoolSize(t.config().maxInFlight()).setMaxWaitQueueSize(-1)
-                    .setKeepAlive(true).setTryUseCompression(false)));
+                    .setKeepAlive(true).setTryUseCompression(false))
+                    .with(new PoolOptions().setHttp1MaxSize(t.config().maxInFlight()).setMaxWaitQueueSize(-1))
+                    .withConnectHandler(InterimAnswers::install).build());
         }
     }
 
@@ -166,9 +168,10 @@ public class WebhookSender {
     private static void read(HttpClientResponse response, HttpClientRequest request, Promise<Response> done) {
         int status = response.statusCode();
         if (status / 100 == 1) {
-            // Vert.x takes every 1xx but 100 and 103 for the final answer; the real one then arrives on a pooled
-            // connection, where the next request would read it as its own. No answer is known: the connection is
-            // closed and the attempt counts as unanswered (retried, the same webhook-id).
+            // Interim answers are dropped before Vert.x sees them (InterimAnswers); one that still arrives here (a
+            // 101, or a connection the filter could not be put on) would leave the real answer to be read by the
+            // next request on this pooled connection. No answer is known: the connection is closed and the attempt
+            // counts as unanswered (retried, the same webhook-id).
             request.connection().close(); // before the caller hears of it: nothing may be sent on it again
             done.tryComplete(new Response(null, null, null, "interim answer " + status + " without its final answer "
                     + "(the connection was closed)"));

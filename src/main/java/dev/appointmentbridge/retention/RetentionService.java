@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import org.hibernate.LockMode;
 import org.hibernate.StatelessSession;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -41,7 +42,9 @@ public class RetentionService {
                         select d.id from DeliveryEntity d
                          where d.status in ('sent', 'dead', 'skipped') and d.createdAt < :cutoff order by d.createdAt""",
                         Long.class).setParameter("cutoff", deliveryCutoff).setMaxResults(config.batchSize())
-                        .getResultList();
+                        // locked: an operator's retry or replay may make a row pending again meanwhile, and a
+                        // pending row deleted here would leave the rows behind it waiting for it for ever
+                        .setHibernateLockMode(LockMode.PESSIMISTIC_WRITE).getResultList();
                 if (!batch.isEmpty()) {
                     removed[0] += session.createMutationQuery("delete from DeliveryAttemptEntity where deliveryId in :ids")
                             .setParameterList("ids", batch).executeUpdate();

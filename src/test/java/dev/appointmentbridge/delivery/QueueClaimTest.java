@@ -48,6 +48,7 @@ import jakarta.inject.Inject;
 class QueueClaimTest {
 
     private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final String OF_TARGET = "SELECT count(*) FROM delivery WHERE target = '" + TARGET + "' AND ";
 
     @Inject
     EventInserter inserter;
@@ -81,7 +82,7 @@ class QueueClaimTest {
                 QuarkusTransaction.requiringNew().run(() -> inserter.insert(batch));
             }
         }
-        assertEquals(50_000, count("SELECT count(*) FROM delivery WHERE status = 'pending'"));
+        assertEquals(50_000, count(OF_TARGET + "status = 'pending'"));
 
         long started = System.nanoTime();
         List<ClaimedDelivery> first = store.claim(TARGET, 100, LEASE);
@@ -113,7 +114,7 @@ class QueueClaimTest {
             claimed = store.claim(TARGET, 2_000, LEASE);
         }
         assertEquals(50_000, sent, "every delivery of the burst was claimed once");
-        assertEquals(0, count("SELECT count(*) FROM delivery WHERE status = 'pending'"));
+        assertEquals(0, count(OF_TARGET + "status = 'pending'"));
 
         // A disabled target's 50,000 due rows are a range of the claim index that this target's claim never enters.
         sql("INSERT INTO delivery (event_id, target, status, appointment_id, source)"
@@ -167,9 +168,39 @@ class QueueClaimTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(0, count("SELECT count(*) FROM delivery WHERE status = 'pending'"),
+        assertEquals(0, count(OF_TARGET + "status = 'pending'"),
                 "rows left pending after the writers stopped and the workers drained");
-        assertTrue(count("SELECT count(*) FROM delivery WHERE status = 'sent'") > 0);
+        assertTrue(count(OF_TARGET + "status = 'sent'") > 0);
+    }
+
+    /**
+     * A replay larger than one batch makes each row pending once, and each appointment's rows wait behind its oldest;
+     * a row left waiting behind nothing (as a replica of an earlier release leaves it) is found and released.
+     */
+    @Test
+    void aReplayRequeuesEachRowOnceInOrderAndAStrandedRowIsReleased() throws SQLException {
+        List<NewEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            batch.add(event("replay-" + (i % 500), EventType.RESCHEDULED));
+        }
+        QuarkusTransaction.requiringNew().run(() -> inserter.insert(batch));
+        sql("UPDATE delivery SET status = 'sent' WHERE target = '" + TARGET + "'");
+        assertEquals(2500, store.requeue(TARGET, OffsetDateTime.now(ZoneOffset.UTC).minusHours(1)));
+        assertEquals(2500, count(OF_TARGET + "status = 'pending'"));
+        assertEquals(500, count(OF_TARGET + "status = 'pending' AND head"),
+                "one head per appointment");
+        assertEquals(0, count("""
+                SELECT count(*) FROM delivery d WHERE d.target = 'queue' AND d.head AND EXISTS (SELECT 1 FROM delivery o
+                 WHERE o.status = 'pending' AND o.target = d.target AND o.appointment_id = d.appointment_id
+                   AND o.id < d.id)"""),
+                "each head is its appointment's oldest row");
+
+        sql("UPDATE delivery SET status = 'sent' WHERE target = '" + TARGET + "' AND head",
+                "UPDATE delivery SET head = false WHERE target = '" + TARGET + "'");
+        assertEquals(List.of(), store.claim(TARGET, 10, LEASE), "every row waits");
+        assertEquals(500, store.releaseStranded(1000), "the 500 now oldest rows wait behind nothing");
+        assertEquals(500, store.claim(TARGET, 1000, LEASE).size());
+        assertEquals(0, store.releaseStranded(1000), "the rest wait behind the rows just claimed");
     }
 
     /** Claims and records until the writers are done and nothing is claimable; returns how many it claimed. */
