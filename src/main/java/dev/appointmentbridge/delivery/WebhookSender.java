@@ -86,7 +86,7 @@ public class WebhookSender {
                     .setConnectTimeout((int) t.config().connectTimeout().toMillis())
                     .setKeepAlive(true).setTryUseCompression(false))
                     .with(new PoolOptions().setHttp1MaxSize(t.config().maxInFlight()).setMaxWaitQueueSize(-1))
-                    .withConnectHandler(InterimAnswers::install).build());
+                    .withConnectHandler(ResponseFraming::install).build());
         }
     }
 
@@ -168,19 +168,18 @@ public class WebhookSender {
     private static void read(HttpClientResponse response, HttpClientRequest request, Promise<Response> done) {
         int status = response.statusCode();
         if (status / 100 == 1) {
-            // Interim answers are dropped before Vert.x sees them (InterimAnswers); one that still arrives here (a
+            // Interim answers are dropped before Vert.x sees them (ResponseFraming); one that still arrives here (a
             // 101, or a connection the filter could not be put on) would leave the real answer to be read by the
             // next request on this pooled connection. No answer is known: the connection is closed and the attempt
             // counts as unanswered (retried, the same webhook-id).
-            request.connection().close(); // before the caller hears of it: nothing may be sent on it again
-            done.tryComplete(new Response(null, null, null, "interim answer " + status + " without its final answer "
-                    + "(the connection was closed)"));
+            Response unanswered = new Response(null, null, null, "interim answer " + status + " without its final "
+                    + "answer (the connection was closed)");
+            // the caller hears of it once the connection is gone from the pool: nothing may be sent on it again
+            request.connection().close().onComplete(closed -> done.tryComplete(unanswered));
             return;
         }
-        if ((status == 204 || status == 205) && hasBody(response)) {
-            // A body on an answer that cannot have one breaks HTTP/1.1 framing: its bytes would be read as the
-            // next answer on this pooled connection, failing a request the receiver answered.
-            request.connection().close();
+        if (ResponseFraming.bodiless(status)) {
+            // No body to read (one it declares anyway closes the connection: ResponseFraming).
             done.tryComplete(new Response(status, response.getHeader("Retry-After"), null, null));
             return;
         }
@@ -200,11 +199,6 @@ public class WebhookSender {
 
     public void close() {
         clients.values().forEach(HttpClient::close);
-    }
-
-    private static boolean hasBody(HttpClientResponse response) {
-        String length = response.getHeader("Content-Length");
-        return response.getHeader("Transfer-Encoding") != null || length != null && !"0".equals(length.trim());
     }
 
     private static String truncate(Buffer body) {

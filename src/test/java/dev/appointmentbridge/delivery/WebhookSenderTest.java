@@ -218,6 +218,13 @@ class WebhookSenderTest {
             assertEquals(204, got.get(0).statusCode(), String.valueOf(got.get(0)));
             assertEquals(201, got.get(1).statusCode(), "the second request got its own answer: " + got.get(1));
         }
+        try (RawHttpServer server = new RawHttpServer(
+                "HTTP/1.1 304 Not Modified\r\nContent-Length: 7\r\n\r\nhello\r\n",
+                "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")) {
+            List<WebhookSender.Response> got = sendTwice(server);
+            assertEquals(304, got.get(0).statusCode(), String.valueOf(got.get(0)));
+            assertEquals(201, got.get(1).statusCode(), "after a 304 with a body: " + got.get(1));
+        }
     }
 
     /**

@@ -45,6 +45,9 @@ public class TestReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Duration> limits = new ConcurrentHashMap<>();
+    private final Map<String, Instant> nextAllowed = new ConcurrentHashMap<>();
+    private final List<Received> accepted = new CopyOnWriteArrayList<>();
 
     public TestReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
@@ -59,6 +62,19 @@ public class TestReceiver implements AutoCloseable {
 
     public void script(String path, String marker, Answer... answers) {
         scripts.computeIfAbsent(path + "|" + marker, k -> new ArrayDeque<>()).addAll(List.of(answers));
+    }
+
+    /**
+     * Answers requests to {@code path} as a rate limiter does (Slack: about one message a second): one per
+     * {@code per} is accepted (200), every other one gets 429 with {@code Retry-After: 1}.
+     */
+    public void rateLimit(String path, Duration per) {
+        limits.put(path, per);
+    }
+
+    /** The requests a rate-limited path accepted, in order. */
+    public List<Received> accepted(String path) {
+        return accepted.stream().filter(r -> r.path().equals(path)).toList();
     }
 
     public List<Received> receivedFor(String path, String marker) {
@@ -85,8 +101,21 @@ public class TestReceiver implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = ex.getRequestURI().getPath();
-        received.add(new Received(path, new HashMap<>(ex.getRequestHeaders()), body, Instant.now()));
+        Received request = new Received(path, new HashMap<>(ex.getRequestHeaders()), body, Instant.now());
+        received.add(request);
         Answer answer = Answer.status(200);
+        Duration limit = limits.get(path);
+        if (limit != null) {
+            synchronized (limits) {
+                Instant allowed = nextAllowed.getOrDefault(path, Instant.MIN);
+                if (request.at().isBefore(allowed)) {
+                    answer = new Answer(429, 0, "1");
+                } else {
+                    nextAllowed.put(path, request.at().plus(limit));
+                    accepted.add(request);
+                }
+            }
+        }
         for (Map.Entry<String, Deque<Answer>> s : scripts.entrySet()) {
             String[] key = s.getKey().split("\\|", 2);
             if (key[0].equals(path) && body.contains(key[1])) {
