@@ -51,16 +51,18 @@ start_bridge() { # $1 = delivery enabled; $2 = extra env (e.g. the disabled targ
 }
 stop_bridge() { kill "$BRIDGE"; wait "$BRIDGE" 2>/dev/null || true; BRIDGE=; }
 received() { wc -l <"$OUT/received.log" 2>/dev/null || echo 0; }
-events() { $PSQL -d $DB -c 'SELECT count(*) FROM event'; }
+events() { $PSQL -d $DB -c 'SELECT count(*) FROM event' 2>/dev/null || echo 0; }
 
 # store COUNT [ENV]: COUNT more events with delivery off
 store() {
-  local target=$(( $(events) + $1 ))
   start_bridge false "${2:-}"
+  local before target began
+  before=$(events); target=$(( before + $1 )); began=$(date +%s%3N)
   wrk -t 2 -c 32 -d 120s -s bench/inbound.lua "http://127.0.0.1:$BRIDGE_PORT" >/dev/null &
   WRK=$!
   until [ "$(events)" -ge "$target" ]; do sleep 0.2; done
   kill $WRK 2>/dev/null || true; wait $WRK 2>/dev/null || true; WRK=
+  echo "stored $(( $(events) - before )) events with delivery off at $(( ($(events) - before) * 1000 / ($(date +%s%3N) - began) ))/s"
   stop_bridge
 }
 
