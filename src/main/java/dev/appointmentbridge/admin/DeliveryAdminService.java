@@ -100,6 +100,9 @@ public class DeliveryAdminService {
     /** Sends a delivery again now, whatever its status; its attempt count starts over. */
     public boolean retry(long id) {
         boolean found = store.requeue(id);
+        QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                "select d.target from DeliveryEntity d where d.id = :id", String.class).setParameter("id", id)
+                .getResultList()).forEach(worker::resume); // "now" also ends a pause its receiver asked for
         worker.wake();
         return found;
     }
@@ -113,7 +116,7 @@ public class DeliveryAdminService {
 
     public void enable(String target) {
         targets.enable(target);
-        worker.wake();
+        worker.resume(target);
     }
 
     private List<DeliveryView.Attempt> attempts(long id) {

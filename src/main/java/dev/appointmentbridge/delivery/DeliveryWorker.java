@@ -172,6 +172,18 @@ public class DeliveryWorker {
         return inFlight.get();
     }
 
+    /** Marks an attempt whose answer asked to slow down (attempt log, success rate). */
+    public static final String PACED = "asked to slow down";
+
+    /**
+     * Ends a target's pause (a receiver asked to slow down, DeliveryWorker paces it): an operator's retry or enable
+     * means "now", whatever the receiver asked.
+     */
+    public void resume(String target) {
+        pacing.resume(target);
+        wake();
+    }
+
     /** New work may be due: called by the NOTIFY listener and by admin retry/replay. */
     public void wake() {
         if (wake.availablePermits() == 0) {
@@ -299,7 +311,7 @@ public class DeliveryWorker {
             Instant paced = retries.pacedAttempt(pacing.streak(d.target()) + 1, now, r.retryAfter());
             pacing.slowDown(d.target(), now, paced);
             wakeBy(paced);
-            return d.outcome("pending", started, paced, code, ms, error + " (asked to slow down: waits until "
+            return d.outcome("pending", started, paced, code, ms, error + " (" + PACED + ": waits until "
                     + paced + ", attempt not counted)", r.body()).asPaced();
         }
         Optional<Instant> next = retries.nextAttempt(d.attempt(), now, r.retryAfter());

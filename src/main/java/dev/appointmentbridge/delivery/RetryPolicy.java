@@ -65,7 +65,8 @@ public final class RetryPolicy {
         }
         Duration wait;
         try {
-            wait = Duration.ofSeconds(Long.parseLong(value.trim()));
+            wait = value.trim().matches("\\d{19,}") ? maxRetryAfter // more seconds than a long holds: the longest
+                    : Duration.ofSeconds(Long.parseLong(value.trim()));
         } catch (NumberFormatException notSeconds) {
             try {
                 wait = Duration.between(now, ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)

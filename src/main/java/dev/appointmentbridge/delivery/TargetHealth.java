@@ -64,14 +64,15 @@ public class TargetHealth {
 
     /**
      * Share of 2xx among the target's attempts of the last hour (through delivery_attempt_attempted_idx); null
-     * when there were none.
+     * when there were none. Answers that asked to slow down (paced, DeliveryWorker) are no failure and not counted.
      */
     private Double recentSuccessRate(String target) {
         Object[] r = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery("""
                 select count(a) filter (where a.statusCode between 200 and 299), count(a)
                   from DeliveryAttemptEntity a join DeliveryEntity d on d.id = a.deliveryId
-                 where d.target = :target and a.attemptedAt > :since""", Object[].class)
-                .setParameter("target", target)
+                 where d.target = :target and a.attemptedAt > :since
+                   and (a.error is null or a.error not like :paced)""", Object[].class)
+                .setParameter("target", target).setParameter("paced", "%" + DeliveryWorker.PACED + "%")
                 .setParameter("since", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1)).getSingleResult());
         long ok = (Long) r[0];
         long all = (Long) r[1];

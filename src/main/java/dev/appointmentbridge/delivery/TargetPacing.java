@@ -27,6 +27,11 @@ final class TargetPacing {
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
     /** How many times in a row the target has asked to slow down, this answer included once recorded. */
+    /** Forgets the target's pause and slow start. */
+    void resume(String target) {
+        states.remove(target);
+    }
+
     int streak(String target) {
         State s = states.get(target);
         return s == null ? 0 : s.streak();

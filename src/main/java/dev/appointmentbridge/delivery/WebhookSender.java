@@ -31,6 +31,9 @@ import io.vertx.core.net.SocketAddress;
  */
 public class WebhookSender {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(WebhookSender.class);
+
+
     /** What came back: a status code, or an error when there was no HTTP answer. */
     /** {@code refused}: the target's address is not allowed (see OutboundUrlGuard); sending again cannot help. */
     public record Response(Integer statusCode, String retryAfter, String body, String error, boolean refused) {
@@ -86,7 +89,13 @@ public class WebhookSender {
                     .setConnectTimeout((int) t.config().connectTimeout().toMillis())
                     .setKeepAlive(true).setTryUseCompression(false))
                     .with(new PoolOptions().setHttp1MaxSize(t.config().maxInFlight()).setMaxWaitQueueSize(-1))
-                    .withConnectHandler(ResponseFraming::install).build());
+                    .withConnectHandler(connection -> {
+                        ResponseFraming.install(connection);
+                        // what a receiver sends outside any answer is its fault, not the bridge's: one INFO line
+                        // (its kind only; the bytes are the receiver's) instead of Vert.x's ERROR
+                        connection.exceptionHandler(e -> LOG.infof("Target %s sent bytes that answer no request"
+                                + " (%s)", t.name(), e.getClass().getSimpleName()));
+                    }).build());
         }
     }
 

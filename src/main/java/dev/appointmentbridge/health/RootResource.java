@@ -28,19 +28,23 @@ public class RootResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Health summary", description = "200 when the database answers, 503 otherwise.")
+    @Operation(summary = "Health summary",
+            description = "200 when the database takes writes; 503 when it is down or only reads (a failover).")
     public Response summary() {
-        boolean databaseUp = databaseUp();
-        HealthSummary body = new HealthSummary(databaseUp ? "ok" : "degraded", "appointment-bridge", version,
-                databaseUp ? "up" : "down");
-        return Response.status(databaseUp ? 200 : 503).entity(body).build();
+        String database = database();
+        boolean up = "up".equals(database);
+        HealthSummary body = new HealthSummary(up ? "ok" : "degraded", "appointment-bridge", version, database);
+        return Response.status(up ? 200 : 503).entity(body).build();
     }
 
-    private boolean databaseUp() {
-        try (Connection c = dataSource.getConnection()) {
-            return c.isValid(2);
+    /** "up", "read-only" (a standby, or a database set to read only: writes fail) or "down". */
+    private String database() {
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('transaction_read_only') = 'on'"
+                        + " OR pg_is_in_recovery()")) {
+            return rs.next() && rs.getBoolean(1) ? "read-only" : "up";
         } catch (Exception e) {
-            return false;
+            return "down";
         }
     }
 }

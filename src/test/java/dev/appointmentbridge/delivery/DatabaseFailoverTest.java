@@ -45,6 +45,7 @@ class DatabaseFailoverTest {
         Awaitility.await("readiness DOWN while the database only reads").atMost(Duration.ofSeconds(60))
                 .during(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(200))
                 .until(() -> given().get("/q/health/ready").statusCode() == 503 && push(unique("apt-ro")) == 503);
+        given().get("/").then().statusCode(503).body("database", org.hamcrest.Matchers.equalTo("read-only"));
 
         sql("ALTER DATABASE test RESET default_transaction_read_only", false); // the pool keeps its sessions
         Awaitility.await("readiness UP").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))

@@ -184,6 +184,22 @@ class DeliveryIntegrationTest {
         assertWaited(got, 900);
     }
 
+    /**
+     * A receiver that asks for an hour's pause pauses the target; an operator's retry means now (before, the retry
+     * was queued and nothing was sent until the pause ended).
+     */
+    @Test
+    void anOperatorsRetryEndsAPauseTheReceiverAskedFor() throws Exception {
+        String apt = unique("apt-pause");
+        receiver().script("/flat", apt, new Answer(429, 0, "3600"));
+        post("appointment.scheduled", apt, "pat-1");
+        long id = deliveryOf(apt, "flat");
+        org.awaitility.Awaitility.await("the 429").atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> receiver().receivedFor("/flat", apt).size() == 1);
+        given().post("/admin/deliveries/" + id + "/retry").then().statusCode(200);
+        awaitStatus(id, "sent");
+    }
+
     private static long deliveryOf(String appointmentId, String target) {
         long eventId = storedEvent(appointmentId).getLong("events[0].event_id");
         return given().queryParam("event", eventId).queryParam("target", target).get("/admin/deliveries").then()

@@ -45,6 +45,8 @@ class RateLimitedTargetTest {
                 .until(() -> sent() == 20);
         assertEquals(0, given().queryParam("target", "limited").queryParam("status", "dead").get("/admin/deliveries")
                 .then().statusCode(200).extract().jsonPath().getList("$").size(), "no delivery is dead");
+        given().get("/admin/targets").then().statusCode(200)
+                .body("find { it.name == 'limited' }.health", org.hamcrest.Matchers.equalTo("healthy"));
         int requests = receiver.receivedFor("/limited", "rl-" + run).size();
         // Paced, the target waits after each 429 instead of every delivery retrying on its own schedule (measured:
         // 56 requests, 36 of them 429s; each delivery alone would retry every 300 ms).

@@ -58,4 +58,11 @@ class RetryPolicyTest {
         assertEquals(NOW.plusSeconds(5), withRandom(0.5).pacedAttempt(1, NOW, null));
         assertEquals(NOW.plus(Duration.ofMinutes(30)), withRandom(0.5).pacedAttempt(9, NOW, "soon"));
     }
+
+    @Test
+    void aRetryAfterTooLargeForALongIsTheLongestWaitNotNone() {
+        RetryPolicy policy = new RetryPolicy(List.of(Duration.ofSeconds(1)), 0, Duration.ofHours(24), () -> 0.5);
+        assertEquals(java.util.Optional.of(Duration.ofHours(24)),
+                policy.parseRetryAfter("99999999999999999999", java.time.Instant.now()));
+    }
 }
