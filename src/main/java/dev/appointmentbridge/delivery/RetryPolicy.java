@@ -2,12 +2,11 @@ package dev.appointmentbridge.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
+
+import dev.appointmentbridge.common.RetryAfter;
 
 /**
  * When to try a failed delivery again: the configured schedule with ±jitter, or the receiver's
@@ -60,24 +59,7 @@ public final class RetryPolicy {
     }
 
     Optional<Duration> parseRetryAfter(String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        Duration wait;
-        try {
-            wait = value.trim().matches("\\d{19,}") ? maxRetryAfter // more seconds than a long holds: the longest
-                    : Duration.ofSeconds(Long.parseLong(value.trim()));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                wait = Duration.between(now, ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant());
-            } catch (DateTimeParseException notADate) {
-                return Optional.empty();
-            }
-        }
-        if (wait.compareTo(MIN_RETRY_AFTER) < 0) {
-            wait = MIN_RETRY_AFTER;
-        }
-        return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
+        return RetryAfter.parse(value, now).map(wait -> wait.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER
+                : wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.appointmentbridge.common.ApiException;
 import dev.appointmentbridge.common.ErrorItem;
+import dev.appointmentbridge.common.LoggableId;
 import dev.appointmentbridge.common.UnstorableText;
 
 /**
@@ -70,23 +71,17 @@ final class FieldChecks {
         return value;
     }
 
-    /**
-     * An id of 1–50 characters. Ids are logged (never names): control, line-separator and bidirectional-override
-     * characters in one could forge or hide log lines, so they are refused (review of issue 12).
-     */
+    /** An id of 1–50 characters that can be logged as is ({@link LoggableId}). */
     String id(JsonNode node, List<String> loc, boolean required) {
         String value = text(node, loc, 1, ID_MAX, required);
         if (value == null) {
             return null;
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
-                    || Character.getType(c) == Character.FORMAT) {
-                add(loc, "String should not contain control or formatting characters"
-                        + " (U+" + String.format("%04X", (int) c) + ")", "string_pattern_mismatch");
-                return null;
-            }
+        int at = LoggableId.firstUnloggableAt(value);
+        if (at >= 0) {
+            add(loc, "String should not contain control or formatting characters"
+                    + " (U+" + String.format("%04X", (int) value.charAt(at)) + ")", "string_pattern_mismatch");
+            return null;
         }
         return value;
     }

@@ -39,9 +39,4 @@ public final class PageCommit {
     public Instant cursor;
     /** Where reading {@code _history} starts, stored only while the source has none yet (its first cycle). */
     public Instant firstHistoryCursor;
-
-    boolean isEmpty() {
-        return inserts.isEmpty() && updates.isEmpty() && emits.isEmpty() && hold.isEmpty() && dropHeld.isEmpty()
-                && quarantine.isEmpty() && unquarantine.isEmpty();
-    }
 }

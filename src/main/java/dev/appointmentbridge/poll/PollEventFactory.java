@@ -30,11 +30,7 @@ public class PollEventFactory {
         this.mapper = mapper;
     }
 
-    public NewEvent create(String source, Change change, PatientName patient, Instant now) {
-        return create(source, change, patient, now, null);
-    }
-
-    /** @param reason null, or {@code reconciled} for a difference a reconciliation sweep found (issue 18) */
+    /** @param reason null, or {@code reconciled} for a difference a reconciliation sweep found */
     public NewEvent create(String source, Change change, PatientName patient, Instant now, String reason) {
         AppointmentRecord r = change.current();
         CanonicalEvent.Appointment appointment = new CanonicalEvent.Appointment(r.id(), r.status(), text(r.start()),

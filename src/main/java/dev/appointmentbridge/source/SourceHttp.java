@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.appointmentbridge.common.RetryAfter;
+
 import jakarta.ws.rs.ProcessingException;
 
 /**
@@ -123,26 +125,18 @@ final class SourceHttp {
         }
     }
 
-    /** RFC 9110 section 10.2.3: delay-seconds or an HTTP-date; null when absent or unreadable. */
+    /**
+     * The wait asked for, a date read against the answer's own Date (the server's clock); a past date is now; null
+     * when absent, unreadable or a negative number (no delay-seconds at all).
+     */
     private static Duration retryAfter(RestResponse<?> response) {
         String value = response.getHeaderString("Retry-After");
-        if (value == null || value.isBlank()) {
+        if (value != null && value.trim().startsWith("-")) {
             return null;
         }
-        try {
-            long seconds = Long.parseLong(value.trim());
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Instant date = dateHeader(response);
-                Instant now = date != null ? date : Instant.now();
-                Duration d = Duration.between(now, at);
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
+        Instant date = dateHeader(response);
+        return RetryAfter.parse(value, date != null ? date : Instant.now())
+                .map(d -> d.isNegative() ? Duration.ZERO : d).orElse(null);
     }
 
     private RestResponse<InputStream> send(URI url) throws SourceFetchException {

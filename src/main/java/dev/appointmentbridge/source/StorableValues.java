@@ -3,6 +3,7 @@ package dev.appointmentbridge.source;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import dev.appointmentbridge.common.LoggableId;
 import dev.appointmentbridge.common.UnstorableText;
 
 /**
@@ -38,13 +39,7 @@ final class StorableValues {
         if (value.length() > ID_MAX) {
             return "is longer than " + ID_MAX + " characters";
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) {
-                return "contains a control or formatting character";
-            }
-        }
-        return null;
+        return LoggableId.firstUnloggableAt(value) >= 0 ? "contains a control or formatting character" : null;
     }
 
     /** True when PostgreSQL's timestamptz can hold the instant (years 1 to 9999 in UTC). */
