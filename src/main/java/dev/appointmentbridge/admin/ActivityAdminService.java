@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 /**
- * Per-minute counts of the last hour for the operator page's chart (issue 15). Two grouped range scans over the
+ * Per-minute counts of the last hour for the operator page's chart. Two grouped range scans over the
  * retention indexes on event.received_at and delivery_attempt.attempted_at; native SQL for date_trunc.
  */
 @ApplicationScoped

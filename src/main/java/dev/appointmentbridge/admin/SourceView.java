@@ -10,10 +10,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * {@code detectDeletes} is {@code history}, {@code off} (configured) or {@code off: <reason>} (the server
  * refused {@code _history}); {@code quarantined} counts records set aside as unreadable. {@code mode} is
  * {@code cursor} or {@code window}; {@code window} says what a window source's last scan concluded, or why it
- * concluded nothing (issue 14). Issue 18: {@code completeThrough} is the watermark (every upstream change up to
+ * concluded nothing. {@code completeThrough} is the watermark (every upstream change up to
  * it is known to have been seen: a cursor source's cursor, a window source's start of its last complete scan);
  * {@code scopes} the window searches' scopes ({@code all}: one search); {@code reconcile} where a cursor source's
- * sweep stands ({@code off} without sweeps); {@code pausedUntil} a Retry-After the source asked for. Issue 24:
+ * sweep stands ({@code off} without sweeps); {@code pausedUntil} a Retry-After the source asked for.
  * {@code pendingRemovals} absences a window scan of a source without reads by id did not conclude (a short answer,
  * or too many at once) and that wait for an operator's confirmation, the newest held at
  * {@code pendingRemovalsThrough}.

@@ -1,7 +1,7 @@
 package dev.appointmentbridge.common;
 
 /**
- * Example bodies for the OpenAPI document (issue 15: {@code /docs} shows what to send and what comes back for
+ * Example bodies for the OpenAPI document ({@code /docs} shows what to send and what comes back for
  * every status), used by {@link OpenApiExamples}.
  */
 final class ApiExamples {

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Completes the OpenAPI document (issue 15: {@code /docs} lists every status with its body). The receiving
+ * Completes the OpenAPI document ({@code /docs} lists every status with its body). The receiving
  * endpoints ({@code POST /webhook/...}) get what their byte[] parameters hide: the request's schema and example,
  * and an example body for every status they declare. The operator API ({@code /admin/*}, {@code GET
  * /webhook/events}) gets the refusals its filters and resources answer with: 401 (admin key), 403 (a

@@ -60,7 +60,7 @@ public interface DeliveryConfig {
 
     /**
      * Targets resolving to loopback, private, link-local (cloud metadata), CGNAT, ULA, multicast, NAT64 or
-     * IPv4-mapped forms of those are refused unless this is true (OutboundUrlGuard; issue 12). The dev, test
+     * IPv4-mapped forms of those are refused unless this is true (OutboundUrlGuard). The dev, test
      * and demo profiles set it; per target, {@code bridge.targets.<name>.allow-private}.
      */
     @WithDefault("false")

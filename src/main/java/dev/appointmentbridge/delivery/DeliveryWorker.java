@@ -95,7 +95,7 @@ public class DeliveryWorker {
                 .register(registry);
         Gauge.builder("bridge.outbox.dead.tuples", outboxDeadTuples, AtomicLong::get)
                 .description("Dead row versions in the delivery table, not yet vacuumed").register(registry);
-        for (TargetRegistry.Target t : targets.all()) { // every target's series at zero from the start (issue 15)
+        for (TargetRegistry.Target t : targets.all()) { // every target's series at zero from the start
             attemptTimer(t.name());
             for (String kind : List.of("sent", "retry", "paced", "dead", "skipped")) {
                 outcomeCounter(t.name(), kind);

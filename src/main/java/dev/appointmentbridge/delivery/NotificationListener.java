@@ -22,7 +22,7 @@ import jakarta.inject.Inject;
  * poll covers anything notified meanwhile. Silence is not trusted: a half-open TCP connection (a NAT or
  * firewall that dropped it) looks exactly like no commits, so after {@code bridge.delivery.listener-check}
  * without a notification the connection must answer a query within {@value #CHECK_TIMEOUT_SECONDS} s, or it is
- * replaced (issue 13).
+ * replaced.
  */
 @ApplicationScoped
 public class NotificationListener {
@@ -59,7 +59,7 @@ public class NotificationListener {
     /**
      * Stops listening and waits (up to 3 s; a wait for notifications lasts 1 s at most) until the listener has
      * given its connection back: the datasource closes after the shutdown observers, and a connection returned
-     * to a closed pool is a WARN on every clean stop (issue 15).
+     * to a closed pool is a WARN on every clean stop.
      */
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
         running = false;

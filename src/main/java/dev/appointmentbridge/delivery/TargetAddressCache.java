@@ -12,7 +12,7 @@ import io.vertx.core.Promise;
 /**
  * Checked target addresses (OutboundUrlGuard), each kept for a short time-to-live. A lookup that is not cached
  * runs on the given executor, never on the caller's thread: a slow or dead DNS server delays only the attempts
- * to that host, not the delivery dispatcher and with it every other target (issue 13). Concurrent lookups of
+ * to that host, not the delivery dispatcher and with it every other target. Concurrent lookups of
  * one host share a single resolution.
  */
 final class TargetAddressCache {

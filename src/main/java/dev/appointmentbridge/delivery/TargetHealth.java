@@ -33,7 +33,7 @@ public class TargetHealth {
     TargetRegistry targets;
 
     /**
-     * Index range reads only (issue 12: statistics must not scan tables that grow with traffic): pending and
+     * Index range reads only (statistics must not scan tables that grow with traffic): pending and
      * dead counts and the oldest pending row per target through {@code delivery_target_idx (target, status,
      * id)}; sent counts are not totalled, the last hour's attempts stand for them.
      */

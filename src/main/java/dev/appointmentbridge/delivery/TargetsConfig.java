@@ -43,15 +43,15 @@ public interface TargetsConfig {
 
         /**
          * The attempt's one hard deadline: connect, send and the whole response, enforced by a timer that cancels
-         * the request (a target trickling a byte at a time cannot hold an attempt open; issue 13).
+         * the request (a target trickling a byte at a time cannot hold an attempt open).
          */
         @WithDefault("15s")
         Duration timeout();
 
         /**
          * Requests in flight to this target at most, within the global bridge.delivery.max-in-flight: a target
-         * that hangs holds only its own slots, never the other targets' (issue 13). 256, not the 32 the issue
-         * suggested: one target's throughput follows its slots (bench/delivery.sh: 32 → 1,048–1,186/s,
+         * that hangs holds only its own slots, never the other targets'. 256, not 32: one
+         * target's throughput follows its slots (bench/delivery.sh: 32 → 1,048–1,186/s,
          * 128 → 3,004/s, 256 → 4,514/s).
          */
         @WithDefault("256")

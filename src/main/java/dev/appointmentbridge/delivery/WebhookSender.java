@@ -57,14 +57,14 @@ public class WebhookSender {
     private final Context[] contexts;
     private final AtomicInteger next = new AtomicInteger();
 
-    /** Resolved addresses are reused this long (issue 13: a short cache, resolution off the dispatcher). */
+    /** Resolved addresses are reused this long (a short cache, resolution off the dispatcher). */
     static final Duration ADDRESS_TTL = Duration.ofSeconds(30);
 
     private final TargetAddressCache addresses;
 
     /**
      * Each target gets a pool of as many connections as its max-in-flight, so a claimed attempt never waits for
-     * a pooled connection: its connect timeout and deadline measure the network, not a queue (issue 13).
+     * a pooled connection: its connect timeout and deadline measure the network, not a queue.
      */
     public WebhookSender(Vertx vertx, Iterable<TargetRegistry.Target> targets, boolean allowPrivateTargets) {
         this(vertx, targets, allowPrivateTargets, new TargetAddressCache(OutboundUrlGuard::check,

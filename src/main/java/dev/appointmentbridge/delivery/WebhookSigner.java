@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Standard Webhooks signature: {@code v1,base64(HMAC-SHA256(key, id + "." + timestamp + "." + body))},
  * where the key is the base64 part of a {@code whsec_} secret. The spec ("Signature scheme") asks for
  * keys of 24 to 64 random bytes; anything else is refused, because a receiver cannot tell a guessable key
- * from a good one (issue 17).
+ * from a good one.
  */
 public final class WebhookSigner {
 

@@ -23,7 +23,7 @@ public record CanonicalEvent(String id, String type, String source, String occur
     public static final String REASON_REMOVED = "removed";
 
     /**
-     * {@code reason} of any event a reconciliation sweep found (issue 18): a difference between a snapshot and the
+     * {@code reason} of any event a reconciliation sweep found: a difference between a snapshot and the
      * server that the cursor path missed.
      */
     public static final String REASON_RECONCILED = "reconciled";

@@ -90,7 +90,7 @@ public class GroupCommitEventLog {
     /**
      * One transaction for the whole batch. If PostgreSQL refuses the batch's data (SQLSTATE class 22 or 23),
      * the database is up and one request is to blame: each event is then committed alone, so the bad one gets
-     * its 422 and the others are stored (issue 12). Any other failure fails the batch: the callers answer 503.
+     * its 422 and the others are stored. Any other failure fails the batch: the callers answer 503.
      */
     private void commit(List<Pending> batch) {
         List<NewEvent> events = new ArrayList<>(batch.size());

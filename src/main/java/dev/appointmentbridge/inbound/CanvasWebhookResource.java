@@ -19,7 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** {@code POST /webhook/canvas}: the Canvas appointment-sync plugin's pushes, as it sends them (issue 14). */
+/** {@code POST /webhook/canvas}: the Canvas appointment-sync plugin's pushes, as it sends them. */
 @Path("/webhook/canvas")
 @Tag(name = "Receiving")
 public class CanvasWebhookResource {

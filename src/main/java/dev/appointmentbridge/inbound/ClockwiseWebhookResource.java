@@ -22,7 +22,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * {@code POST /webhook/clockwise/{key}} and {@code POST /webhook/clockwise} with an {@code Authtoken} header:
- * Clockwise.MD's pushes (issue 14); see {@link ClockwisePushService}.
+ * Clockwise.MD's pushes; see {@link ClockwisePushService}.
  */
 @Path("/webhook/clockwise")
 @Tag(name = "Receiving")

@@ -19,7 +19,7 @@ import dev.appointmentbridge.common.ErrorItem;
  * {@code x-gzip}) and {@code deflate} are decoded, in the reverse of the order listed; {@code identity} is a
  * no-op. The body limit counts decoded bytes and decoding stops one byte past it, so a small body that would
  * inflate to gigabytes costs at most the limit. Any other coding is a 415 naming the accepted ones in
- * {@code Accept-Encoding} (RFC 9110 section 12.5.3), never parsed as if it were plain (issue 17).
+ * {@code Accept-Encoding} (RFC 9110 section 12.5.3), never parsed as if it were plain.
  */
 final class ContentCoding {
 

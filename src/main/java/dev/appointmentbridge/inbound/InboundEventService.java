@@ -31,7 +31,7 @@ import jakarta.inject.Inject;
 
 /**
  * Stores a received event once per idempotency key and answers with the contract's receipt. Created at start
- * ({@code @Startup}), so its counters exist at zero before the first push (issue 15).
+ * ({@code @Startup}), so its counters exist at zero before the first push.
  */
 @io.quarkus.runtime.Startup
 @ApplicationScoped

@@ -42,7 +42,7 @@ public interface CycleStore {
             throws LeaseLostException;
 
     /**
-     * Ends a push-triggered fetch (issue 14): appends every held cancellation and releases the lease, leaving the
+     * Ends a push-triggered fetch: appends every held cancellation and releases the lease, leaving the
      * cursors, the baseline and the poll statistics as they are. Returns the types of the released cancellations.
      */
     List<EventType> releaseHeld(Lease lease) throws LeaseLostException;

@@ -274,7 +274,7 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
     }
 
     /**
-     * The source's complete-through watermark (issue 18): a window source's start of its last complete scan, a
+     * The source's complete-through watermark: a window source's start of its last complete scan, a
      * cursor source's cursor; null before either is known.
      */
     public Instant completeThrough(String source) {

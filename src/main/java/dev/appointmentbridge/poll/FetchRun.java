@@ -10,7 +10,7 @@ import dev.appointmentbridge.source.ReadResult;
 import dev.appointmentbridge.source.SourceFetchException;
 
 /**
- * A push-triggered fetch of one appointment (issue 14: a Clockwise push names only an id and a change): the
+ * A push-triggered fetch of one appointment (a Clockwise push names only an id and a change): the
  * appointment is read by id from its source and diffed against its snapshot exactly as a poll page would be,
  * under the source's lease. Its snapshot is then current, so the next poll that sees the same version adds
  * nothing. Found → the usual events; 404/410 → cancelled, reason {@code deleted}.

@@ -16,7 +16,7 @@ import dev.appointmentbridge.source.SourceFetchException;
 import dev.appointmentbridge.source.SourcePage;
 
 /**
- * Reads by id a window search's page needs before its diff (issue 18), where the order of a scan's searches is
+ * Reads by id a window search's page needs before its diff, where the order of a scan's searches is
  * not the order of events, as a cursor search's is:
  * <ul>
  * <li>a first-seen rebooking whose original is known, still active and not on this page: the original is read
@@ -24,7 +24,7 @@ import dev.appointmentbridge.source.SourcePage;
  * against HAPI FHIR: the rebooking came out as scheduled plus a cancellation);</li>
  * <li>a known appointment listed in another scope or slice than its snapshot's: it is read, and the read, not
  * the listing, is diffed. A genuine move costs one read; a server listing one appointment under two locations
- * with different values cannot make the first listing's version an event (review of issue 18: a booked
+ * with different values cannot make the first listing's version an event (a booked
  * appointment listed as cancelled under a second location was cancelled, then scheduled again).</li>
  * </ul>
  * A failed read changes nothing: the listing is diffed as it is.

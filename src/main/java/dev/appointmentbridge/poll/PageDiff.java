@@ -41,7 +41,7 @@ final class PageDiff {
     }
 
     /**
-     * A reconciliation sweep's diff (issue 18): its events carry {@code reason} ({@code reconciled}), and records
+     * A reconciliation sweep's diff: its events carry {@code reason} ({@code reconciled}), and records
      * updated after {@code trustedThrough} (the cursor) are left alone: the cursor path reads them next cycle, so
      * they are not something it missed.
      */
@@ -56,7 +56,7 @@ final class PageDiff {
     }
 
     /**
-     * Window scans (issue 18 review): an id that two searches of one scan list with different values (a server
+     * Window scans: an id that two searches of one scan list with different values (a server
      * contradicting itself across scopes) is quarantined instead of being rescheduled back and forth every cycle.
      */
     PageDiff trackListings() {
@@ -68,7 +68,7 @@ final class PageDiff {
      * While on, an appointment first seen is stored without an event unless its meta.lastUpdated is at or after
      * {@code announceFrom} (null: never announced): the first scan of a slice that has just entered the window,
      * or of a newly added scope, is that slice's baseline, as a source's first sync is. Bookings made after the
-     * source's tracking began are still announced (issue 18 review: every midnight's new slice announced its
+     * source's tracking began are still announced (every midnight's new slice announced its
      * whole day as scheduled).
      */
     void quietNew(boolean on, Instant announceFrom) {

@@ -40,7 +40,7 @@ final class PageWriter {
     /**
      * Records committed per transaction at most: a page larger than this (an API that returns its whole list at
      * once) is committed in parts, the cursor with the last one. Far below PostgreSQL's 65,535 bind parameters
-     * per statement, which a 32,769-record page exceeded (issue 14 review).
+     * per statement, which a 32,769-record page exceeded.
      */
     static final int MAX_RECORDS_PER_COMMIT = 1000;
 

@@ -47,7 +47,7 @@ public class PollCycle {
     }
 
     /**
-     * The next step of a cursor source's reconciliation sweep (issue 18), when one is due; its events are the
+     * The next step of a cursor source's reconciliation sweep, when one is due; its events are the
      * drift. Empty when the source has no sweeps, none is due, or another replica holds the source.
      */
     public java.util.Optional<CycleResult> reconcile(PolledSource source) throws SourceFetchException {
@@ -67,7 +67,7 @@ public class PollCycle {
     }
 
     /**
-     * An operator confirmed the removals shown on /admin/sources (issue 24): each appointment pending removal held at
+     * An operator confirmed the removals shown on /admin/sources: each appointment pending removal held at
      * or before {@code through} is cancelled with its reason, and each slice's last short answer becomes its size.
      * Empty when another replica holds the source.
      */

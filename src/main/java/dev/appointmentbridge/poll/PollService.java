@@ -46,7 +46,7 @@ public class PollService {
 
     /**
      * A cycle runs at once or not at all while another cycle runs; behind pushes' fetches (each one read by id)
-     * it waits up to 5 s, so a stream of pushes cannot starve the source's polling (issue 14 review).
+     * it waits up to 5 s, so a stream of pushes cannot starve the source's polling.
      */
     private boolean acquireForCycle(String name, Semaphore running) {
         if (running.tryAcquire()) {
@@ -64,7 +64,7 @@ public class PollService {
         }
     }
 
-    /** Every source's series exist at zero from the start: an alert on "no cycles" needs a series (issue 15). */
+    /** Every source's series exist at zero from the start: an alert on "no cycles" needs a series. */
     void registerAtZero(@Observes StartupEvent ignored) {
         for (PolledSource source : sources.all()) {
             String name = source.name();
@@ -150,7 +150,7 @@ public class PollService {
         // it (the lease would let this replica take its own source back and cut the running cycle off).
         java.time.Instant paused = source.get().pausedUntil();
         if (paused != null) {
-            // The source answered 429/503 with a Retry-After this long (issue 18): not even asked until then.
+            // The source answered 429/503 with a Retry-After this long: not even asked until then.
             LOG.debugf("Poll source=%s skipped: it asked to be left alone until %s", name, paused);
             CycleResult skipped = CycleResult.skippedCycle();
             report(name, skipped);
@@ -170,7 +170,7 @@ public class PollService {
     }
 
     /**
-     * A push said this appointment changed (issue 14): reads it from the source now and diffs it like a poll.
+     * A push said this appointment changed: reads it from the source now and diffs it like a poll.
      * Waits up to 5 s for a cycle of the source running here; returns why not when it cannot run now or the
      * source could not be read (the next poll sees the change either way).
      */

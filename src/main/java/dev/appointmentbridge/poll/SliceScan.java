@@ -38,7 +38,7 @@ final class SliceScan {
     /**
      * What one search concluded; {@code failure} set when it or a read by id failed. {@code missed} counts
      * appointments it did not list that a read by id found still in its scope and slice: such a search was not
-     * complete, whatever it said, and does not move the watermark (issue 18 review).
+     * complete, whatever it said, and does not move the watermark.
      */
     record Outcome(int items, boolean concluded, int absent, int missed, String note, SourceFetchException failure) {
 
@@ -136,7 +136,7 @@ final class SliceScan {
             } else if (fresh.size() < absent.size()) {
                 // Removals of this slice already wait for an operator: the API may be shrinking in steps (losing a
                 // page at a time), so nothing more is concluded from it, and its size is not taken as the floor,
-                // until the operator has confirmed (review of issue 24: 20 -> 11 -> 6 -> 3 items cancelled 10).
+                // until the operator has confirmed (20 -> 11 -> 6 -> 3 items cancelled 10).
                 hold(lease, fresh, reason, "scan at " + now + " did not list them while earlier removals of the same "
                         + "slice wait for confirmation");
                 heldBack = absent.size();
@@ -258,7 +258,7 @@ final class SliceScan {
 
     /**
      * Whether an appointment read by id (null: not found) shows that a search of this scan missed it: it is in
-     * this search's scope and slice, or in an earlier search's that did not list it (review of issue 18: only
+     * this search's scope and slice, or in an earlier search's that did not list it (only
      * this search was checked). A later search may still list it; if not, that search counts it.
      */
     private boolean missed(dev.appointmentbridge.source.AppointmentRecord r, WindowPlan.Unit unit) {

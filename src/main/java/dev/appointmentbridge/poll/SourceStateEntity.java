@@ -63,14 +63,14 @@ public class SourceStateEntity extends PanacheEntityBase {
     public String windowNote;
 
     /**
-     * When the first sync's first attempt began (issue 18): the time tracking of this source began. Bookings
+     * When the first sync's first attempt began: the time tracking of this source began. Bookings
      * changed since then are announced when their slice enters the window (review: set at the first sync's end,
      * a booking made during a minutes-long first scan was never announced).
      */
     @Column(name = "baseline_at")
     public OffsetDateTime baselineAt;
 
-    /** Window mode: the start of the last scan whose every search was complete and concluded (issue 18). */
+    /** Window mode: the start of the last scan whose every search was complete and concluded. */
     @Column(name = "complete_through_at")
     public OffsetDateTime completeThroughAt;
 

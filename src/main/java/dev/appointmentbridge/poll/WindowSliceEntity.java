@@ -12,7 +12,7 @@ import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
 /**
- * The {@code window_slice} table (issue 18): per source, scope and slice, the items of its last complete scan
+ * The {@code window_slice} table: per source, scope and slice, the items of its last complete scan
  * (the floor {@code window.min-ratio} is taken of) and of its last short one. Written by {@link DatabaseCycleStore}.
  */
 @Entity

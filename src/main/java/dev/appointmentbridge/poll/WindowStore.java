@@ -6,7 +6,7 @@ import java.util.List;
 import dev.appointmentbridge.source.WindowScope;
 
 /**
- * What window scans and reconciliation sweeps keep beyond the cursor cycle's state (issue 18): the known
+ * What window scans and reconciliation sweeps keep beyond the cursor cycle's state: the known
  * appointments of a scope and slice, each slice's last complete scan, the source's window note and watermark,
  * and where a sweep spread over cycles stands.
  */

@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code bridge.retention.*}: how long the event log and finished deliveries are kept (issue 12). */
+/** {@code bridge.retention.*}: how long the event log and finished deliveries are kept. */
 @ConfigMapping(prefix = "bridge.retention")
 public interface RetentionConfig {
 

@@ -17,7 +17,7 @@ public interface SecurityConfig {
 
     /**
      * With no {@link #apiKey()}, whether those endpoints answer 401 (true, the default: design.md "Security
-     * defaults", issue 12) or are open. The dev, test and demo profiles set false.
+     * defaults") or are open. The dev, test and demo profiles set false.
      */
     @WithDefault("true")
     boolean requireApiKey();

@@ -38,7 +38,7 @@ public final class SnapshotStore {
 
     /**
      * Ids of the source's appointments starting in [from, to) that are still open (not cancelled, not removed):
-     * what a complete window scan is expected to list (issue 14). With a scope (issue 18: {@code location},
+     * what a complete window scan is expected to list. With a scope ({@code location},
      * {@code practitioner} or {@code patient}) only those whose reference of that kind is {@code scopeValue}. The
      * ids only, so memory is a string per appointment in the slice.
      */

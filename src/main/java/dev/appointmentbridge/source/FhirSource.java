@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 /**
  * One FHIR R4 server's Appointment API (design.md, "Poll cycle"): search by {@code _lastUpdated}, follow
  * {@code next} links, read {@code _history} for deletes and single appointments by id. In window mode
- * (design.md, "FHIR servers without a change filter"; issue 18) it searches
+ * (design.md, "FHIR servers without a change filter") it searches
  * {@code Appointment?{scope}&date=ge{from}&date=lt{to}} instead, the only search Oracle Health Millennium's R4
  * Appointment API offers; cursor sources' reconciliation sweeps use the same search.
  *
@@ -64,7 +64,7 @@ public class FhirSource implements PolledSource {
      * Fixed parameters must form a query string (no fragment) and must not take over what the bridge sets itself or
      * empty its pages: names are compared decoded ({@code %5Fsort} is {@code _sort}) and without modifiers or
      * chains ({@code date:missing} is {@code date}, {@code location.name} is {@code location}), as a FHIR server
-     * reads them (issue 18 review).
+     * reads them.
      */
     static void checkSearchParams(String prefix, String params) {
         try {

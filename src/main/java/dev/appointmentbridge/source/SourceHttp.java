@@ -26,7 +26,7 @@ import jakarta.ws.rs.ProcessingException;
  * {@link SourceFetchException} whose message carries the path and status, never the body. A 401 with OAuth2
  * configured is retried once with a fresh token.
  *
- * <p>Politeness (issue 18): every request first waits for the source's {@link RequestBudget}. A 429 or 503 with
+ * <p>Politeness: every request first waits for the source's {@link RequestBudget}. A 429 or 503 with
  * {@code Retry-After} (RFC 9110 section 10.2.3: seconds or an HTTP date) pauses the whole source for that long;
  * a pause up to {@link RequestBudget#MAX_WAIT} is waited out and the request sent again (twice at most), a longer
  * one fails the request and the source's next cycles are skipped until it has passed.

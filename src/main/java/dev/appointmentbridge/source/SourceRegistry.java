@@ -25,7 +25,7 @@ import jakarta.inject.Inject;
  * credentials, built once at startup. A source with OAuth2 gets a named OIDC client whose id is the source's
  * name.
  */
-@io.quarkus.runtime.Startup // a source that cannot work stops the start, polling on or off (issue 14 review)
+@io.quarkus.runtime.Startup // a source that cannot work stops the start, polling on or off
 @ApplicationScoped
 public class SourceRegistry {
 

@@ -186,7 +186,7 @@ public interface SourcesConfig {
         double maxRemovalShare();
     }
 
-    /** {@code bridge.sources.<name>.reconcile.*}: the window sweep under a cursor source (issue 18). */
+    /** {@code bridge.sources.<name>.reconcile.*}: the window sweep under a cursor source. */
     interface Reconcile {
 
         /**

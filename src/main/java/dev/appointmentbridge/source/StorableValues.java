@@ -7,7 +7,7 @@ import dev.appointmentbridge.common.LoggableId;
 import dev.appointmentbridge.common.UnstorableText;
 
 /**
- * What a polled record may carry into the snapshot table, the event log and the log lines (issue 14 review):
+ * What a polled record may carry into the snapshot table, the event log and the log lines:
  * PostgreSQL text cannot hold NUL or a lone UTF-16 surrogate, timestamptz holds years 1–9999 only, and ids are
  * logged, so control, line-separator and formatting characters in one could forge or hide log lines. A record
  * with such a value is quarantined with the reason, never stored as something else or left to fail its page on
