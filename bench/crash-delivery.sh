@@ -17,7 +17,7 @@ ensure_jar
 fresh_db $DB
 
 start_bridge() {
-  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT \
+  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT QUARKUS_MANAGEMENT_PORT=$(( BRIDGE_PORT + 1000 )) \
   BRIDGE_POLL_ENABLED=false BRIDGE_TARGETS_CRASH_URL=http://127.0.0.1:$RECV_PORT/hook \
   BRIDGE_TARGETS_CRASH_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw \
   BRIDGE_DELIVERY_MAX_IN_FLIGHT=2000 BRIDGE_TARGETS_CRASH_MAX_IN_FLIGHT=2000 \
@@ -25,7 +25,7 @@ start_bridge() {
   BRIDGE_DELIVERY_LEASE=10s BRIDGE_DELIVERY_RETRY_SCHEDULE=1s,2s,3s,5s,8s,13s,21s \
     java -jar target/quarkus-app/quarkus-run.jar >>"$OUT/bridge-$1.log" 2>&1 &
   BRIDGE=$!
-  wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
+  wait_http "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/health/ready" 60
 }
 cleanup() { kill -9 ${BRIDGE:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT

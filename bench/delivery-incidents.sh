@@ -42,12 +42,12 @@ sleep 1
 echo "autovacuum: $($PSQL -c 'SHOW autovacuum') for this run (was $AUTOVACUUM_BEFORE)"
 
 start_bridge() { # $1 = delivery enabled; $2 = extra env (e.g. the disabled target)
-  env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT \
+  env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT QUARKUS_MANAGEMENT_PORT=$(( BRIDGE_PORT + 1000 )) \
   BRIDGE_POLL_ENABLED=false BRIDGE_DELIVERY_ENABLED=$1 BRIDGE_TARGETS_BENCH_URL=http://127.0.0.1:$RECV_PORT/hook \
   BRIDGE_TARGETS_BENCH_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw ${2:-} \
     java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >>"$OUT/bridge.log" 2>&1 &
   BRIDGE=$!
-  wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
+  wait_http "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/health/ready" 60
 }
 stop_bridge() { kill "$BRIDGE"; wait "$BRIDGE" 2>/dev/null || true; BRIDGE=; }
 received() { wc -l <"$OUT/received.log" 2>/dev/null || echo 0; }

@@ -21,7 +21,7 @@ ensure_jar
 fresh_db $DB
 
 start_bridge() { # $1 = delivery enabled; BRIDGE_ENV="BRIDGE_DELIVERY_MAX_IN_FLIGHT=1024 ..." to try settings
-  env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT \
+  env QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT QUARKUS_MANAGEMENT_PORT=$(( BRIDGE_PORT + 1000 )) \
   BRIDGE_POLL_ENABLED=false BRIDGE_DELIVERY_ENABLED=$1 BRIDGE_TARGETS_BENCH_URL=http://127.0.0.1:$RECV_PORT/hook \
   BRIDGE_TARGETS_BENCH_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw ${BRIDGE_ENV:-} \
     java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >>"$OUT/bridge.log" 2>&1 &
@@ -33,7 +33,7 @@ trap 'kill ${BRIDGE:-} ${RECV:-} 2>/dev/null || true' EXIT
 java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java "$RECV_PORT" 0 "$OUT/received.log" >"$OUT/receiver.out" 2>&1 &
 RECV=$!
 start_bridge false
-wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/health/ready" 60
 echo "== storing $WARM + $N events with delivery off"
 wrk -t 2 -c 32 -d 60s -s bench/inbound.lua "http://127.0.0.1:$BRIDGE_PORT" >/dev/null &
 WRK=$!

@@ -29,14 +29,14 @@ restart_pg() {
   echo "PostgreSQL restarted in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 }
 metric() { # metric NAME FILTER: sum of a counter on the bridge
-  curl -fs "http://127.0.0.1:$BRIDGE_PORT/q/metrics" | grep "^$1" | grep -- "$2" | awk '{s += $2} END {printf "%d", s}'
+  curl -fs "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/metrics" | grep "^$1" | grep -- "$2" | awk '{s += $2} END {printf "%d", s}'
 }
 events() { $PSQL -d $DB -c "SELECT count(*) FROM event"; }
 
 java bench/FhirStub.java $STUB_PORT $N 40 >"$OUT/stub.out" 2>&1 & STUB=$!
 start_receiver $RECV_PORT 300
 wait_http "http://127.0.0.1:$STUB_PORT/control/stats" 30
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT \
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT QUARKUS_MANAGEMENT_PORT=$(( BRIDGE_PORT + 1000 )) \
 BRIDGE_SOURCES_CLINIC_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_CLINIC_PAGE_SIZE=100 \
 BRIDGE_SOURCES_CLINIC_INCLUDE_PATIENT=false BRIDGE_SOURCES_CLINIC_POLL_INTERVAL=2s \
 BRIDGE_SOURCES_CLINIC_EMIT_ON_FIRST_SYNC=true BRIDGE_POLL_INITIAL_DELAY=3s \
@@ -44,7 +44,7 @@ BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL
 BRIDGE_DELIVERY_LEASE=10s BRIDGE_DELIVERY_RETRY_SCHEDULE=1s,2s,4s,8s,15s,30s \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
-wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/health/ready" 60
 
 echo "== 1: restart mid-cycle"
 for _ in $(seq 1 100); do
@@ -81,5 +81,5 @@ echo "events $EVENTS (expected $N), appointments with more than one event $TWICE
 [ "$MISSING" -eq 0 ] || fail "$MISSING events never reached the target"
 [ "$NOT_SENT" -eq 0 ] || fail "$NOT_SENT deliveries not sent"
 kill -0 $BRIDGE 2>/dev/null || fail "the bridge process died"
-curl -fs "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" >/dev/null || fail "the bridge is not ready after the restarts"
+curl -fs "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/health/ready" >/dev/null || fail "the bridge is not ready after the restarts"
 echo "PASS"

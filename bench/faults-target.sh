@@ -18,12 +18,12 @@ cleanup() { kill -9 ${BRIDGE:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
 
 start_receiver $RECV_PORT 0
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT BRIDGE_POLL_ENABLED=false \
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT QUARKUS_MANAGEMENT_PORT=$(( BRIDGE_PORT + 1000 )) BRIDGE_POLL_ENABLED=false \
 BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_TIMEOUT=1s \
 BRIDGE_DELIVERY_LEASE=10s BRIDGE_DELIVERY_RETRY_SCHEDULE=1s,1s,2s,2s,3s,3s,5s,5s,5s,5s,10s,10s \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
-wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/health/ready" 60
 wait_http "http://127.0.0.1:$RECV_PORT/control/ok" 30 # (GET is fine: any request to /control/ok sets the mode)
 
 target_mode() { curl -fs -X POST "http://127.0.0.1:$RECV_PORT/control/$1" >/dev/null; echo "target now answers: $1"; }

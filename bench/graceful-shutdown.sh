@@ -18,12 +18,12 @@ cleanup() { kill -9 ${BRIDGE:-} ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
 
 start_receiver $RECV_PORT 4000
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT BRIDGE_POLL_ENABLED=false \
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$BRIDGE_PORT QUARKUS_MANAGEMENT_PORT=$(( BRIDGE_PORT + 1000 )) BRIDGE_POLL_ENABLED=false \
 BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_TIMEOUT=10s BRIDGE_TARGETS_PORTAL_MAX_IN_FLIGHT=200 \
 BRIDGE_TARGETS_PORTAL_SECRET=whsec_ZGVtby1vbmx5LXNlY3JldC1ub3QtZm9yLXVzZQ== BRIDGE_ADMIN_API_KEY=shutdown-test-key \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
-wait_http "http://127.0.0.1:$BRIDGE_PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( BRIDGE_PORT + 1000 ))/q/health/ready" 60
 post_events $BRIDGE_PORT shutdown $N 8
 for _ in $(seq 1 40); do
   INFLIGHT=$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status = 'pending' AND attempts > 0")

@@ -59,7 +59,7 @@ if [ "$MODE" = window ]; then
   WINDOW_OPTS=(-Dbridge.sources.hapi.mode=window "-Dbridge.sources.hapi.scopes=$SCOPES")
   echo "window mode, scopes $SCOPES"
 fi
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) \
 BRIDGE_SOURCES_HAPI_BASE_URL=$HAPI BRIDGE_SOURCES_HAPI_POLL_INTERVAL=$POLL BRIDGE_SOURCES_HAPI_PAGE_SIZE=100 \
 BRIDGE_SOURCES_HAPI_EMIT_ON_FIRST_SYNC=false BRIDGE_DELIVERY_ALLOW_PRIVATE_TARGETS=true BRIDGE_ADMIN_API_KEY=bench-admin-key \
 BRIDGE_SOURCES_HAPI_RECONCILE_INTERVAL=$RECONCILE BRIDGE_SOURCES_HAPI_WINDOW_AHEAD=32d \
@@ -67,7 +67,7 @@ BRIDGE_SOURCES_HAPI_MAX_REQUESTS_PER_SECOND=$RPS \
   java ${JAVA_OPTS:-} "${WINDOW_OPTS[@]}" -jar "$APP/quarkus-run.jar" >"$OUT/bridge.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-wait_http "$BRIDGE/q/health/ready" 60 || fail "bridge not ready (see $OUT/bridge.log)"
+wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 60 || fail "bridge not ready (see $OUT/bridge.log)"
 
 # Baseline done: /admin/sources says so, and every appointment of this run has a snapshot.
 IDS="{$(cut -f1 "$OUT/appointments.tsv" | paste -sd,)}"
@@ -108,7 +108,7 @@ echo "caught up: $last events (source hapi) after $(( (now - began) / 1000 )) s 
 $PSQL -d $DB -F $'\t' -c "SELECT appointment_id, type, (extract(epoch FROM received_at) * 1000)::bigint, payload
   FROM event WHERE source = 'hapi' ORDER BY id" >"$OUT/events.tsv"
 curl -fs -H "X-API-Key: bench-admin-key" "$BRIDGE/admin/sources" >"$OUT/sources.json" || true
-curl -fs "$BRIDGE/q/metrics" | grep '^bridge_reconcile_drift_total{.*source="hapi"' | sed 's/^/drift: /' \
+curl -fs "http://127.0.0.1:$(( PORT + 1000 ))/q/metrics" | grep '^bridge_reconcile_drift_total{.*source="hapi"' | sed 's/^/drift: /' \
   | tee -a "$OUT/driver.out" || echo "drift: no series (RECONCILE=$RECONCILE)" | tee -a "$OUT/driver.out"
 echo "sweep: $(python3 -c 'import json,sys; print([s for s in json.load(open(sys.argv[1])) if s["name"] == "hapi"][0].get("reconcile"))' "$OUT/sources.json")" \
   | tee -a "$OUT/driver.out"

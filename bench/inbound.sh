@@ -18,11 +18,11 @@ ensure_jar
 fresh_db $DB
 mkdir -p bench/results
 LOG=bench/results/inbound-service.log
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) \
   java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-wait_http "http://127.0.0.1:$PORT/q/health/ready" 60 || { echo "service did not start; see $LOG" >&2; exit 1; }
+wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 60 || { echo "service did not start; see $LOG" >&2; exit 1; }
 
 WARMUP=${WARMUP:-15}
 echo "warm-up (${WARMUP} s)"

@@ -13,11 +13,11 @@ mkdir -p "$OUT"
 ensure_jar
 fresh_db $DB
 QUARKUS_LOG_CONSOLE_JSON_ENABLED=true QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB \
-QUARKUS_HTTP_PORT=$PORT BRIDGE_POLL_ENABLED=false \
+QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) BRIDGE_POLL_ENABLED=false \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/console.log" 2>&1 &
 BRIDGE=$!
 trap 'kill -9 $BRIDGE 2>/dev/null || true' EXIT
-wait_http "http://127.0.0.1:$PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 60
 curl -fs -o /dev/null -X POST "http://127.0.0.1:$PORT/webhook/appointment" -H 'Content-Type: application/json' \
   -d '{"event_type":"appointment.scheduled","appointment_id":"apt-json-1","patient_id":"p-1","timestamp":"2025-01-10T12:30:00Z"}'
 curl -s -o /dev/null -X POST "http://127.0.0.1:$PORT/webhook/appointment" -H 'Content-Type: application/json' -d '{"event_type":'

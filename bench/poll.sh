@@ -20,7 +20,7 @@ mkdir -p bench/results
 
 java -Xmx1g bench/FhirStub.java "$STUB_PORT" "$N" >bench/results/poll-stub.log 2>&1 &
 STUB=$!
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) \
 BRIDGE_POLL_ENABLED=false BRIDGE_ADMIN_API_KEY=bench-admin-key \
 BRIDGE_SOURCES_BENCH_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_BENCH_PAGE_SIZE=$PAGE \
 BRIDGE_SOURCES_BENCH_INCLUDE_PATIENT=false \
@@ -30,7 +30,7 @@ BRIDGE_SOURCES_WARM_INCLUDE_PATIENT=false \
 PID=$!
 trap 'kill $PID $STUB 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
-  curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && grep -q "FHIR stub" bench/results/poll-stub.log && break
+  curl -fs "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" >/dev/null && grep -q "FHIR stub" bench/results/poll-stub.log && break
   sleep 1
 done
 

@@ -25,7 +25,7 @@ trap cleanup EXIT
 java bench/FhirStub.java $STUB_PORT $N >"$OUT/stub.out" 2>&1 & STUB=$!
 start_receiver $RECV_PORT 20
 start_replica() {
-  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$1 \
+  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$1 QUARKUS_MANAGEMENT_PORT=$(( $1 + 1000 )) \
   BRIDGE_SOURCES_CLINIC_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_CLINIC_PAGE_SIZE=200 \
   BRIDGE_SOURCES_CLINIC_INCLUDE_PATIENT=false BRIDGE_SOURCES_CLINIC_POLL_INTERVAL=1s \
   BRIDGE_SOURCES_CLINIC_EMIT_ON_FIRST_SYNC=true \
@@ -35,8 +35,8 @@ start_replica() {
 }
 start_replica $PORT_A; A=$!
 start_replica $PORT_B; B=$!
-wait_http "http://127.0.0.1:$PORT_A/q/health/ready" 60
-wait_http "http://127.0.0.1:$PORT_B/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( PORT_A + 1000 ))/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( PORT_B + 1000 ))/q/health/ready" 60
 wait_http "http://127.0.0.1:$STUB_PORT/control/stats" 30
 
 events() { $PSQL -d $DB -c "SELECT count(*) FROM event"; }
@@ -59,7 +59,7 @@ echo "== checks"
 STATS=$(curl -fs "http://127.0.0.1:$STUB_PORT/control/stats")
 MAX_OPEN=$(echo "$STATS" | grep -o '"max_open_cycles":[0-9]*' | cut -d: -f2)
 cycles() { # cycles PORT RESULT: this replica's poll cycles that ended so
-  curl -fs "http://127.0.0.1:$1/q/metrics" | grep '^bridge_poll_cycles_total' | grep "result=\"$2\"" \
+  curl -fs "http://127.0.0.1:$(( $1 + 1000 ))/q/metrics" | grep '^bridge_poll_cycles_total' | grep "result=\"$2\"" \
     | awk '{s += $2} END {printf "%d", s}'
 }
 OK_A=$(cycles $PORT_A ok); OK_B=$(cycles $PORT_B ok)

@@ -18,12 +18,12 @@ command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; e
 ensure_jar
 fresh_db $DB
 start() { # $1 = retention enabled
-  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT BRIDGE_POLL_ENABLED=false \
+  QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) BRIDGE_POLL_ENABLED=false \
   BRIDGE_DELIVERY_ENABLED=false BRIDGE_ADMIN_API_KEY=$KEY BRIDGE_RETENTION_ENABLED=$1 BRIDGE_RETENTION_INTERVAL=5s \
   BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:9/hook \
     java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >>"$OUT/bridge.log" 2>&1 &
   BRIDGE=$!
-  wait_http "http://127.0.0.1:$PORT/q/health/live" 60
+  wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/live" 60
 }
 trap 'kill ${BRIDGE:-} 2>/dev/null || true' EXIT
 start false # creates the schema

@@ -40,7 +40,7 @@ java ${JAVA_OPTS:-} -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:54
   -Dbridge.sources.mill.max-requests-per-second=$RPS -Dbridge.sources.mill.request-timeout=60s \
   -jar target/quarkus-app/quarkus-run.jar >bench/results/window-service.log 2>&1 &
 PID=$!
-wait_http "http://127.0.0.1:$PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 60
 
 requests() { curl -fs "$STATS" | grep -o '"requests":[0-9]*' | cut -d: -f2; }
 sweep() {

@@ -29,7 +29,7 @@ trap cleanup EXIT
 java bench/FhirStub.java $STUB_PORT 3 >"$OUT/stub.out" 2>&1 & STUB=$!
 start_receiver $RECV_PORT 0
 wait_http "http://127.0.0.1:$STUB_PORT/control/stats" 30
-QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
+QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) \
 BRIDGE_ADMIN_API_KEY=$ADMIN_KEY \
 BRIDGE_SOURCES_CLINIC_BASE_URL=http://127.0.0.1:$STUB_PORT/fhir BRIDGE_SOURCES_CLINIC_INCLUDE_PATIENT=false \
 BRIDGE_SOURCES_CLINIC_POLL_INTERVAL=2s BRIDGE_SOURCES_CLINIC_EMIT_ON_FIRST_SYNC=true \
@@ -38,7 +38,7 @@ BRIDGE_TARGETS_BROKEN_URL=http://127.0.0.1:9/closed-port BRIDGE_TARGETS_BROKEN_C
 BRIDGE_DELIVERY_RETRY_SCHEDULE=1s BRIDGE_DELIVERY_JITTER=0 \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
-wait_http "http://127.0.0.1:$PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 60
 for _ in $(seq 1 30); do
   [ "$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status = 'sent'")" -ge 3 ] \
     && [ "$($PSQL -d $DB -c "SELECT count(*) FROM delivery WHERE status = 'dead'")" -ge 1 ] && break; sleep 0.5

@@ -34,7 +34,7 @@ bad_keys=(
 for key in "${bad_keys[@]}"; do
   log="$OUT/refusal.log"
   set +e
-  QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$PORT BRIDGE_POLL_ENABLED=false \
+  QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) BRIDGE_POLL_ENABLED=false \
   BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_SECRET="$key" \
     timeout 60 java -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1
   rc=$?
@@ -54,7 +54,7 @@ echo "== 1b. receiving settings that cannot work are refused at start, naming th
 for setting in "bridge.inbound.clockwise.frontdesk.key=" "bridge.inbound.canvas.zone=Mars/Olympus"; do
   log="$OUT/refusal.log"
   set +e
-  QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$PORT BRIDGE_POLL_ENABLED=false \
+  QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) BRIDGE_POLL_ENABLED=false \
     timeout 60 java "-D$setting" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1
   rc=$?
   set -e
@@ -69,11 +69,11 @@ done
 echo "== 2. real deliveries verified by the reference implementation"
 secret="whsec_$key32"
 node src/test/signing/receiver.mjs $RECV_PORT "$secret" "$OUT/results.txt" >"$OUT/receiver.out" 2>&1 & RECV=$!
-QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$PORT BRIDGE_POLL_ENABLED=false \
+QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) BRIDGE_POLL_ENABLED=false \
 BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_SECRET="$secret" \
   java -jar target/quarkus-app/quarkus-run.jar >"$OUT/bridge.log" 2>&1 &
 BRIDGE=$!
-wait_http "http://127.0.0.1:$PORT/q/health/ready" 60
+wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 60
 node src/test/signing/post.mjs "http://127.0.0.1:$PORT" "$COUNT" "sig-$$"
 for _ in $(seq 1 60); do
   [ "$(wc -l <"$OUT/results.txt" 2>/dev/null || echo 0)" -ge "$COUNT" ] && break; sleep 0.5

@@ -62,6 +62,10 @@ final class ApiExamples {
             {"status": "error", "message": "Missing or invalid API key",
              "errors": [{"loc": ["header", "X-API-Key"], "msg": "bridge.admin.api-key is not set: this endpoint returns patient data and stays closed until it is (env BRIDGE_ADMIN_API_KEY)", "type": "unauthorized"}]}""";
 
+    static final String FORBIDDEN_KEY = """
+            {"status": "error", "message": "Forbidden",
+             "errors": [{"loc": ["header", "X-API-Key"], "msg": "This key may push events; this endpoint takes bridge.admin.api-key", "type": "forbidden"}]}""";
+
     static final String FORBIDDEN_ORIGIN = """
             {"status": "error", "message": "Cross-site request refused",
              "errors": [{"loc": ["header", "Origin"], "msg": "Admin actions are accepted only from this service's own origin", "type": "forbidden_origin"}]}""";

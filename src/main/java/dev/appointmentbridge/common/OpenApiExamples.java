@@ -79,8 +79,10 @@ public class OpenApiExamples implements OASFilter {
             Operation op = e.getValue();
             add(op, "401", "No admin key, or a wrong one (bridge.admin.api-key)", ApiExamples.ADMIN_UNAUTHORIZED);
             if (e.getKey() != PathItem.HttpMethod.GET) {
-                add(op, "403", "Origin of another site: admin actions come from this service's own page",
-                        ApiExamples.FORBIDDEN_ORIGIN);
+                add(op, "403", "The inbound key (this endpoint takes the admin key), or an Origin of another site:"
+                        + " admin actions come from this service's own page", ApiExamples.FORBIDDEN_ORIGIN);
+            } else {
+                add(op, "403", "The inbound key: this endpoint takes the admin key", ApiExamples.FORBIDDEN_KEY);
             }
             if (path.contains("{")) {
                 add(op, "404", "No such source, target or delivery", ApiExamples.NOT_FOUND);
@@ -112,7 +114,7 @@ public class OpenApiExamples implements OASFilter {
         }
     }
 
-    /** The receiving contract (README, "POST /webhook/appointment"). */
+    /** The receiving contract (docs/security.md, "Receiving endpoint"). */
     private static Schema appointmentSchema() {
         return OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
                 .required(List.of("event_type", "appointment_id", "patient_id", "timestamp"))

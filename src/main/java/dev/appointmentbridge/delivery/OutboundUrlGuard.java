@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
- * Server-side request forgery guard for webhook targets (design.md, "Security defaults"). A target
+ * Server-side request forgery guard for webhook targets (docs/security.md, "Security defaults"). A target
  * URL is operator input; without this, a URL (or a DNS answer) pointing at loopback, the private network or
  * the cloud metadata service would let the bridge read or poke internal services. Refused unless the
  * operator allows private targets: 0.0.0.0/8, 10/8, 100.64/10 (CGNAT), 127/8, 169.254/16 (link-local and

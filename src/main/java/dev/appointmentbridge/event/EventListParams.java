@@ -3,8 +3,8 @@ package dev.appointmentbridge.event;
 import jakarta.ws.rs.QueryParam;
 
 /**
- * The query parameters of an event listing, shared by {@code GET /webhook/events} and
- * {@code GET /admin/events}; taken as strings so {@link EventQuery#parse} can name each bad one.
+ * The query parameters of {@code GET /webhook/events}, taken as strings so {@link EventQuery#parse} can name
+ * each bad one.
  */
 public class EventListParams {
 

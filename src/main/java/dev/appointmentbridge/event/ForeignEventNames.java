@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The event names other systems use for the canonical types (design.md, "Payload formats" and "Inbound
+ * The event names other systems use for the canonical types (docs/delivery.md, "Payload formats" and "Inbound
  * adapters"): one table per system, read both ways, so what the bridge sends in a system's format and what it
  * takes from that system's pushes cannot drift apart.
  */

@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * An event about to be appended to the log; {@code payload} is the exact canonical JSON. {@code type} is null
  * only for a pushed event whose name maps to no canonical type: then {@code unmappedType} is what is stored and
- * listed (e.g. {@code clockwise.check_in}), and no delivery is made (design.md, "Inbound adapters").
+ * listed (e.g. {@code clockwise.check_in}), and no delivery is made (docs/security.md, "Inbound adapters").
  */
 public record NewEvent(UUID uuid, EventType type, String source, String appointmentId, String patientId,
         OffsetDateTime occurredAt, String idempotencyKey, String requestHash, String notes, String payload,

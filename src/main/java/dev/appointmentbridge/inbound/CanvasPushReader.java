@@ -20,7 +20,7 @@ import dev.appointmentbridge.event.ForeignEventNames;
 import dev.appointmentbridge.event.NewEvent;
 
 /**
- * The Canvas appointment-sync plugin's push, as it sends it (design.md, "Inbound adapters"; the bridge's own
+ * The Canvas appointment-sync plugin's push, as it sends it (docs/security.md, "Inbound adapters"; the bridge's own
  * {@code canvas} target format is the same shape), read into a canonical event:
  * {@code {"event_type", "appointment": {"id", "provider_id", "start_time", "end_time", "duration_minutes",
  * "original_appointment": {...}}, "patient": {"id", "first_name", "last_name"}, "timestamp"}}. Its times carry

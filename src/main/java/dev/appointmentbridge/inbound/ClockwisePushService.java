@@ -28,7 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Clockwise.MD's pushes (design.md, "Inbound adapters"): only {@code {"appointment_id", "event_type"}},
+ * Clockwise.MD's pushes (docs/security.md, "Inbound adapters"): only {@code {"appointment_id", "event_type"}},
  * and Clockwise tells receivers to fetch the appointment from its REST API. A key linked to a source
  * ({@code bridge.inbound.clockwise.<key>.source}) does exactly that: the appointment is read from the source now
  * and diffed against its snapshot like a poll (full event data within the push's round trip; the next poll adds

@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * A push ({@code POST /webhook/...}) without a Content-Type is a 415, as one with a wrong Content-Type is: JAX-RS
- * would otherwise read it as whatever the method consumes, and the README promises 415.
+ * would otherwise read it as whatever the method consumes, and docs/security.md ("Receiving endpoint") promises 415.
  */
 public class ContentTypeRequired {
 

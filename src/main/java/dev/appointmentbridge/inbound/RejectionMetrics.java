@@ -20,7 +20,7 @@ public class RejectionMetrics {
     @Inject
     MeterRegistry registry;
 
-    /** The statuses the receiving endpoints refuse with (README, "POST /webhook/appointment"). */
+    /** The statuses the receiving endpoints refuse with (docs/security.md, "Receiving endpoint"). */
     static final int[] STATUSES = { 400, 401, 409, 413, 415, 422, 503 };
 
     void registerAtZero(@Observes StartupEvent ignored) {

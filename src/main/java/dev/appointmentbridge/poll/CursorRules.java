@@ -8,7 +8,7 @@ import dev.appointmentbridge.source.PoisonRecord;
 import dev.appointmentbridge.source.SourcePage;
 
 /**
- * How far a search got and where the cursor may go (design.md, "Poll cycle"; the reasons are on
+ * How far a search got and where the cursor may go (docs/polling.md, "Poll cycle"; the reasons are on
  * {@link CycleRun}). Pure functions of a page and times.
  */
 final class CursorRules {

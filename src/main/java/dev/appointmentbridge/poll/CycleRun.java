@@ -14,7 +14,7 @@ import dev.appointmentbridge.source.SourceFetchException;
 import dev.appointmentbridge.source.SourcePage;
 
 /**
- * One poll cycle of one source (design.md, "Poll cycle"): search, diff and commit page by page, then read
+ * One poll cycle of one source (docs/polling.md, "Poll cycle"): search, diff and commit page by page, then read
  * {@code _history} for deletes, then release held cancellations. Holds no database connection while the
  * upstream is asked anything, and no more than one page in memory.
  *

@@ -9,7 +9,7 @@ import dev.appointmentbridge.snapshot.Snapshot;
 import dev.appointmentbridge.source.PoisonRecord;
 
 /**
- * Everything one page changes, written in one transaction with the cursor (design.md, "Commit per page").
+ * Everything one page changes, written in one transaction with the cursor (docs/polling.md, "Commit per page").
  *
  * <p>{@code emits} is in order: new events, and {@code Release} markers that append a held cancellation at
  * that point (a later event of the same appointment must not overtake it). Cancellations are held, not

@@ -116,7 +116,7 @@ final class PageDiff {
             known.put(r.id(), change.next());
             written.put(r.id(), change.next());
             // Only a live replacement takes over the earlier appointment; one first seen already cancelled
-            // announces nothing, so the earlier one's cancellation must stand (design.md, "The invariant").
+            // announces nothing, so the earlier one's cancellation must stand (docs/polling.md, "The invariant").
             if (replaced != null && change.event() == EventType.RESCHEDULED) {
                 Snapshot marked = replaced.withReplacedBy(r.id());
                 known.put(marked.appointmentId(), marked);

@@ -12,7 +12,7 @@ import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceFetchException;
 
 /**
- * One step of a cursor source's reconciliation sweep (design.md, "Reconciliation"): the window scan of
+ * One step of a cursor source's reconciliation sweep (docs/polling.md, "Reconciliation"): the window scan of
  * {@link WindowRun}, spread over the source's cycles so that the whole sweep (scopes × slices) takes about
  * {@code reconcile.interval}, each step right after a cursor cycle under the same lease rules and request budget.
  *

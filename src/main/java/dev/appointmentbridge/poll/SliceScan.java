@@ -12,7 +12,7 @@ import dev.appointmentbridge.source.SourcePage;
 
 /**
  * One search of a window scan or sweep (one scope, one slice), paged and committed page by page, and what it lets
- * the bridge conclude about the known appointments of that scope and slice it did not list (design.md, "Absence
+ * the bridge conclude about the known appointments of that scope and slice it did not list (docs/polling.md, "Absence
  * is confirmed, never assumed"):
  * <ul>
  * <li>a failed page concludes nothing (pages before it stay committed);</li>

@@ -7,7 +7,7 @@ import java.util.List;
 import dev.appointmentbridge.source.WindowScope;
 
 /**
- * The searches of one window scan or sweep (design.md, "FHIR servers without a change filter"): scopes × slices,
+ * The searches of one window scan or sweep (docs/polling.md, "FHIR servers without a change filter"): scopes × slices,
  * slice by slice from the window's start (every scope of a slice, then the next slice), so unit {@code i} is the same search for as long as the
  * plan's start is kept (a sweep spread over cycles keeps its start and its next unit's index).
  *

@@ -8,7 +8,7 @@ import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceFetchException;
 
 /**
- * One cycle of a window-mode source (design.md, "FHIR servers without a change filter" and "Generic JSON REST
+ * One cycle of a window-mode source (docs/polling.md, "FHIR servers without a change filter" and "Generic JSON REST
  * sources"), for APIs with no change filter: every scope × slice of [now − window.back,
  * now + window.ahead] is searched, page by page, with the same diff and per-page commit as a cursor cycle; each
  * {@link SliceScan} concludes what its own complete search allows. Appointments that leave the window as time

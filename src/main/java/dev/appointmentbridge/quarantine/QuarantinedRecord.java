@@ -13,7 +13,7 @@ import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
 /**
- * The {@code quarantine} table: an upstream appointment that could not be read (design.md, "Poison
+ * The {@code quarantine} table: an upstream appointment that could not be read (docs/polling.md, "Poison
  * records"), with the reason and its raw id, never its content. Written by the poll cycle; listed by
  * {@code GET /admin/quarantine}. The row goes when a readable version of the appointment is seen.
  */

@@ -16,7 +16,7 @@ public interface SecurityConfig {
     Optional<String> apiKey();
 
     /**
-     * With no {@link #apiKey()}, whether those endpoints answer 401 (true, the default: design.md "Security
+     * With no {@link #apiKey()}, whether those endpoints answer 401 (true, the default: docs/security.md "Security
      * defaults") or are open. The dev, test and demo profiles set false.
      */
     @WithDefault("true")

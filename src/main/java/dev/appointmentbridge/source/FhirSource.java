@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 
 /**
- * One FHIR R4 server's Appointment API (design.md, "Poll cycle"): search by {@code _lastUpdated}, follow
+ * One FHIR R4 server's Appointment API (docs/polling.md, "Poll cycle"): search by {@code _lastUpdated}, follow
  * {@code next} links, read {@code _history} for deletes and single appointments by id. In window mode
- * (design.md, "FHIR servers without a change filter") it searches
+ * (docs/polling.md, "FHIR servers without a change filter") it searches
  * {@code Appointment?{scope}&date=ge{from}&date=lt{to}} instead, the only search Oracle Health Millennium's R4
  * Appointment API offers; cursor sources' reconciliation sweeps use the same search.
  *

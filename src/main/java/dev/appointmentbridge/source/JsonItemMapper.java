@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One item of a JSON scheduling API mapped to the canonical record by the source's {@code fields.*} (JSON
- * Pointers, RFC 6901) and {@code status-map.*} (design.md, "Generic JSON REST sources"). A status word the map
+ * Pointers, RFC 6901) and {@code status-map.*} (docs/polling.md, "Generic JSON REST sources"). A status word the map
  * does not list, a time without a zone or a field of the wrong kind quarantines the item, never guessed.
  */
 final class JsonItemMapper {

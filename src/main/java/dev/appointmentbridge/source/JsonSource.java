@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
- * A plain JSON scheduling API (design.md, "Generic JSON REST sources"), configured only by properties: a URL
+ * A plain JSON scheduling API (docs/polling.md, "Generic JSON REST sources"), configured only by properties: a URL
  * template, the items' JSON Pointer, the paging rule, a JSON Pointer per field and a status map. HTTP,
  * credentials and origins are {@link SourceHttp}'s, exactly as for FHIR sources.
  *

@@ -3,8 +3,7 @@ package dev.appointmentbridge.source;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Provider, location and patient of an Appointment, independent of the order of its participants (design.md,
- * "Diff rules": reordering participants is not a change). The provider is the Practitioner (or
+ * Provider, location and patient of an Appointment, independent of the order of its participants (docs/polling.md, "Events from changes": reordering participants is not a change). The provider is the Practitioner (or
  * PractitionerRole) participant typed PPRF (primary performer), else ATND (attender), else the smallest
  * reference; location and patient are the smallest reference of their type.
  */

@@ -7,7 +7,7 @@ import java.util.List;
 /** A configured scheduling system the poll cycle reads: a FHIR server or a JSON REST API. */
 public interface PolledSource extends AppointmentFeed {
 
-    /** How a source finds its changes (design.md: FHIR {@code cursor} or {@code window}, JSON {@code changed-since} or {@code window}). */
+    /** How a source finds its changes (docs/polling.md: FHIR {@code cursor} or {@code window}, JSON {@code changed-since} or {@code window}). */
     enum Mode {
         /** A cursor on the records' update time: {@code _lastUpdated}, or a JSON source's {@code fields.updated}. */
         CURSOR,

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One source's request budget (design.md, "FHIR servers without a change filter"): request starts are
+ * One source's request budget (docs/polling.md, "FHIR servers without a change filter"): request starts are
  * spaced at least 1 / {@code max-requests-per-second} apart, polls, sweeps and reads by id alike, and a
  * {@code Retry-After} the source sent (429 or 503) holds every request back until it has passed.
  *

@@ -20,7 +20,7 @@ import jakarta.ws.rs.ProcessingException;
  * The HTTP side every source shares (FHIR and JSON): GET with the source's credentials, bodies read up to
  * {@code max-page-bytes}, statuses judged, next links kept on the source's origin.
  *
- * <p>Credentials stay at home (design.md, "Poll cycle"): the token goes only to the origin (scheme, host, port)
+ * <p>Credentials stay at home (docs/polling.md, "Poll cycle"): the token goes only to the origin (scheme, host, port)
  * of the source's URL. A {@code next} link to another origin fails the page before anything is sent, and
  * redirects are never followed (a 3xx fails the page). Every non-2xx answer, timeout or oversized body is a
  * {@link SourceFetchException} whose message carries the path and status, never the body. A 401 with OAuth2

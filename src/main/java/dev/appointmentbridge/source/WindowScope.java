@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One scope of a window search (design.md, "FHIR servers without a change filter"): a FHIR Appointment search
+ * One scope of a window search (docs/polling.md, "FHIR servers without a change filter"): a FHIR Appointment search
  * parameter that takes a reference id ({@code location}, {@code practitioner} or {@code patient}) and its value,
  * or {@link #NONE}, one search without a scope. Oracle Health Millennium's R4 Appointment search takes exactly
  * one of the three; Epic's takes a patient.

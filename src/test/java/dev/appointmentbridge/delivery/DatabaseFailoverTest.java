@@ -1,5 +1,6 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -39,17 +40,17 @@ class DatabaseFailoverTest {
     @Test
     void readinessFollowsWhetherTheDatabaseTakesWritesAndPushesAndDeliveriesResumeWithoutARestart()
             throws Exception {
-        given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
         sql("ALTER DATABASE test SET default_transaction_read_only = on", true);
         // Cut sessions fail one check each whatever the bridge does; DOWN must last while the database only reads.
         Awaitility.await("readiness DOWN while the database only reads").atMost(Duration.ofSeconds(60))
                 .during(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(200))
-                .until(() -> given().get("/q/health/ready").statusCode() == 503 && push(unique("apt-ro")) == 503);
+                .until(() -> Management.given().get("/q/health/ready").statusCode() == 503 && push(unique("apt-ro")) == 503);
         given().get("/").then().statusCode(503).body("database", org.hamcrest.Matchers.equalTo("read-only"));
 
         sql("ALTER DATABASE test RESET default_transaction_read_only", false); // the pool keeps its sessions
         Awaitility.await("readiness UP").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+                .until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
         String apt = unique("apt-back");
         Awaitility.await("pushes stored again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> push(apt) == 201);

@@ -19,15 +19,15 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 
-/** The README's Configuration table names every {@code bridge.*} key that a {@code @ConfigMapping} defines. */
+/** docs/configuration.md names every {@code bridge.*} key that a {@code @ConfigMapping} defines. */
 class ConfigReferenceTest {
 
     @Test
-    void everyBridgeKeyIsInTheReadme() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void everyBridgeKeyIsInTheConfigurationReference() throws Exception {
+        String reference = Files.readString(Path.of("docs/configuration.md"));
         List<String> keys = keys();
-        List<String> missing = keys.stream().filter(k -> !documented(readme, k)).toList();
-        assertEquals(List.of(), missing, "keys missing from the README's Configuration table (of " + keys.size() + ")");
+        List<String> missing = keys.stream().filter(k -> !documented(reference, k)).toList();
+        assertEquals(List.of(), missing, "keys missing from docs/configuration.md (of " + keys.size() + ")");
     }
 
     /** Every bridge.* key, with {@code <name>} for map keys, e.g. bridge.sources.<name>.base-url. */
@@ -40,13 +40,13 @@ class ConfigReferenceTest {
     }
 
     /** As `full.key`, or as `.leaf` on a row that starts with a sibling key (`a.b.x` / `.y`). */
-    private static boolean documented(String readme, String key) {
-        if (readme.contains("`" + key + "`")) {
+    private static boolean documented(String reference, String key) {
+        if (reference.contains("`" + key + "`")) {
             return true;
         }
         String parent = key.substring(0, key.lastIndexOf('.') + 1);
         String leaf = key.substring(key.lastIndexOf('.'));
-        return readme.lines().anyMatch(l -> l.startsWith("| `" + parent) && l.contains("`" + leaf + "`"));
+        return reference.lines().anyMatch(l -> l.startsWith("| `" + parent) && l.contains("`" + leaf + "`"));
     }
 
     private static void collect(Class<?> group, String prefix, List<String> keys) {

@@ -1,5 +1,8 @@
 package dev.appointmentbridge.docs;
 
+import dev.appointmentbridge.support.Management;
+import java.util.Map;
+
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,11 +45,24 @@ class DeployManifestTest {
                 "the grace period outlasts quarkus.shutdown.timeout");
 
         JsonNode container = pod.path("containers").get(0);
+        Map<String, Integer> ports = new java.util.HashMap<>();
+        container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        assertEquals(Map.of("http", 8080, "management", 9000), ports, "the public and the management port");
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-            String path = container.path(probe).path("httpGet").path("path").asText();
+            JsonNode get = container.path(probe).path("httpGet");
+            String path = get.path("path").asText();
             assertTrue(!path.isEmpty(), probe + " is set");
-            given().get(path).then().statusCode(200);
+            assertEquals("management", get.path("port").asText(), probe + " asks the management port");
+            Management.given().get(path).then().statusCode(200);
+            given().get(path).then().statusCode(404);
         }
+        JsonNode annotations = deployment.path("spec").path("template").path("metadata").path("annotations");
+        assertEquals("9000", annotations.path("prometheus.io/port").asText(), "Prometheus scrapes the management port");
+        Management.given().get(annotations.path("prometheus.io/path").asText()).then().statusCode(200);
+        JsonNode service = docs.stream().filter(d -> "Service".equals(d.path("kind").asText())).findFirst()
+                .orElseThrow();
+        service.path("spec").path("ports").forEach(p -> assertEquals("http", p.path("targetPort").asText(),
+                "the Service exposes the public port only"));
 
         List<String> names = new ArrayList<>();
         docs.stream().filter(d -> "Secret".equals(d.path("kind").asText()))

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.docs;
 
+import dev.appointmentbridge.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,7 @@ class GrafanaDashboardTest {
     @Test
     void theDashboardReadsOnlySeriesTheServiceExports() throws Exception {
         JsonNode dashboard = new ObjectMapper().readTree(new File("deploy/grafana-dashboard.json"));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         Set<String> exported = new HashSet<>();
         Matcher names = Pattern.compile("(?m)^(bridge_[a-z_]+)").matcher(metrics);
         while (names.find()) {

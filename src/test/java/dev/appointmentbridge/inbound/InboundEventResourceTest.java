@@ -198,7 +198,7 @@ class InboundEventResourceTest {
                 .body("errors[0].loc", equalTo(List.of("header", "Content-Type")));
     }
 
-    /** Issue 15: the README promises 415 without a Content-Type too; it was a 201. */
+    /** Issue 15: docs/security.md promises 415 without a Content-Type too; it was a 201. */
     @Test
     void aMissingContentTypeIsA415() throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient(); // adds no Content-Type itself

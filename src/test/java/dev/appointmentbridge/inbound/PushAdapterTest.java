@@ -1,5 +1,6 @@
 package dev.appointmentbridge.inbound;
 
+import dev.appointmentbridge.support.Management;
 import static dev.appointmentbridge.support.EventLogApi.eventsOf;
 import static dev.appointmentbridge.support.EventLogApi.types;
 import static io.restassured.RestAssured.given;
@@ -229,7 +230,7 @@ class PushAdapterTest {
         given().contentType(ContentType.TEXT).body("{}").post("/webhook/clockwise/k-plain-91bc").then().statusCode(415);
         given().contentType(ContentType.JSON).body("{}").post("/webhook/clockwise/an-invented-path-42").then()
                 .statusCode(401);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(!metrics.contains("k-plain-91bc") && !metrics.contains("an-invented-path-42"),
                 "no key or invented path in a label");
     }
@@ -248,7 +249,7 @@ class PushAdapterTest {
     }
 
     private static double metric(String series) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : metrics.split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());

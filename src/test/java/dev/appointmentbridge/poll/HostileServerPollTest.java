@@ -1,5 +1,6 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.support.Management;
 import static dev.appointmentbridge.support.EventLogApi.eventsOf;
 import static dev.appointmentbridge.support.EventLogApi.types;
 import static io.restassured.RestAssured.given;
@@ -225,7 +226,7 @@ class HostileServerPollTest {
                 .body("find { it.appointment_id == 'poison-status' }.reason", equalTo("unknown status code"))
                 .body("find { it.appointment_id == 'poison-date' }.reason", equalTo("start is not a FHIR instant"))
                 .body(not(containsString("next tuesday")));
-        given().get("/q/metrics").then().body(containsString("bridge_poll_quarantined_total{source=\"hostile\"}"));
+        Management.given().get("/q/metrics").then().body(containsString("bridge_poll_quarantined_total{source=\"hostile\"}"));
         fhir().put("poison-nostatus", "booked", LATER, "dr-1", "pat-p"); // fixed upstream: re-read as it changes
         poll();
         assertEquals(List.of("appointment.scheduled"), types(eventsOf("poison-nostatus")));
@@ -359,7 +360,7 @@ class HostileServerPollTest {
             assertTrue(polls.poll("hostile").isEmpty(), "still failing");
             assertEquals(1, eventsOf("h503-cancel").stream().filter(e -> e.getString("event_type")
                     .equals("appointment.cancelled")).count(), "once");
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
             assertTrue(metrics.contains("bridge_poll_held_cancellations{source=\"hostile\"} 0.0"), "nothing held");
         } finally {
             fhir().historyStatus(200);
@@ -491,7 +492,7 @@ class HostileServerPollTest {
         assertTrue(second.isAfter(first), "the watermark moved: " + first + " -> " + second);
         assertTrue(!second.isBefore(searched.minusSeconds(3)) && !second.isAfter(searched),
                 "within the overlap of the search's time " + searched + ": " + second);
-        double gauge = given().get("/q/metrics").then().extract().asString().lines()
+        double gauge = Management.given().get("/q/metrics").then().extract().asString().lines()
                 .filter(l -> l.startsWith("bridge_source_complete_through_seconds{source=\"hostile\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
         assertEquals(second.toEpochMilli() / 1000.0, gauge, 0.001, "the gauge too");

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.support.Management;
 import static dev.appointmentbridge.support.EventLogApi.eventsOf;
 import static dev.appointmentbridge.support.EventLogApi.types;
 import static dev.appointmentbridge.support.SourcesApi.source;
@@ -427,7 +428,7 @@ class JsonSourcePollTest {
     }
 
     private static double drift(String source, String kind) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("bridge_reconcile_drift_total{") && l.contains("kind=\"" + kind
                 + "\"") && l.contains("source=\"" + source + "\"")).mapToDouble(l -> Double.parseDouble(l.substring(
                         l.lastIndexOf(' ') + 1))).findFirst().orElseThrow(() -> new AssertionError("no drift series"));

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -174,15 +175,15 @@ class PollIntegrationTest {
         given().get("/admin/sources").then().statusCode(200)
                 .body("find { it.name == 'clinic' }.last_result", equalTo("failed"))
                 .body("find { it.name == 'clinic' }.last_error", equalTo("GET /fhir/Appointment answered HTTP 500"));
-        given().get("/q/health/group/sources").then().statusCode(503)
+        Management.given().get("/q/health/group/sources").then().statusCode(503)
                 .body("checks[0].data.clinic", equalTo("failed: GET /fhir/Appointment answered HTTP 500"));
-        given().get("/q/health/ready").then().statusCode(200); // an upstream outage is not the bridge's
-        given().get("/q/metrics").then()
+        Management.given().get("/q/health/ready").then().statusCode(200); // an upstream outage is not the bridge's
+        Management.given().get("/q/metrics").then()
                 .body(org.hamcrest.Matchers.containsString("bridge_poll_failures_total{source=\"clinic\",status=\"500\"}"));
 
         CycleResult recovered = poll("clinic");
         assertEquals(7 - announced, recovered.eventCount());
-        given().get("/q/health/group/sources").then()
+        Management.given().get("/q/health/group/sources").then()
                 .body("checks[0].data.clinic", org.hamcrest.Matchers.startsWith("ok at "));
         poll("clinic");
         for (int i = 0; i < 7; i++) {

@@ -215,7 +215,7 @@ final class UpstreamModel implements PolledSource {
 
     /**
      * Someone edits while the bridge reads the pages of one listing. Not a future-dating write: the bridge cannot
-     * tell it from a version that was dated in the future long ago (README, "Pages that shift": a known limit), and it would
+     * tell it from a version that was dated in the future long ago (docs/polling.md, "Pages that shift": a known limit), and it would
      * find such a skip only in its next sweep, which this model does not run.
      */
     private void maybeWriteWhilePaging() {

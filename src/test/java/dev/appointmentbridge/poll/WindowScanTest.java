@@ -1,5 +1,6 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.support.Management;
 import static dev.appointmentbridge.support.EventLogApi.eventsOf;
 import static dev.appointmentbridge.support.EventLogApi.types;
 import static dev.appointmentbridge.support.SourcesApi.source;
@@ -439,7 +440,7 @@ class WindowScanTest {
     @Test
     @Order(18)
     void theWatermarkIsAMetric() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String source : List.of("millennium", "hapi")) {
             String line = metrics.lines().filter(l -> l.startsWith("bridge_source_complete_through_seconds{")
                     && l.contains("source=\"" + source + "\"")).findFirst().orElseThrow(() -> new AssertionError(metrics));
@@ -457,7 +458,7 @@ class WindowScanTest {
     }
 
     private static double drift(String kind) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("bridge_reconcile_drift_total{") && l.contains("kind=\"" + kind
                 + "\"") && l.contains("source=\"hapi\"")).mapToDouble(l -> Double.parseDouble(l.substring(
                         l.lastIndexOf(' ') + 1))).findFirst().orElseThrow(() -> new AssertionError("no drift series"));

@@ -187,7 +187,7 @@
     try {
       const status = $('delivery-status').value;
       const [sources, targets, events, deliveries, activity] = await Promise.all([
-        api('/admin/sources'), api('/admin/targets'), api('/admin/events?limit=20'),
+        api('/admin/sources'), api('/admin/targets'), api('/webhook/events?limit=20'),
         api(`/admin/deliveries?limit=20${status ? `&status=${encodeURIComponent(status)}` : ''}`),
         api('/admin/activity'),
       ]);
