@@ -56,7 +56,7 @@ final class DemoDatabase {
         if (url != null) {
             System.setProperty("quarkus.datasource.jdbc.url", url);
         }
-        System.setProperty("bridge.datasource.origin", origin);
+        System.setProperty("appointment-bridge.datasource.origin", origin);
     }
 
     /** True when a local server answers; creates the demo database there if it is missing. */

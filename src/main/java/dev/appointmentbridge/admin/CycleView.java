@@ -6,7 +6,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
-import dev.appointmentbridge.poll.CycleResult;
+import dev.appointmentbridge.poll.page.CycleResult;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What {@code POST /admin/sources/{name}/poll} answers. */

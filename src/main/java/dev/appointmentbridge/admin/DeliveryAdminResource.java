@@ -11,7 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.appointmentbridge.common.ApiException;
 import dev.appointmentbridge.common.ErrorItem;
-import dev.appointmentbridge.delivery.TargetRegistry;
+import dev.appointmentbridge.delivery.target.TargetRegistry;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -8,12 +8,12 @@ import java.util.Optional;
 import org.hibernate.StatelessSession;
 
 import dev.appointmentbridge.common.SafeUrl;
-import dev.appointmentbridge.delivery.DeliveryAttemptEntity;
-import dev.appointmentbridge.delivery.DeliveryEntity;
-import dev.appointmentbridge.delivery.DeliveryStore;
+import dev.appointmentbridge.delivery.store.DeliveryAttemptEntity;
+import dev.appointmentbridge.delivery.store.DeliveryEntity;
+import dev.appointmentbridge.delivery.store.DeliveryStore;
 import dev.appointmentbridge.delivery.DeliveryWorker;
 import dev.appointmentbridge.delivery.TargetHealth;
-import dev.appointmentbridge.delivery.TargetRegistry;
+import dev.appointmentbridge.delivery.target.TargetRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,15 +1,16 @@
 package dev.appointmentbridge.admin;
 
+import dev.appointmentbridge.poll.store.PendingRemovalEntity;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.appointmentbridge.common.SafeUrl;
-import dev.appointmentbridge.poll.SourceStateEntity;
+import dev.appointmentbridge.poll.store.SourceStateEntity;
 import dev.appointmentbridge.source.PolledSource;
-import dev.appointmentbridge.source.SourceRegistry;
-import dev.appointmentbridge.source.SourcesConfig;
+import dev.appointmentbridge.source.registry.SourceRegistry;
+import dev.appointmentbridge.config.SourcesConfig;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,12 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.config.DeliveryConfig;
+import dev.appointmentbridge.delivery.target.TargetRegistry;
+import dev.appointmentbridge.delivery.http.WebhookSender;
+import dev.appointmentbridge.delivery.format.PayloadFormatter;
+import dev.appointmentbridge.delivery.store.DeliveryStore;
+import dev.appointmentbridge.delivery.store.ClaimedDelivery;
+import dev.appointmentbridge.delivery.store.AttemptOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,17 +20,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
 import dev.appointmentbridge.common.SqlStates;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -57,19 +59,16 @@ public class DeliveryWorker {
     Vertx vertx;
 
     @Inject
-    MeterRegistry registry;
+    DeliveryMetrics metrics;
+
+    @Inject
+    RemovedTargets removedTargets;
 
     private final Semaphore wake = new Semaphore(0);
-    private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> outcomeCounters = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<AttemptOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final Set<String> goneTargets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, AtomicInteger> targetInFlight = new ConcurrentHashMap<>();
-    private final AtomicLong queueDepth = new AtomicLong();
-    private final AtomicLong oldestPendingSeconds = new AtomicLong();
-    private final AtomicLong oldestSnapshotSeconds = new AtomicLong();
-    private final AtomicLong outboxDeadTuples = new AtomicLong();
     private volatile boolean running;
     /** When the dispatcher must look at the outbox again at the latest; set from the event loops too. */
     private final AtomicReference<Instant> nextRetryAt = new AtomicReference<>(Instant.MAX);
@@ -77,31 +76,14 @@ public class DeliveryWorker {
     private Thread dispatcher;
     private WebhookSender sender;
     private RetryPolicy retries;
+    private OutcomeRules rules;
     private Duration lease;
-    private Counter staleOutcomes;
     /** Room between an attempt's deadline and its lease: recording the outcome, a pause, clock drift. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     void start(@Observes StartupEvent ignored) {
-        staleOutcomes = Counter.builder("bridge.delivery.stale.outcomes")
-                .description("Outcomes dropped because another worker claimed the delivery since (fencing)")
-                .register(registry);
-        Gauge.builder("bridge.delivery.queue.depth", queueDepth, AtomicLong::get)
-                .description("Deliveries waiting to be sent (pending, including retries)").register(registry);
-        Gauge.builder("bridge.delivery.oldest.pending.age", oldestPendingSeconds, AtomicLong::get)
-                .baseUnit("seconds").description("Age of the oldest pending delivery").register(registry);
-        Gauge.builder("bridge.database.oldest.snapshot.age", oldestSnapshotSeconds, AtomicLong::get)
-                .baseUnit("seconds").description("Age of the oldest transaction holding a snapshot (it stops vacuum)")
-                .register(registry);
-        Gauge.builder("bridge.outbox.dead.tuples", outboxDeadTuples, AtomicLong::get)
-                .description("Dead row versions in the delivery table, not yet vacuumed").register(registry);
-        for (TargetRegistry.Target t : targets.all()) { // every target's series at zero from the start
-            attemptTimer(t.name());
-            for (String kind : List.of("sent", "retry", "paced", "dead", "skipped")) {
-                outcomeCounter(t.name(), kind);
-            }
-        }
-        retireRemovedTargets();
+        metrics.register(targets.all());
+        removedTargets.retire();
         if (!config.enabled() || targets.all().isEmpty()) {
             LOG.info(targets.all().isEmpty() ? "No delivery targets configured" : "Delivery disabled");
             return;
@@ -119,35 +101,13 @@ public class DeliveryWorker {
             }
         }
         lease = config.lease();
+        rules = new OutcomeRules(pacing, retries, targets, config.maxPacing(), goneTargets::add, this::wakeBy);
         running = true;
         dispatcher = new Thread(this::loop, "delivery-dispatcher");
         dispatcher.setDaemon(true);
         dispatcher.start();
         targets.all().forEach(t -> LOG.infof("Delivering to target=%s format=%s url=%s signed=%s", t.name(),
                 t.config().format(), dev.appointmentbridge.common.SafeUrl.of(t.config().url()), t.signer() != null));
-    }
-
-    /** Pending deliveries of targets removed from the configuration: given up, with one WARN saying how many. */
-    void retireRemovedTargets() {
-        try {
-            long retired = store.retireRemovedTargets(configuredTargets(), 5000);
-            if (retired > 0) {
-                LOG.warnf("%d pending deliveries belong to targets no longer configured: marked dead (\"%s\"). "
-                        + "Configure the target again and replay it (POST /admin/targets/<name>/replay) to send them",
-                        retired, DeliveryStore.TARGET_REMOVED);
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("Could not retire the deliveries of removed targets now: %s", sqlState(e));
-        }
-    }
-
-    /** A disabled target's backlog is not waiting to be sent: it is on /admin/targets, not in the queue gauges. */
-    private List<String> enabledTargets() {
-        return targets.all().stream().map(TargetRegistry.Target::name).filter(n -> !targets.isDisabled(n)).toList();
-    }
-
-    private List<String> configuredTargets() {
-        return targets.all().stream().map(TargetRegistry.Target::name).toList();
     }
 
     /** Graceful stop: no new claims; in-flight requests get a few seconds to finish and be recorded. */
@@ -210,14 +170,14 @@ public class DeliveryWorker {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("Delivery loop: %s %s; retrying in 1 s", e.getClass().getSimpleName(), sqlState(e));
+                LOG.warnf("Delivery loop: %s %s; retrying in 1 s", e.getClass().getSimpleName(), java.util.Objects.toString(SqlStates.of(e), ""));
                 sleepQuietly(1000);
             }
         }
         try {
             flushOutcomes();
         } catch (RuntimeException e) {
-            LOG.warnf("Could not record the last outcomes (database error %s); they will be retried", sqlState(e));
+            LOG.warnf("Could not record the last outcomes (database error %s); they will be retried", java.util.Objects.toString(SqlStates.of(e), ""));
         }
     }
 
@@ -281,47 +241,9 @@ public class DeliveryWorker {
             perTarget.decrementAndGet();
             WebhookSender.Response response = result.result();
             int ms = (int) Duration.between(started, Instant.now()).toMillis();
-            attemptTimer(d.target()).record(Duration.ofMillis(ms));
-            complete(decide(d, started, ms, response));
+            metrics.attempt(d.target(), Duration.ofMillis(ms));
+            complete(rules.decide(d, started, ms, response));
         });
-    }
-
-    private AttemptOutcome decide(ClaimedDelivery d, Instant started, int ms, WebhookSender.Response r) {
-        Integer code = r.statusCode();
-        if (code != null && code / 100 == 2) {
-            pacing.succeeded(d.target(), started,
-                    targets.find(d.target()).map(t -> t.config().maxInFlight()).orElse(1), Instant.now());
-            return d.outcome("sent", started, null, code, ms, null, r.body());
-        }
-        String error = code != null ? "HTTP " + code : r.error();
-        if (r.refused()) { // the address is not allowed: no network failure, retrying cannot help
-            return d.outcome("dead", started, null, null, ms, error, null);
-        }
-        if (code != null && code == 410) {
-            // This runs on a Vert.x event loop: no JDBC here, the dispatcher stores it (see flushOutcomes).
-            goneTargets.add(d.target());
-            return d.outcome("dead", started, null, code, ms,
-                    "410 Gone: target disabled", r.body());
-        }
-        Instant now = Instant.now();
-        boolean slowDown = code != null && (code == 429 || code == 503 && r.retryAfter() != null);
-        if (slowDown && Duration.between(d.createdAt(), now).compareTo(config.maxPacing()) < 0) {
-            // Asked to slow down, not failed: the wait is the receiver's, the whole target waits with it, and the
-            // attempts meant to ride out an outage are kept for one.
-            Instant paced = retries.pacedAttempt(pacing.streak(d.target()) + 1, now, r.retryAfter());
-            pacing.slowDown(d.target(), now, paced);
-            wakeBy(paced);
-            return d.outcome("pending", started, paced, code, ms, error + " (" + PACED + ": waits until "
-                    + paced + ", attempt not counted)", r.body()).asPaced();
-        }
-        Optional<Instant> next = retries.nextAttempt(d.attempt(), now, r.retryAfter());
-        if (next.isEmpty()) {
-            return d.outcome("dead", started, null, code, ms,
-                    error + " (retry schedule exhausted)", r.body());
-        }
-        wakeBy(next.get());
-        return d.outcome("pending", started, next.get(), code, ms, error,
-                r.body());
     }
 
     /** The dispatcher looks at the outbox again by {@code at} at the latest. */
@@ -332,23 +254,12 @@ public class DeliveryWorker {
     private void complete(AttemptOutcome outcome) {
         outcomes.add(outcome);
         String kind = outcome.paced() ? "paced" : "pending".equals(outcome.status()) ? "retry" : outcome.status();
-        outcomeCounter(outcome.target(), kind).increment();
+        metrics.outcome(outcome.target(), kind);
         if (!"sent".equals(outcome.status())) {
             LOG.infof("Delivery id=%d target=%s attempt=%d -> %s%s", outcome.deliveryId(), outcome.target(),
                     outcome.attempt(), outcome.status(), outcome.error() == null ? "" : " (" + outcome.error() + ")");
         }
         wake();
-    }
-
-    private Counter outcomeCounter(String target, String kind) {
-        return outcomeCounters.computeIfAbsent(target + '/' + kind, k -> registry.counter(
-                "bridge.delivery.outcomes", "target", target, "outcome", kind));
-    }
-
-    private Timer attemptTimer(String target) {
-        return attemptTimers.computeIfAbsent(target, t -> Timer.builder("bridge.delivery.attempt.duration")
-                .tag("target", t).publishPercentileHistogram().description("Time from sending to the answer")
-                .register(registry));
     }
 
     private void flushOutcomes() {
@@ -364,7 +275,7 @@ public class DeliveryWorker {
         try {
             int stale = store.record(batch);
             if (stale > 0) {
-                staleOutcomes.increment(stale);
+                metrics.stale(stale);
                 LOG.warnf("%d delivery outcomes dropped: their claim was superseded (the lease ran out mid-attempt)",
                         stale);
             }
@@ -376,26 +287,7 @@ public class DeliveryWorker {
 
     private void refreshStats() {
         targets.reloadDisabled();
-        try {
-            long[] stats = store.queueStats(enabledTargets());
-            queueDepth.set(stats[0]);
-            oldestPendingSeconds.set(stats[1]);
-            int released = store.releaseStranded(1000);
-            if (released > 0) {
-                LOG.warnf("%d pending deliveries waited behind no older delivery (their outcome was recorded by an"
-                        + " earlier release of the bridge); released", released);
-            }
-            long[] vacuum = store.vacuumStats();
-            oldestSnapshotSeconds.set(vacuum[0]);
-            outboxDeadTuples.set(vacuum[1]);
-        } catch (RuntimeException e) {
-            LOG.debugf("Queue stats unavailable: %s", sqlState(e));
-        }
-    }
-
-    private static String sqlState(Throwable e) {
-        String state = SqlStates.of(e);
-        return state == null ? "" : state;
+        metrics.refresh(store, targets.enabledNames());
     }
 
     private static void sleepQuietly(long millis) {
@@ -405,5 +297,4 @@ public class DeliveryWorker {
             Thread.currentThread().interrupt();
         }
     }
-
 }

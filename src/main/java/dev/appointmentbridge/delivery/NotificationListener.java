@@ -1,5 +1,8 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.config.DeliveryConfig;
+import dev.appointmentbridge.delivery.target.TargetRegistry;
+import dev.appointmentbridge.delivery.Outbox;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,5 +1,8 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.delivery.store.DeliveryOrder;
+import dev.appointmentbridge.delivery.format.FormatSupport;
+import dev.appointmentbridge.delivery.target.TargetRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

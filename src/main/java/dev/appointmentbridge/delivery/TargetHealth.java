@@ -1,5 +1,8 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.delivery.target.TargetRegistry;
+import dev.appointmentbridge.delivery.store.DeliveryEntity;
+import dev.appointmentbridge.delivery.store.DeliveryAttemptEntity;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

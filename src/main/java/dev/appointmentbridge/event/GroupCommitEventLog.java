@@ -1,5 +1,6 @@
 package dev.appointmentbridge.event;
 
+import dev.appointmentbridge.config.EventLogConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -23,7 +23,7 @@ public class DataSourceReport {
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
 
-    @ConfigProperty(name = "bridge.datasource.origin", defaultValue = "configured")
+    @ConfigProperty(name = "appointment-bridge.datasource.origin", defaultValue = "configured")
     String origin;
 
     @Inject

@@ -4,9 +4,9 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import dev.appointmentbridge.poll.SourceStateEntity;
+import dev.appointmentbridge.poll.store.SourceStateEntity;
 import dev.appointmentbridge.source.PolledSource;
-import dev.appointmentbridge.source.SourceRegistry;
+import dev.appointmentbridge.source.registry.SourceRegistry;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.inbound;
 
+import dev.appointmentbridge.config.InboundConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

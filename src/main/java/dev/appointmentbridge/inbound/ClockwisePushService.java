@@ -1,5 +1,6 @@
 package dev.appointmentbridge.inbound;
 
+import dev.appointmentbridge.config.InboundConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.inbound;
 
+import dev.appointmentbridge.config.InboundConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;

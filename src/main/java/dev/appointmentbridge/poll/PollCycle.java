@@ -1,15 +1,27 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.config.PollConfig;
+import dev.appointmentbridge.poll.page.CycleResult;
+import dev.appointmentbridge.poll.cursor.CursorCycle;
+import dev.appointmentbridge.poll.window.WindowCycle;
+import dev.appointmentbridge.poll.sweep.SweepStep;
+import dev.appointmentbridge.poll.fetch.PushFetch;
+import dev.appointmentbridge.poll.page.PageWriter;
+import dev.appointmentbridge.poll.page.PageDiff;
+import dev.appointmentbridge.poll.page.PollEventFactory;
+import dev.appointmentbridge.poll.store.DatabaseCycleStore;
+import dev.appointmentbridge.poll.store.PendingRemovalEntity;
+import dev.appointmentbridge.poll.store.UnderLease;
 import java.time.Clock;
 import java.time.Duration;
 
 import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceFetchException;
-import dev.appointmentbridge.source.SourcesConfig;
+import dev.appointmentbridge.config.SourcesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Runs one {@link CycleRun} of a source against PostgreSQL. */
+/** Runs one {@link CursorCycle} of a source against PostgreSQL. */
 @ApplicationScoped
 public class PollCycle {
 
@@ -32,11 +44,11 @@ public class PollCycle {
     public CycleResult run(PolledSource source) throws SourceFetchException {
         if (source.mode() == PolledSource.Mode.WINDOW) {
             SourcesConfig.Source c = source.config();
-            return new WindowRun(new WindowRun.Settings(source.name(), c.emitOnFirstSync(), c.window().back(),
+            return new WindowCycle(new WindowCycle.Settings(source.name(), c.emitOnFirstSync(), c.window().back(),
                     c.window().ahead(), c.window().minRatio(), c.maxPages(), lease(c, config)), source, store, store,
                     eventFactory, clock).run();
         }
-        return new CycleRun(settings(source, config), source, store,
+        return new CursorCycle(settings(source, config), source, store,
                 eventFactory, clock).run();
     }
 
@@ -55,14 +67,14 @@ public class PollCycle {
             return java.util.Optional.empty();
         }
         SourcesConfig.Source c = source.config();
-        return new ReconcileRun(new ReconcileRun.Settings(source.name(), c.window().back(), c.window().ahead(),
+        return new SweepStep(new SweepStep.Settings(source.name(), c.window().back(), c.window().ahead(),
                 c.window().minRatio(), c.maxPages(), lease(c, config), c.reconcile().interval(), c.pollInterval()),
                 source, store, store, eventFactory, clock).run();
     }
 
     /** Reads one appointment of the source by id and diffs it now; empty when another replica holds the source. */
     public java.util.Optional<CycleResult> fetch(PolledSource source, String appointmentId) throws SourceFetchException {
-        return new FetchRun(settings(source, config), source, store,
+        return new PushFetch(settings(source, config), source, store,
                 eventFactory, clock).run(appointmentId);
     }
 
@@ -87,9 +99,9 @@ public class PollCycle {
         });
     }
 
-    static CycleRun.Settings settings(PolledSource polled, PollConfig poll) {
+    static CursorCycle.Settings settings(PolledSource polled, PollConfig poll) {
         SourcesConfig.Source source = polled.config();
-        return new CycleRun.Settings(polled.name(), source.emitOnFirstSync(), polled.cursorOverlap(),
+        return new CursorCycle.Settings(polled.name(), source.emitOnFirstSync(), polled.cursorOverlap(),
                 source.maxPages(), polled.readsHistory(), lease(source, poll));
     }
 

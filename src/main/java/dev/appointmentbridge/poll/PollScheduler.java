@@ -1,9 +1,11 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.config.PollConfig;
+import dev.appointmentbridge.poll.store.DatabaseCycleStore;
 import org.jboss.logging.Logger;
 
 import dev.appointmentbridge.source.PolledSource;
-import dev.appointmentbridge.source.SourceRegistry;
+import dev.appointmentbridge.source.registry.SourceRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;

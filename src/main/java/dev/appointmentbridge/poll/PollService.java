@@ -1,5 +1,8 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.poll.page.CycleResult;
+import dev.appointmentbridge.poll.store.DatabaseCycleStore;
+import dev.appointmentbridge.poll.store.LeaseLostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +15,7 @@ import org.jboss.logging.Logger;
 import dev.appointmentbridge.event.EventType;
 import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.SourceFetchException;
-import dev.appointmentbridge.source.SourceRegistry;
+import dev.appointmentbridge.source.registry.SourceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
@@ -38,9 +41,10 @@ public class PollService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    PollMetrics metrics;
+
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
-    private final Map<String, AtomicReference<Double>> completeThrough = new ConcurrentHashMap<>();
-    private final Map<String, java.util.concurrent.atomic.AtomicLong> held = new ConcurrentHashMap<>();
     /** Push-triggered fetches waiting for or holding each source: a cycle waits for them, briefly. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> fetching = new ConcurrentHashMap<>();
 
@@ -61,78 +65,6 @@ public class PollService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    /** Every source's series exist at zero from the start: an alert on "no cycles" needs a series. */
-    void registerAtZero(@Observes StartupEvent ignored) {
-        for (PolledSource source : sources.all()) {
-            String name = source.name();
-            registry.timer("bridge.poll.duration", "source", name);
-            for (String result : List.of("ok", "failed", "skipped")) {
-                registry.counter("bridge.poll.cycles", "source", name, "result", result);
-            }
-            for (EventType type : EventType.values()) {
-                registry.counter("bridge.poll.events", "source", name, "type", type.wireName());
-            }
-            registry.counter("bridge.poll.quarantined", "source", name);
-            if (source.readsById()) {
-                registry.counter("bridge.push.fetches", "source", name);
-            }
-            if (PollCycle.reconciles(source)) {
-                for (EventType type : EventType.values()) {
-                    io.micrometer.core.instrument.Counter.builder("bridge.reconcile.drift")
-                            .description("Events a reconciliation sweep found that the cursor path had missed "
-                                    + "(sent with reason reconciled); 0 in steady state")
-                            .tags("source", name, "kind", kind(type)).register(registry);
-                }
-            }
-            // NaN until a watermark is known.
-            AtomicReference<Double> through = new AtomicReference<>(Double.NaN);
-            completeThrough.put(name, through);
-            io.micrometer.core.instrument.Gauge.builder("bridge.source.complete.through", through, AtomicReference::get)
-                    .baseUnit("seconds").tag("source", name)
-                    .description("Every upstream change up to this instant (epoch seconds) is known to have been seen: "
-                            + "a cursor source's cursor, a window source's start of its last complete scan")
-                    .register(registry);
-            refreshWatermark(name);
-            java.util.concurrent.atomic.AtomicLong heldNow = new java.util.concurrent.atomic.AtomicLong();
-            held.put(name, heldNow);
-            io.micrometer.core.instrument.Gauge.builder("bridge.poll.held.cancellations", heldNow,
-                    java.util.concurrent.atomic.AtomicLong::get).tag("source", name)
-                    .description("Cancellations found by the running or last cycle and not yet sent (held so a "
-                            + "rebooking in the same cycle can fold them); each is sent by the time the next cycle starts")
-                    .register(registry);
-        }
-    }
-
-    private void refreshHeld(String name) {
-        java.util.concurrent.atomic.AtomicLong gauge = held.get(name);
-        if (gauge == null) {
-            return;
-        }
-        try {
-            gauge.set(store.heldCount(name));
-        } catch (RuntimeException e) {
-            LOG.debugf("Could not count the held cancellations of %s: %s", name, e.getClass().getSimpleName());
-        }
-    }
-
-    /** A drift kind as the metric labels it: the event type without its {@code appointment.} prefix. */
-    private static String kind(EventType type) {
-        return type.wireName().substring(type.wireName().indexOf('.') + 1);
-    }
-
-    private void refreshWatermark(String name) {
-        AtomicReference<Double> through = completeThrough.get(name);
-        if (through == null) {
-            return;
-        }
-        try {
-            java.time.Instant at = store.completeThrough(name);
-            through.set(at == null ? Double.NaN : at.toEpochMilli() / 1000.0);
-        } catch (RuntimeException e) {
-            LOG.debugf("Could not read the watermark of %s: %s", name, e.getClass().getSimpleName());
         }
     }
 
@@ -224,7 +156,7 @@ public class PollService {
         try {
             Optional<CycleResult> result = cycle.confirmRemovals(source.get(), through);
             result.ifPresent(r -> {
-                countEvents(name, r);
+                metrics.countEvents(name, r);
                 LOG.infof("Source %s: an operator confirmed %d pending removals, %d cancelled", name, r.records(),
                         r.deletes());
             });
@@ -272,7 +204,7 @@ public class PollService {
             if (!result.skipped() && !result.baseline()) {
                 reconcile(name, source);
             }
-            refreshWatermark(name);
+            metrics.refreshWatermark(name);
             return Optional.of(result);
         } catch (SourceFetchException e) {
             fail(name, e.status(), e.getMessage());
@@ -281,7 +213,7 @@ public class PollService {
         } catch (RuntimeException e) {
             fail(name, 0, "unexpected " + e.getClass().getSimpleName());
         } finally {
-            refreshHeld(name);
+            metrics.refreshHeld(name);
         }
         return Optional.empty();
     }
@@ -291,7 +223,7 @@ public class PollService {
         try {
             cycle.reconcile(source).ifPresent(step -> {
                 for (Map.Entry<EventType, Integer> e : step.events().entrySet()) {
-                    registry.counter("bridge.reconcile.drift", "source", name, "kind", kind(e.getKey()))
+                    registry.counter("bridge.reconcile.drift", "source", name, "kind", PollMetrics.kind(e.getKey()))
                             .increment(e.getValue());
                     registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
                             .increment(e.getValue());
@@ -316,20 +248,12 @@ public class PollService {
             return;
         }
         registry.counter("bridge.poll.cycles", "source", name, "result", "ok").increment();
-        countEvents(name, result);
+        metrics.countEvents(name, result);
         registry.counter("bridge.poll.quarantined", "source", name).increment(result.quarantined());
         if (result.records() > 0 || result.eventCount() > 0) {
             LOG.infof("Poll source=%s pages=%d records=%d events=%d quarantined=%d deletes=%d%s cursor=%s", name,
                     result.pages(), result.records(), result.eventCount(), result.quarantined(), result.deletes(),
                     result.baseline() ? " (baseline, no events)" : "", result.cursor());
-        }
-    }
-
-    /** Adds what a cycle, fetch or confirmation emitted to bridge_poll_events_total. */
-    private void countEvents(String name, CycleResult result) {
-        for (Map.Entry<EventType, Integer> e : result.events().entrySet()) {
-            registry.counter("bridge.poll.events", "source", name, "type", e.getKey().wireName())
-                    .increment(e.getValue());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.retention;
 
+import dev.appointmentbridge.config.RetentionConfig;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,5 +1,8 @@
 package dev.appointmentbridge.retention;
 
+import dev.appointmentbridge.config.RetentionConfig;
+import dev.appointmentbridge.delivery.store.DeliveryEntity;
+import dev.appointmentbridge.delivery.store.DeliveryAttemptEntity;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;

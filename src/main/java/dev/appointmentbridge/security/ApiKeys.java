@@ -1,5 +1,7 @@
 package dev.appointmentbridge.security;
 
+import dev.appointmentbridge.config.InboundConfig;
+import dev.appointmentbridge.config.AdminConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashSet;
@@ -29,10 +31,10 @@ public class ApiKeys {
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
     @Inject
-    InboundKeyConfig inbound;
+    InboundConfig inbound;
 
     @Inject
-    SecurityConfig admin;
+    AdminConfig admin;
 
     void warnWhenClosed(@Observes StartupEvent ignored) {
         if (admin.apiKey().isEmpty() && admin.requireApiKey()) {

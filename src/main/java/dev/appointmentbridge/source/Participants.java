@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * PractitionerRole) participant typed PPRF (primary performer), else ATND (attender), else the smallest
  * reference; location and patient are the smallest reference of their type.
  */
-record Participants(String provider, String location, String patient) {
+public record Participants(String provider, String location, String patient) {
 
     /** v3 ParticipationType codes, ranked: lower wins. */
     private static int rank(JsonNode participant) {
@@ -26,18 +26,18 @@ record Participants(String provider, String location, String patient) {
         return best;
     }
 
-    static Participants of(JsonNode participants) {
+    public static Participants of(JsonNode participants) {
         String provider = null;
         int providerRank = Integer.MAX_VALUE;
         String location = null;
         String patient = null;
         for (JsonNode participant : participants) {
             String reference = participant.path("actor").path("reference").asText("");
-            String id = FhirBundleParser.referenceId(reference);
+            String id = referenceId(reference);
             if (id == null) {
                 continue;
             }
-            switch (FhirBundleParser.referenceType(reference)) {
+            switch (referenceType(reference)) {
                 case "Practitioner", "PractitionerRole" -> {
                     int rank = rank(participant);
                     if (rank < providerRank || rank == providerRank && id.compareTo(provider) < 0) {
@@ -45,13 +45,37 @@ record Participants(String provider, String location, String patient) {
                         providerRank = rank;
                     }
                 }
-                case "Location" -> location = FhirBundleParser.smaller(location, id);
-                case "Patient" -> patient = FhirBundleParser.smaller(patient, id);
+                case "Location" -> location = smaller(location, id);
+                case "Patient" -> patient = smaller(patient, id);
                 default -> {
                     // devices, related persons: not part of the event
                 }
             }
         }
         return new Participants(provider, location, patient);
+    }
+
+    /** The smaller of two ids (null is larger), so the choice does not depend on the order of a list. */
+    public static String smaller(String a, String b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** "Practitioner" of a FHIR reference such as "Practitioner/7" or an absolute one with /_history/. */
+    public static String referenceType(String reference) {
+        String[] parts = stripHistory(reference).split("/");
+        return parts.length >= 2 ? parts[parts.length - 2] : "";
+    }
+
+    public static String referenceId(String reference) {
+        String[] parts = stripHistory(reference).split("/");
+        return parts.length >= 2 && !parts[parts.length - 1].isBlank() ? parts[parts.length - 1] : null;
+    }
+
+    private static String stripHistory(String reference) {
+        int history = reference.indexOf("/_history/");
+        return history >= 0 ? reference.substring(0, history) : reference;
     }
 }

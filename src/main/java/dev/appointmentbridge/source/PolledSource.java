@@ -1,5 +1,6 @@
 package dev.appointmentbridge.source;
 
+import dev.appointmentbridge.config.SourcesConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

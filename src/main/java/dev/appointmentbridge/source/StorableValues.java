@@ -13,7 +13,7 @@ import dev.appointmentbridge.common.UnstorableText;
  * with such a value is quarantined with the reason, never stored as something else or left to fail its page on
  * every poll.
  */
-final class StorableValues {
+public final class StorableValues {
 
     /** Longest id or reference kept; FHIR ids are at most 64 characters (R4 datatypes, id). */
     static final int ID_MAX = 200;
@@ -22,7 +22,7 @@ final class StorableValues {
     }
 
     /** Why this text cannot be stored as is, or null. */
-    static String textProblem(String value) {
+    public static String textProblem(String value) {
         int at = value == null ? -1 : UnstorableText.firstAt(value);
         if (at < 0) {
             return null;
@@ -31,7 +31,7 @@ final class StorableValues {
     }
 
     /** Why this id or reference cannot be stored and logged as is, or null. */
-    static String idProblem(String value) {
+    public static String idProblem(String value) {
         String text = textProblem(value);
         if (text != null || value == null) {
             return text;
@@ -43,7 +43,7 @@ final class StorableValues {
     }
 
     /** True when PostgreSQL's timestamptz can hold the instant (years 1 to 9999 in UTC). */
-    static boolean storable(Instant instant) {
+    public static boolean storable(Instant instant) {
         if (instant == null) {
             return true;
         }
@@ -55,7 +55,7 @@ final class StorableValues {
      * The id as the quarantine can store and an operator can read it: NUL, lone surrogates, control and
      * formatting characters written as {@code \\uXXXX}, at most {@value #ID_MAX} characters.
      */
-    static String escaped(String id) {
+    public static String escaped(String id) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < id.length() && out.length() < ID_MAX; i++) {
             char c = id.charAt(i);

@@ -1,9 +1,10 @@
 package dev.appointmentbridge.source;
 
+import dev.appointmentbridge.config.SourcesConfig;
 import java.time.Duration;
 
 /** The window settings' start-time checks, shared by FHIR and JSON sources: each failure names its setting. */
-final class WindowChecks {
+public final class WindowChecks {
 
     /** More slices than this in one window (scopes × slices) is a misconfiguration, not a sweep. */
     static final int MAX_UNITS = 100_000;
@@ -15,7 +16,7 @@ final class WindowChecks {
      * @param slice  the slice length in use, or null for the whole window in one search
      * @param active whether the source scans windows at all (window mode, or a cursor source's sweeps)
      */
-    static void check(String prefix, SourcesConfig.Source config, Duration slice, boolean active) {
+    public static void check(String prefix, SourcesConfig.Source config, Duration slice, boolean active) {
         if (!active) {
             return;
         }

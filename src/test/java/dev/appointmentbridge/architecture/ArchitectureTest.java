@@ -27,18 +27,19 @@ class ArchitectureTest {
     /** Package → the project packages it may depend on (besides itself). */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("common", Set.of()),
-            Map.entry("source", Set.of("common")),
-            Map.entry("snapshot", Set.of("common")),
-            Map.entry("quarantine", Set.of("common")),
-            Map.entry("diff", Set.of("event", "snapshot", "source")),
-            Map.entry("event", Set.of("common")),
-            Map.entry("poll", Set.of("common", "diff", "event", "snapshot", "source", "quarantine")),
-            Map.entry("delivery", Set.of("common", "event")),
-            Map.entry("inbound", Set.of("common", "event", "poll")),
-            Map.entry("security", Set.of("common")),
-            Map.entry("health", Set.of("common", "poll", "source", "delivery")),
-            Map.entry("retention", Set.of("common", "delivery", "event")),
-            Map.entry("admin", Set.of("common", "delivery", "event", "poll", "quarantine", "source")));
+            Map.entry("config", Set.of()),
+            Map.entry("source", Set.of("common", "config")),
+            Map.entry("snapshot", Set.of("common", "config")),
+            Map.entry("quarantine", Set.of("common", "config")),
+            Map.entry("diff", Set.of("event", "snapshot", "source", "config")),
+            Map.entry("event", Set.of("common", "config")),
+            Map.entry("poll", Set.of("common", "diff", "event", "snapshot", "source", "quarantine", "config")),
+            Map.entry("delivery", Set.of("common", "event", "config")),
+            Map.entry("inbound", Set.of("common", "event", "poll", "config")),
+            Map.entry("security", Set.of("common", "config")),
+            Map.entry("health", Set.of("common", "poll", "source", "delivery", "config")),
+            Map.entry("retention", Set.of("common", "delivery", "event", "config")),
+            Map.entry("admin", Set.of("common", "delivery", "event", "poll", "quarantine", "source", "config")));
 
     @Test
     void dependenciesRunOneWay() {
@@ -66,6 +67,50 @@ class ArchitectureTest {
         }
         assertTrue(packages.size() >= 10, "imported the main classes: " + packages);
         assertEquals(Set.of(), violations, "arrows against the flow");
+    }
+
+    /**
+     * Inside a package, its sub-packages' arrows run one way too (poll.cursor → poll.page → poll.store, never
+     * back): no cycle among the packages of one feature.
+     */
+    @Test
+    void subPackagesHaveNoCycles() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(BASE);
+        Map<String, Set<String>> edges = new java.util.TreeMap<>();
+        for (JavaClass c : classes) {
+            String from = c.getPackageName();
+            String feature = feature(from);
+            if (feature == null || "demo".equals(feature)) {
+                continue;
+            }
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                String to = d.getTargetClass().getPackageName();
+                if (!to.equals(from) && feature.equals(feature(to))) {
+                    edges.computeIfAbsent(from, k -> new TreeSet<>()).add(to);
+                }
+            }
+        }
+        Set<String> cycles = new TreeSet<>();
+        for (String start : edges.keySet()) {
+            java.util.Deque<java.util.List<String>> paths = new java.util.ArrayDeque<>();
+            paths.add(java.util.List.of(start));
+            Set<String> seen = new TreeSet<>();
+            while (!paths.isEmpty()) {
+                java.util.List<String> path = paths.poll();
+                for (String next : edges.getOrDefault(path.get(path.size() - 1), Set.of())) {
+                    if (next.equals(start)) {
+                        cycles.add(String.join(" -> ", path) + " -> " + start);
+                    } else if (seen.add(next)) {
+                        java.util.List<String> longer = new java.util.ArrayList<>(path);
+                        longer.add(next);
+                        paths.add(longer);
+                    }
+                }
+            }
+        }
+        assertTrue(edges.size() >= 5, "found the sub-packages: " + edges.keySet());
+        assertEquals(Set.of(), cycles, "sub-packages that depend on each other");
     }
 
     /** "dev.appointmentbridge.poll" → "poll"; null outside the project. */

@@ -1,5 +1,8 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.delivery.store.DeliveryStore;
+import dev.appointmentbridge.delivery.store.ClaimedDelivery;
+import dev.appointmentbridge.delivery.store.AttemptOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;

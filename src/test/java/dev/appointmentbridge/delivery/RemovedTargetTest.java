@@ -1,5 +1,7 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.delivery.target.TargetRegistry;
+import dev.appointmentbridge.delivery.store.DeliveryStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +34,10 @@ class RemovedTargetTest {
     DataSource dataSource;
 
     @Inject
-    DeliveryWorker worker;
+    dev.appointmentbridge.delivery.RemovedTargets removedTargets;
+
+    @Inject
+    dev.appointmentbridge.delivery.store.QueueStats queueStats;
 
     @Inject
     DeliveryStore store;
@@ -44,9 +49,9 @@ class RemovedTargetTest {
     void pendingDeliveriesOfARemovedTargetAreRetiredAndLeaveTheGauges() throws SQLException {
         long orphan = delivery("removed-target", "2 days");
         List<String> configured = targets.all().stream().map(TargetRegistry.Target::name).toList();
-        assertTrue(store.queueStats(configured)[1] < 86_400, "a removed target's row is not in the oldest age");
+        assertTrue(queueStats.queueStats(configured)[1] < 86_400, "a removed target's row is not in the oldest age");
 
-        worker.retireRemovedTargets();
+        removedTargets.retire();
 
         assertEquals("dead", query("SELECT status FROM delivery WHERE id = " + orphan));
         assertEquals(DeliveryStore.TARGET_REMOVED, query("SELECT last_error FROM delivery WHERE id = " + orphan));

@@ -93,7 +93,7 @@ class ConfigReferenceTest {
                 }
             }
         }
-        assertEquals(9, found.size(), "config mappings found: " + found);
+        assertEquals(1, found.size(), "one configuration root: " + found);
         return found;
     }
 }

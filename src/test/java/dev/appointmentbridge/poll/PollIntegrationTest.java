@@ -1,5 +1,6 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.poll.page.CycleResult;
 import dev.appointmentbridge.support.Management;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,5 +1,10 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.poll.cursor.CursorCycle;
+import dev.appointmentbridge.poll.store.PageCommit;
+import dev.appointmentbridge.poll.page.PollEventFactory;
+import dev.appointmentbridge.poll.store.CycleStore;
+import dev.appointmentbridge.poll.store.Lease;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -32,7 +37,7 @@ import dev.appointmentbridge.source.SourceFetchException;
  * future-dated meta.lastUpdated, edits that change nothing), polled at random moments through a search cache
  * that serves current versions of a stale id list (and sometimes ignores no-cache), with offset pages that
  * shift and pages that fail, replaying the events a receiver got yields each appointment's final upstream
- * state. Runs the real {@link CycleRun} and {@link PageDiff} over an in-memory store; seeded, so a failure
+ * state. Runs the real {@link CursorCycle} and {@link PageDiff} over an in-memory store; seeded, so a failure
  * names the seed that reproduces it ({@code -Dpoll.property.seed=...}).
  */
 class PollInvariantPropertyTest {
@@ -98,11 +103,11 @@ class PollInvariantPropertyTest {
         if (Boolean.getBoolean("poll.property.debug")) {
             System.out.println("POLL cursor " + store.cursor + " history " + store.historyCursor);
         }
-        CycleRun.Settings settings = new CycleRun.Settings("prop", emitOnFirstSync, Duration.ofSeconds(2), 10_000, true,
+        CursorCycle.Settings settings = new CursorCycle.Settings("prop", emitOnFirstSync, Duration.ofSeconds(2), 10_000, true,
                 Duration.ofMinutes(2));
         Clock bridgeClock = Clock.fixed(Instant.parse("2026-11-30T00:00:00Z"), ZoneOffset.UTC);
         try {
-            new CycleRun(settings, upstream, store, new PollEventFactory(JSON), bridgeClock).run();
+            new CursorCycle(settings, upstream, store, new PollEventFactory(JSON), bridgeClock).run();
             log.add("poll");
         } catch (SourceFetchException e) {
             log.add("poll failed");

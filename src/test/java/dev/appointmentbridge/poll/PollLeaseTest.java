@@ -1,5 +1,9 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.poll.store.PageCommit;
+import dev.appointmentbridge.poll.store.DatabaseCycleStore;
+import dev.appointmentbridge.poll.store.Lease;
+import dev.appointmentbridge.poll.store.LeaseLostException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

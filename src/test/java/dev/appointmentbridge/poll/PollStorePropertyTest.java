@@ -1,5 +1,9 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.poll.cursor.CursorCycle;
+import dev.appointmentbridge.poll.window.WindowCycle;
+import dev.appointmentbridge.poll.page.PollEventFactory;
+import dev.appointmentbridge.poll.store.DatabaseCycleStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -149,11 +153,11 @@ class PollStorePropertyTest {
             Set<String> gone = upstream.markPoll();
             try {
                 if (kind.window()) {
-                    new WindowRun(new WindowRun.Settings(upstream.name, true, Duration.ofDays(1), Duration.ofDays(30),
+                    new WindowCycle(new WindowCycle.Settings(upstream.name, true, Duration.ofDays(1), Duration.ofDays(30),
                             0.5, 10_000, Duration.ofMinutes(2)), upstream, store, store, factory, clock).run();
                 } else {
                     Duration overlap = kind == Kind.JSON_CHANGED_SINCE ? Duration.ofSeconds(60) : Duration.ofSeconds(2);
-                    new CycleRun(new CycleRun.Settings(upstream.name, true, overlap, 10_000, upstream.readsHistory(),
+                    new CursorCycle(new CursorCycle.Settings(upstream.name, true, overlap, 10_000, upstream.readsHistory(),
                             Duration.ofMinutes(2)), upstream, store, factory, clock).run();
                 }
                 log.add("poll");

@@ -20,7 +20,7 @@ import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.ReadResult;
 import dev.appointmentbridge.source.SourceFetchException;
 import dev.appointmentbridge.source.SourcePage;
-import dev.appointmentbridge.source.SourcesConfig;
+import dev.appointmentbridge.config.SourcesConfig;
 import dev.appointmentbridge.source.WindowScope;
 
 /**

@@ -1,5 +1,7 @@
 package dev.appointmentbridge.retention;
 
+import dev.appointmentbridge.config.RetentionConfig;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.source;
 
+import dev.appointmentbridge.source.fhir.FhirSource;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

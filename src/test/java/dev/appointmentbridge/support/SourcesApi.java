@@ -2,7 +2,7 @@ package dev.appointmentbridge.support;
 
 import static io.restassured.RestAssured.given;
 
-import dev.appointmentbridge.poll.CycleResult;
+import dev.appointmentbridge.poll.page.CycleResult;
 import dev.appointmentbridge.poll.PollService;
 import io.restassured.path.json.JsonPath;
 

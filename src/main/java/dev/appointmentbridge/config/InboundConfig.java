@@ -1,0 +1,62 @@
+package dev.appointmentbridge.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.WithDefault;
+
+/**
+ * {@code bridge.inbound.*}: the receiving endpoints, their key and the Clockwise.MD keys.
+ */
+public interface InboundConfig {
+
+    /** When set, {@code /webhook/*} requires {@code X-API-Key} or {@code Authorization: Bearer} with it. */
+    Optional<String> apiKey();
+
+    /**
+     * With no {@link #apiKey()}, whether pushes answer 401 (true, the default: a bridge reachable by anyone would
+     * sign and deliver whatever anyone posts) or are accepted without a key. The dev, test and demo profiles set false.
+     */
+    @WithDefault("true")
+    boolean requireApiKey();
+
+    /** Largest accepted request body on the receiving endpoint. */
+    @WithDefault("65536")
+    int maxBodyBytes();
+
+    Canvas canvas();
+
+    /**
+     * {@code bridge.inbound.clockwise.<name>.*}: each key Clockwise.MD may push with, {@code .key} its value (sent in
+     * an {@code Authtoken} header, or in the URL, {@code POST /webhook/clockwise/<key>}). A push with any other key
+     * is a 401. An entry without {@code .key} takes its name as the key (the older form, which puts the secret into
+     * a property name; the start warns).
+     */
+    Map<String, ClockwiseKey> clockwise();
+
+    /** {@code bridge.inbound.canvas.*}: the Canvas appointment-sync plugin's pushes. */
+    interface Canvas {
+
+        /**
+         * The plugin's times carry no zone ({@code 2024-01-15T10:00:00}): they are read in this one, never guessed.
+         * Unset: a zone-less time is a 422 naming this setting.
+         */
+        Optional<String> zone();
+    }
+
+    interface ClockwiseKey {
+
+        /** The key's value; unset: the entry's name is the key (older form). */
+        Optional<String> key();
+
+        /**
+         * The source the pushes of this key come from: a push then fetches that one appointment from it at once
+         * and diffs it against its snapshot like a poll. Unset: the push is stored with its mapped type.
+         */
+        Optional<String> source();
+
+        /** Declares a key without a source ({@code bridge.inbound.clockwise.<key>.enabled=true}). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+}

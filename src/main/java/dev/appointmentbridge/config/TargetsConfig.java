@@ -1,0 +1,62 @@
+package dev.appointmentbridge.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
+
+/** {@code bridge.targets.<name>.*}: where events are pushed, exactly as the design's contract. */
+public interface TargetsConfig {
+
+    @WithParentName
+    Map<String, Target> targets();
+
+    interface Target {
+
+        String url();
+
+        @WithDefault("standard")
+        Format format();
+
+        /** Event types to send; all when unset. */
+        Optional<List<String>> events();
+
+        /** {@code whsec_...}: Standard Webhooks signing key. */
+        Optional<String> secret();
+
+        Optional<String> bearerToken();
+
+        /** Extra headers, e.g. {@code bridge.targets.x.headers."Authtoken"=...}. */
+        Map<String, String> headers();
+
+        /** Slack messages name the patient only when a target opts in. */
+        @WithDefault("false")
+        boolean includePatientName();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /**
+         * The attempt's one hard deadline: connect, send and the whole response, enforced by a timer that cancels
+         * the request (a target trickling a byte at a time cannot hold an attempt open).
+         */
+        @WithDefault("15s")
+        Duration timeout();
+
+        /**
+         * Requests in flight to this target at most, within the global bridge.delivery.max-in-flight: a target
+         * that hangs holds only its own slots, never the other targets'. 256, not 32: one
+         * target's throughput follows its slots (bench/delivery.sh: 32 → 1,048–1,186/s,
+         * 128 → 3,004/s, 256 → 4,514/s).
+         */
+        @WithDefault("256")
+        int maxInFlight();
+
+        /** This target may resolve to a private or loopback address (OutboundUrlGuard); off by default. */
+        @WithDefault("false")
+        boolean allowPrivate();
+    }
+}

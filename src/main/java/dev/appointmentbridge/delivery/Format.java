@@ -1,6 +1,0 @@
-package dev.appointmentbridge.delivery;
-
-/** Payload shapes a target can ask for ({@code bridge.targets.<name>.format=standard|canvas|...}). */
-public enum Format {
-    STANDARD, CANVAS, FLAT, SLACK, CLOCKWISE
-}

@@ -1,0 +1,25 @@
+package dev.appointmentbridge.delivery.format;
+
+import dev.appointmentbridge.config.Format;
+import java.util.Map;
+
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.ForeignEventNames;
+
+/** Each format's names for event types; a type a format has no name for is skipped for that target. */
+public final class FormatSupport {
+
+    static final Map<EventType, String> CANVAS_TYPES = ForeignEventNames.CANVAS;
+    static final Map<EventType, String> CLOCKWISE_TYPES = ForeignEventNames.CLOCKWISE;
+
+    private FormatSupport() {
+    }
+
+    public static boolean canExpress(Format format, EventType type) {
+        return switch (format) {
+            case CANVAS -> CANVAS_TYPES.containsKey(type);
+            case CLOCKWISE -> CLOCKWISE_TYPES.containsKey(type);
+            default -> true;
+        };
+    }
+}

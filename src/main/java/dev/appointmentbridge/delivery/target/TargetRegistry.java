@@ -1,0 +1,156 @@
+package dev.appointmentbridge.delivery.target;
+
+import dev.appointmentbridge.config.TargetsConfig;
+import dev.appointmentbridge.config.DeliveryConfig;
+import dev.appointmentbridge.delivery.target.OutboundUrlGuard;
+import dev.appointmentbridge.delivery.format.WebhookSigner;
+import dev.appointmentbridge.delivery.store.TargetStateEntity;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.hibernate.StatelessSession;
+import org.jboss.logging.Logger;
+
+import dev.appointmentbridge.event.EventType;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The configured targets, their signers, and which are disabled (410 Gone or by an operator). */
+@ApplicationScoped
+public class TargetRegistry {
+
+    private static final Logger LOG = Logger.getLogger(TargetRegistry.class);
+
+    /** A target with its parsed settings. */
+    public record Target(String name, TargetsConfig.Target config, Set<EventType> events, WebhookSigner signer) {
+
+        public boolean wants(EventType type) {
+            return events.contains(type);
+        }
+    }
+
+    @Inject
+    TargetsConfig config;
+
+    @Inject
+    StatelessSession session;
+
+    @Inject
+    DeliveryConfig delivery;
+
+    private final Map<String, Target> targets = new TreeMap<>();
+    private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+
+    @PostConstruct
+    void build() {
+        for (Map.Entry<String, TargetsConfig.Target> e : config.targets().entrySet()) {
+            String name = e.getKey();
+            TargetsConfig.Target t = e.getValue();
+            Set<EventType> events = t.events().map(list -> list.stream().map(String::trim).map(type -> EventType
+                    .fromWire(type).orElseThrow(() -> new IllegalArgumentException("bridge.targets." + name
+                            + ".events: unknown event type " + type)))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet()))
+                    .orElse(Set.of(EventType.values()));
+            WebhookSigner signer = t.secret().map(secret -> {
+                try {
+                    return new WebhookSigner(secret);
+                } catch (IllegalArgumentException bad) {
+                    throw new IllegalArgumentException("bridge.targets." + name + ".secret: " + bad.getMessage());
+                }
+            }).orElse(null);
+            OutboundUrlGuard.syntaxRefusal(t.url()).ifPresent(reason -> { // allowed private or not
+                throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason);
+            });
+            if (!delivery.allowPrivateTargets() && !t.allowPrivate()) {
+                OutboundUrlGuard.refusal(t.url()).ifPresent(reason -> {
+                    throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason
+                            + " (set bridge.targets." + name + ".allow-private=true or"
+                            + " bridge.delivery.allow-private-targets=true to allow it)");
+                });
+            }
+            if (signer == null) { // an empty BRIDGE_TARGETS_X_SECRET reads as unset: say so, loudly
+                LOG.warnf("Target %s has no bridge.targets.%s.secret: its requests are not signed, and a receiver"
+                        + " cannot tell them from forged ones", name, name);
+            }
+            targets.put(name, new Target(name, t, events, signer));
+        }
+        reloadDisabled();
+    }
+
+    public Collection<Target> all() {
+        return targets.values();
+    }
+
+    public Optional<Target> find(String name) {
+        return Optional.ofNullable(targets.get(name));
+    }
+
+    public boolean isDisabled(String name) {
+        return disabled.contains(name);
+    }
+
+    public void disable(String name, String reason) {
+        setEnabled(name, false, reason);
+        LOG.warnf("Target %s disabled: %s", name, reason);
+    }
+
+    public void enable(String name) {
+        setEnabled(name, true, null);
+        LOG.infof("Target %s enabled", name);
+    }
+
+    public Optional<String> disabledReason(String name) {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                    "select disabledReason from TargetStateEntity where name = :name and not enabled", String.class)
+                    .setParameter("name", name).getResultList().stream().filter(Objects::nonNull).findFirst());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void setEnabled(String name, boolean enabled, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> session.createMutationQuery("""
+                insert into TargetStateEntity (name, enabled, disabledReason, changedAt)
+                values (:name, :enabled, :reason, current_timestamp)
+                on conflict (name) do update set enabled = excluded.enabled,
+                       disabledReason = excluded.disabledReason, changedAt = current_timestamp""")
+                .setParameter("name", name).setParameter("enabled", enabled).setParameter("reason", reason)
+                .executeUpdate());
+        if (enabled) {
+            disabled.remove(name);
+        } else {
+            disabled.add(name);
+        }
+    }
+
+    /** Other replicas may have disabled or enabled a target; the worker calls this on its backstop tick. */
+    public void reloadDisabled() {
+        try {
+            Set<String> now = new HashSet<>(QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+                    "select name from TargetStateEntity where not enabled", String.class).getResultList()));
+            disabled.retainAll(now);
+            disabled.addAll(now);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not read target state: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Every configured target's name. */
+    public java.util.List<String> names() {
+        return all().stream().map(Target::name).toList();
+    }
+
+    /** The names of the targets not disabled: a disabled target's backlog is not waiting to be sent. */
+    public java.util.List<String> enabledNames() {
+        return all().stream().map(Target::name).filter(n -> !isDisabled(n)).toList();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.appointmentbridge.source.json;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.appointmentbridge.source.AppointmentRecord;
+import dev.appointmentbridge.source.PoisonRecord;
+
+/** The records of one JSON page, each id once. */
+final class PageRecords {
+
+    private PageRecords() {
+    }
+
+    /**
+     * An id listed twice on one page: the same record twice counts once; two different versions cannot both be
+     * current, so the id is quarantined (else each cycle would diff one against the other and emit both).
+     */
+    static void listedOnce(List<AppointmentRecord> records, List<PoisonRecord> poison) {
+        Map<String, AppointmentRecord> seen = new java.util.LinkedHashMap<>();
+        java.util.Set<String> conflicting = new java.util.HashSet<>();
+        for (AppointmentRecord r : records) {
+            AppointmentRecord first = seen.putIfAbsent(r.id(), r);
+            if (first != null && !first.equals(r)) {
+                conflicting.add(r.id());
+            }
+        }
+        if (seen.size() == records.size()) {
+            return;
+        }
+        records.clear();
+        for (AppointmentRecord r : seen.values()) {
+            if (conflicting.contains(r.id())) {
+                poison.add(new PoisonRecord(r.id(), "listed more than once on one page, with different values", null));
+            } else {
+                records.add(r);
+            }
+        }
+    }
+}
