@@ -16,11 +16,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 /** The delivery worker's metrics: outcomes and attempt times per target, the queue and the database under it. */
-@ApplicationScoped
+@Singleton // no client proxy: a cycle or an attempt still ending while the application stops can count
 public class DeliveryMetrics {
 
     private static final Logger LOG = Logger.getLogger(DeliveryMetrics.class);

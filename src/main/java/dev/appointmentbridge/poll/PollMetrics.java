@@ -14,12 +14,12 @@ import dev.appointmentbridge.source.PolledSource;
 import dev.appointmentbridge.source.registry.SourceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /** The sources' metrics: cycles, events, drift, the complete-through watermark and held cancellations. */
-@ApplicationScoped
+@Singleton // no client proxy: a cycle or an attempt still ending while the application stops can count
 public class PollMetrics {
 
     private static final Logger LOG = Logger.getLogger(PollMetrics.class);

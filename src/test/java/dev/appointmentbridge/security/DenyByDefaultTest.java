@@ -61,6 +61,8 @@ class DenyByDefaultTest {
         given().get("/admin/assets/admin.js").then().statusCode(200);
         // a push route read with GET is not named public: refused, not described
         given().get("/webhook/appointment").then().statusCode(401);
+        // with the key that route takes, a method it does not serve is a 405, not a refusal
+        given().header("X-API-Key", "inbound-key").get("/webhook/appointment").then().statusCode(405);
         // a wrong key on a public route does not fail it
         given().header("X-API-Key", "wrong").get("/").then().statusCode(200);
     }

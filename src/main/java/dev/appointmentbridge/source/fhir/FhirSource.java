@@ -1,5 +1,7 @@
 package dev.appointmentbridge.source.fhir;
 
+import dev.appointmentbridge.source.UrlValues;
+
 import dev.appointmentbridge.source.http.SourceHttp;
 import dev.appointmentbridge.source.http.RequestBudget;
 import dev.appointmentbridge.source.http.SourceToken;
@@ -223,7 +225,7 @@ public class FhirSource implements PolledSource {
 
     @Override
     public ReadResult read(String id) throws SourceFetchException {
-        URI url = URI.create(base() + "/Appointment/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+        URI url = URI.create(base() + "/Appointment/" + UrlValues.encode(id));
         SourceHttp.Fetched fetched = http.fetchOrGone(url);
         return fetched.gone() ? new ReadResult.Gone(fetched.status())
                 : new ReadResult.Found(parser.parseAppointment(fetched.body()));

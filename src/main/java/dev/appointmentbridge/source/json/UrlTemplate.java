@@ -1,11 +1,11 @@
 package dev.appointmentbridge.source.json;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.appointmentbridge.source.UrlValues;
 
 /** A JSON source's URL templates: {@code {cursor}}, {@code {page}}, {@code {from}}, {@code {to}}, {@code {id}}. */
 public final class UrlTemplate {
@@ -37,8 +37,7 @@ public final class UrlTemplate {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value = vars.getOrDefault(m.group(1), "");
-            m.appendReplacement(out, Matcher.quoteReplacement(URLEncoder.encode(value, StandardCharsets.UTF_8)
-                    .replace("+", "%20")));
+            m.appendReplacement(out, Matcher.quoteReplacement(UrlValues.encode(value)));
         }
         m.appendTail(out);
         return out.toString();

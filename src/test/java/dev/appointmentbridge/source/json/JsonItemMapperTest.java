@@ -154,6 +154,16 @@ class JsonItemMapperTest {
                         Map.of("cursor", "2026-01-01T00:00:00Z", "id", "a b")));
     }
 
+    /** An id of "." or ".." stays the id: as a bare path segment it named the list or its parent instead. */
+    @Test
+    void dotSegmentIdsStayIds() {
+        assertEquals("https://a/appointments/%2E%2E", UrlTemplate.fill("https://a/appointments/{id}", Map.of("id", "..")));
+        assertEquals("https://a/appointments/%2E", UrlTemplate.fill("https://a/appointments/{id}", Map.of("id", ".")));
+        assertEquals("https://a/appointments/..a", UrlTemplate.fill("https://a/appointments/{id}", Map.of("id", "..a")));
+        assertEquals("/appointments/%2E%2E", java.net.URI.create(UrlTemplate.fill("https://a/appointments/{id}",
+                Map.of("id", ".."))).normalize().getRawPath());
+    }
+
     private static String refused(Map<String, String> fields, Map<String, List<String>> statuses) {
         return assertThrows(IllegalArgumentException.class, () -> new JsonItemMapper("x", fields, statuses))
                 .getMessage();
