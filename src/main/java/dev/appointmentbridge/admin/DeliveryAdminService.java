@@ -48,7 +48,9 @@ public class DeliveryAdminService {
             String[] lastError = lastError(t.name());
             views.add(new TargetView(t.name(), SafeUrl.of(t.config().url()), t.config().format().name().toLowerCase(),
                     t.events().stream().map(e -> e.wireName()).sorted().toList(), !st.disabled(),
-                    targets.disabledReason(t.name()).orElse(null), t.signer() != null ? "configured" : null,
+                    targets.disabledReason(t.name()).orElse(null), t.config().secret().isPresent() ? "configured" : null,
+                    t.signer() == null ? 0 : t.signer().count(),
+                    t.signer() == null ? null : t.signer().publicKey().orElse(null),
                     t.config().bearerToken().isPresent() ? "configured" : null,
                     List.copyOf(t.config().headers().keySet()), st.health(), st.successRate(), st.queueDepth(),
                     st.oldestPendingAt(), st.deliveries(), lastError[0], lastError[1]));

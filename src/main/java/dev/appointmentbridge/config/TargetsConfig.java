@@ -27,6 +27,24 @@ public interface TargetsConfig {
         /** {@code whsec_...}: Standard Webhooks signing key. */
         Optional<String> secret();
 
+        /**
+         * {@code whsec_} secrets being rotated out: each attempt is signed with {@link #secret()} and each of these,
+         * so receivers that still hold an old secret keep verifying until they deploy the new one.
+         */
+        Optional<List<String>> previousSecrets();
+
+        /** {@code whsk_...}: an Ed25519 private key; attempts then also carry a {@code v1a} signature. */
+        Optional<String> signingKey();
+
+        /**
+         * When nothing was delivered to this target for this long, a signed {@code bridge.heartbeat} carrying the
+         * last sequence number assigned; off when unset.
+         */
+        Optional<Duration> heartbeat();
+
+        /** The bearer key that reads this target's feed ({@code GET /feed/<name>}); no feed when unset. */
+        Optional<String> feedKey();
+
         Optional<String> bearerToken();
 
         /** Extra headers, e.g. {@code bridge.targets.x.headers."Authtoken"=...}. */

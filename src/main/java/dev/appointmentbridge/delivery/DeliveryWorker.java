@@ -236,7 +236,7 @@ public class DeliveryWorker {
         inFlight.incrementAndGet();
         AtomicInteger perTarget = targetInFlight(d.target());
         perTarget.incrementAndGet();
-        sender.send(target, d.webhookId(), body.get()).onComplete(result -> {
+        sender.send(target, d.webhookId(), d.sequence(), body.get()).onComplete(result -> {
             inFlight.decrementAndGet();
             perTarget.decrementAndGet();
             WebhookSender.Response response = result.result();

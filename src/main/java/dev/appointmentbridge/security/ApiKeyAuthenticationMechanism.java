@@ -41,6 +41,13 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
+        java.util.Optional<String> feed = KeyPolicies.feedTarget(context);
+        if (feed.isPresent()) { // a feed takes its own target's key and no other, so any other key is a wrong key (401)
+            return keys.readsFeed(bearerToken(context.request()), feed.get())
+                    ? Uni.createFrom().item(QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(
+                            "bridge.targets." + feed.get() + ".feed-key")).addRole(ApiKeys.feedRole(feed.get())).build())
+                    : Uni.createFrom().nullItem();
+        }
         Set<String> roles = keys.rolesOf(context.request().getHeader("X-API-Key"));
         roles.addAll(keys.rolesOf(bearerToken(context.request())));
         if (roles.isEmpty()) {
@@ -61,8 +68,10 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         HttpServerResponse response = context.response();
         if (!response.ended()) {
             String role = context.get(KeyPolicies.MISSING_ROLE);
-            ApiError error = ApiError.of("Missing or invalid API key", List.of(ErrorItem.of("header", "X-API-Key",
-                    keys.whyRefused(role), "unauthorized")));
+            boolean feed = role != null && role.startsWith("feed:");
+            ApiError error = ApiError.of(feed ? "Missing or invalid feed key" : "Missing or invalid API key",
+                    List.of(ErrorItem.of("header", feed ? "Authorization" : "X-API-Key", keys.whyRefused(role),
+                            "unauthorized")));
             response.setStatusCode(401).putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer")
                     .putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json").end(write(error));
         }

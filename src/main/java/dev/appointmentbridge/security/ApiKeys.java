@@ -1,6 +1,7 @@
 package dev.appointmentbridge.security;
 
 import dev.appointmentbridge.config.InboundConfig;
+import dev.appointmentbridge.config.TargetsConfig;
 import dev.appointmentbridge.config.AdminConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,6 +28,8 @@ public class ApiKeys {
 
     public static final String OPERATOR = "operator";
     public static final String PUSH_CLIENT = "push-client";
+    /** The policy of {@code /feed/<target>}; the key carries {@link #feedRole} of its target. */
+    public static final String FEED_READER = "feed-reader";
 
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
@@ -35,6 +38,14 @@ public class ApiKeys {
 
     @Inject
     AdminConfig admin;
+
+    @Inject
+    TargetsConfig targets;
+
+    /** The role a target's {@code feed-key} carries: it reads that target's feed and nothing else. */
+    public static String feedRole(String target) {
+        return "feed:" + target;
+    }
 
     void warnWhenClosed(@Observes StartupEvent ignored) {
         if (admin.apiKey().isEmpty() && admin.requireApiKey()) {
@@ -62,6 +73,12 @@ public class ApiKeys {
         return roles;
     }
 
+    /** Whether the presented bearer key is the feed key of this target (constant-time). */
+    boolean readsFeed(String presented, String target) {
+        TargetsConfig.Target t = targets.targets().get(target);
+        return presented != null && t != null && matches(presented, t.feedKey());
+    }
+
     /** True when the role needs no key: none is set and the operator chose to serve without one. */
     boolean open(String role) {
         return switch (role) {
@@ -80,6 +97,14 @@ public class ApiKeys {
         if (PUSH_CLIENT.equals(role) && inbound.apiKey().isEmpty()) {
             return "bridge.inbound.api-key is not set: pushes would be signed and delivered from anyone, so they are"
                     + " refused until it is (env BRIDGE_INBOUND_API_KEY)";
+        }
+        if (role != null && role.startsWith("feed:")) {
+            String target = role.substring("feed:".length());
+            TargetsConfig.Target t = targets.targets().get(target);
+            if (t != null && t.feedKey().isEmpty()) {
+                return "bridge.targets." + target + ".feed-key is not set: this target has no feed";
+            }
+            return "Send Authorization: Bearer <bridge.targets.<target>.feed-key> of this target";
         }
         return "Send X-API-Key: <key> or Authorization: Bearer <key>";
     }

@@ -20,6 +20,17 @@ public final class KeyPolicies {
     private KeyPolicies() {
     }
 
+    /** The target of a {@code /feed/<target>} path; empty on any other path. */
+    static java.util.Optional<String> feedTarget(RoutingContext request) {
+        String path = request.normalizedPath();
+        if (!path.startsWith("/feed/")) {
+            return java.util.Optional.empty();
+        }
+        String rest = path.substring("/feed/".length());
+        return java.util.Optional.of(java.net.URLDecoder.decode(rest.contains("/") ? rest.substring(0,
+                rest.indexOf('/')) : rest, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     abstract static class KeyPolicy implements HttpSecurityPolicy {
 
         @Inject
@@ -53,6 +64,29 @@ public final class KeyPolicies {
         @Override
         String role() {
             return ApiKeys.OPERATOR;
+        }
+    }
+
+    /** {@code /feed/<target>}: the caller's key must be that target's feed key; there is no open feed. */
+    @ApplicationScoped
+    public static class FeedReader implements HttpSecurityPolicy {
+
+        @Override
+        public String name() {
+            return ApiKeys.FEED_READER;
+        }
+
+        @Override
+        public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity,
+                AuthorizationRequestContext requestContext) {
+            String role = ApiKeys.feedRole(feedTarget(request).orElse(""));
+            return identity.map(caller -> {
+                if (caller.hasRole(role)) {
+                    return CheckResult.PERMIT;
+                }
+                request.put(MISSING_ROLE, role);
+                return CheckResult.DENY;
+            });
         }
     }
 

@@ -38,6 +38,7 @@ class ArchitectureTest {
             Map.entry("inbound", Set.of("common", "event", "poll", "config")),
             Map.entry("security", Set.of("common", "config")),
             Map.entry("health", Set.of("common", "poll", "source", "delivery", "config")),
+            Map.entry("feed", Set.of("common", "delivery", "config")),
             Map.entry("retention", Set.of("common", "delivery", "event", "config")),
             Map.entry("admin", Set.of("common", "delivery", "event", "poll", "quarantine", "source", "config")));
 

@@ -46,6 +46,9 @@ public class WebhookSender {
         }
     }
 
+    /** The delivery's number in its target's sequence (a heartbeat: the last number assigned). */
+    public static final String SEQUENCE_HEADER = "bridge-sequence";
+
     private static final int BODY_KEEP = 1024;
     /** Response bytes read at most; past them the answer is cut off (the status is all that decides). */
     static final int BODY_READ_LIMIT = 64 * 1024;
@@ -109,7 +112,7 @@ public class WebhookSender {
      * deadline ({@code bridge.targets.<name>.timeout}) runs from here and covers the lookup too, so an attempt
      * cannot outlive it however slow DNS is.
      */
-    public Future<Response> send(TargetRegistry.Target target, String webhookId, byte[] body) {
+    public Future<Response> send(TargetRegistry.Target target, String webhookId, Long sequence, byte[] body) {
         URI url = urls.get(target.name());
         long deadline = target.config().timeout().toMillis();
         Promise<Response> done = Promise.promise();
@@ -133,13 +136,14 @@ public class WebhookSender {
                 int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
                 SocketAddress pinned = SocketAddress.inetSocketAddress(new InetSocketAddress(checked.address(), port));
                 contexts[Math.floorMod(next.getAndIncrement(), contexts.length)]
-                        .runOnContext(v -> sendOnContext(target, webhookId, body, pinned, done, inFlight));
+                        .runOnContext(v -> sendOnContext(target, webhookId, sequence, body, pinned, done, inFlight));
             }
         });
         return done.future().onComplete(result -> vertx.cancelTimer(timer));
     }
 
-    private void sendOnContext(TargetRegistry.Target target, String webhookId, byte[] body, SocketAddress server,
+    private void sendOnContext(TargetRegistry.Target target, String webhookId, Long sequence, byte[] body,
+            SocketAddress server,
             Promise<Response> done, AtomicReference<HttpClientRequest> inFlight) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         headers.set("Content-Type", "application/json");
@@ -147,8 +151,11 @@ public class WebhookSender {
         long timestamp = Instant.now().getEpochSecond();
         headers.set("webhook-id", webhookId);
         headers.set("webhook-timestamp", Long.toString(timestamp));
+        if (sequence != null) {
+            headers.set(SEQUENCE_HEADER, Long.toString(sequence));
+        }
         if (target.signer() != null) {
-            headers.set("webhook-signature", target.signer().sign(webhookId, timestamp, body));
+            headers.set("webhook-signature", target.signer().header(webhookId, timestamp, body));
         }
         target.config().bearerToken().ifPresent(token -> headers.set("Authorization", "Bearer " + token));
         target.config().headers().forEach(headers::set);

@@ -2,11 +2,12 @@ package dev.appointmentbridge.delivery.target;
 
 import dev.appointmentbridge.config.TargetsConfig;
 import dev.appointmentbridge.config.DeliveryConfig;
-import dev.appointmentbridge.delivery.target.OutboundUrlGuard;
-import dev.appointmentbridge.delivery.format.WebhookSigner;
+import dev.appointmentbridge.config.Format;
+import dev.appointmentbridge.delivery.format.Signatures;
 import dev.appointmentbridge.delivery.store.TargetStateEntity;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public class TargetRegistry {
     private static final Logger LOG = Logger.getLogger(TargetRegistry.class);
 
     /** A target with its parsed settings. */
-    public record Target(String name, TargetsConfig.Target config, Set<EventType> events, WebhookSigner signer) {
+    public record Target(String name, TargetsConfig.Target config, Set<EventType> events, Signatures signer) {
 
         public boolean wants(EventType type) {
             return events.contains(type);
@@ -59,13 +60,8 @@ public class TargetRegistry {
                             + ".events: unknown event type " + type)))
                     .collect(java.util.stream.Collectors.toUnmodifiableSet()))
                     .orElse(Set.of(EventType.values()));
-            WebhookSigner signer = t.secret().map(secret -> {
-                try {
-                    return new WebhookSigner(secret);
-                } catch (IllegalArgumentException bad) {
-                    throw new IllegalArgumentException("bridge.targets." + name + ".secret: " + bad.getMessage());
-                }
-            }).orElse(null);
+            Signatures signer = Signatures.of("bridge.targets." + name + ".", t.secret(),
+                    t.previousSecrets().orElse(List.of()), t.signingKey()).orElse(null);
             OutboundUrlGuard.syntaxRefusal(t.url()).ifPresent(reason -> { // allowed private or not
                 throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason);
             });
@@ -75,6 +71,13 @@ public class TargetRegistry {
                             + " (set bridge.targets." + name + ".allow-private=true or"
                             + " bridge.delivery.allow-private-targets=true to allow it)");
                 });
+            }
+            if (t.heartbeat().isPresent() && t.format() != Format.STANDARD && t.format() != Format.FLAT) {
+                throw new IllegalArgumentException("bridge.targets." + name + ".heartbeat: the "
+                        + t.format().name().toLowerCase() + " format has no heartbeat message (standard and flat do)");
+            }
+            if (t.heartbeat().isPresent() && t.heartbeat().get().toMillis() < 1000) {
+                throw new IllegalArgumentException("bridge.targets." + name + ".heartbeat: at least 1s");
             }
             if (signer == null) { // an empty BRIDGE_TARGETS_X_SECRET reads as unset: say so, loudly
                 LOG.warnf("Target %s has no bridge.targets.%s.secret: its requests are not signed, and a receiver"

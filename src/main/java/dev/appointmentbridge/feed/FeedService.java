@@ -1,0 +1,88 @@
+package dev.appointmentbridge.feed;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.hibernate.StatelessSession;
+
+import dev.appointmentbridge.common.ApiException;
+import dev.appointmentbridge.common.ErrorItem;
+import dev.appointmentbridge.delivery.format.PayloadFormatter;
+import dev.appointmentbridge.delivery.target.TargetRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Reads a target's deliveries by sequence number (delivery_sequence_idx), rendering each body exactly as the worker
+ * renders it for sending. What retention deleted is gone: asking before the first number kept is a 410 that says
+ * where the feed now starts, never a page that silently skips.
+ */
+@ApplicationScoped
+public class FeedService {
+
+    private static final String PAGE = """
+            SELECT d.sequence, e.uuid, e.type, e.occurred_at, e.payload, d.status, d.attempts, d.created_at, d.sent_at
+              FROM delivery d JOIN event e ON e.id = d.event_id
+             WHERE d.target = :target AND d.sequence > :after AND d.sequence IS NOT NULL
+             ORDER BY d.sequence
+             LIMIT :limit
+            """;
+
+    @Inject
+    StatelessSession session;
+
+    @Inject
+    TargetRegistry targets;
+
+    @Inject
+    PayloadFormatter formatter;
+
+    public FeedPage page(TargetRegistry.Target target, long after, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            // last before the rows: every row read is numbered at most last (a number is visible only once committed)
+            long last = session.createNativeQuery("SELECT COALESCE(max(last), 0) FROM target_sequence"
+                    + " WHERE target = :target", Long.class).setParameter("target", target.name()).getSingleResult();
+            Long first = session.createNativeQuery("SELECT min(sequence) FROM delivery WHERE target = :target"
+                    + " AND sequence IS NOT NULL", Long.class).setParameter("target", target.name()).getSingleResult();
+            long firstKept = first == null ? last + 1 : first;
+            if (after + 1 < firstKept) {
+                throw new ApiException(410, "The feed of " + target.name() + " now starts at sequence " + firstKept
+                        + ": deliveries " + (after + 1) + " to " + (firstKept - 1) + " were deleted by retention"
+                        + " (bridge.retention.*). Ask with after=" + (firstKept - 1) + " to read on from there.",
+                        List.of(ErrorItem.of("query", "after", "first sequence kept: " + firstKept, "gone")))
+                        .withHeader("Bridge-Feed-Start", Long.toString(firstKept));
+            }
+            List<Object[]> rows = session.createNativeQuery(PAGE, Object[].class)
+                    .addScalar("sequence", Long.class).addScalar("uuid", UUID.class).addScalar("type", String.class)
+                    .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)
+                    .addScalar("status", String.class).addScalar("attempts", Integer.class)
+                    .addScalar("created_at", Instant.class).addScalar("sent_at", Instant.class)
+                    .setParameter("target", target.name()).setParameter("after", after).setParameter("limit", limit)
+                    .getResultList();
+            List<FeedEntry> entries = new ArrayList<>(rows.size());
+            long nextAfter = after;
+            for (Object[] r : rows) {
+                long sequence = (Long) r[0];
+                if (sequence > last) {
+                    break; // committed after last was read: the next page has it
+                }
+                String body = formatter.render(target.config().format(), (String) r[2], r[3].toString(), (String) r[4],
+                        target.config().includePatientName()).map(b -> new String(b,
+                                java.nio.charset.StandardCharsets.UTF_8)).orElse("null");
+                entries.add(new FeedEntry(sequence, r[1].toString(), (String) r[2], (String) r[5], (Integer) r[6],
+                        time((Instant) r[7]), time((Instant) r[8]), body));
+                nextAfter = sequence;
+            }
+            return new FeedPage(target.name(), after, nextAfter, last, firstKept, entries);
+        });
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC).toString();
+    }
+}
