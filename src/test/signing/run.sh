@@ -105,7 +105,7 @@ ok=$(grep -c '^ok ' "$OUT/results.txt" || true)
 echo "reference verifier: $ok of $COUNT deliveries verified; $(grep -vc '^ok ' "$OUT/results.txt" || true) not"
 grep -v '^ok ' "$OUT/results.txt" | head -5 || true
 [ "$ok" -eq "$COUNT" ] || { echo "FAIL: not every delivery verified with the reference implementation"; exit 1; }
-kill -9 $BRIDGE $RECV 2>/dev/null || true
+{ kill -9 $BRIDGE $RECV; wait $BRIDGE $RECV; } 2>/dev/null || true
 
 echo "== 3. rotation + Ed25519 + sequence, two replicas, a kill -9, retries and a replay"
 fresh_db $DB
@@ -114,26 +114,32 @@ public=$(node src/test/signing/public-key.mjs "$signing")
 feed_key="feed-$(b64 18 | tr '+/' '-_')"; admin_key="admin-$(b64 18 | tr '+/' '-_')"
 rm -f "$OUT/keys.txt"
 node src/test/signing/receiver-keys.mjs $RECV_PORT "$current" "$previous" "$public" "$OUT/keys.txt" >"$OUT/receiver-keys.out" 2>&1 & RECV=$!
+# The example receiver of docs/receivers.md, exactly as printed there, as a second target with heartbeats.
+DOC_PORT=$(( RECV_PORT + 1 ))
+python3 -c 'import re,sys; print(re.search(r"```js\n(.*?)```", open("docs/receivers.md").read(), re.S).group(1))' >"$OUT/doc-receiver.mjs"
+ln -sfn "$PWD/src/test/signing/node_modules" "$OUT/node_modules"
+PORT=$DOC_PORT WHPK="$public" node "$OUT/doc-receiver.mjs" >"$OUT/doc-receiver.out" 2>&1 & DOCS=$!
 replica() { # replica PORT LOG
   QUARKUS_DATASOURCE_JDBC_URL=$jdbc QUARKUS_HTTP_PORT=$1 QUARKUS_MANAGEMENT_PORT=$(( $1 + 1000 )) BRIDGE_POLL_ENABLED=false \
   BRIDGE_ADMIN_API_KEY="$admin_key" BRIDGE_DELIVERY_RETRY_SCHEDULE=1s,1s,2s,5s,10s,30s \
   BRIDGE_TARGETS_PORTAL_URL=http://127.0.0.1:$RECV_PORT/hook BRIDGE_TARGETS_PORTAL_SECRET="$current" \
   BRIDGE_TARGETS_PORTAL_PREVIOUS_SECRETS="$previous" BRIDGE_TARGETS_PORTAL_SIGNING_KEY="$signing" \
-  BRIDGE_TARGETS_PORTAL_FEED_KEY="$feed_key" java -jar target/quarkus-app/quarkus-run.jar >>"$2" 2>&1 &
+  BRIDGE_TARGETS_PORTAL_FEED_KEY="$feed_key" BRIDGE_TARGETS_DOCS_URL=http://127.0.0.1:$DOC_PORT/ \
+  BRIDGE_TARGETS_DOCS_SIGNING_KEY="$signing" BRIDGE_TARGETS_DOCS_HEARTBEAT=2s java -jar target/quarkus-app/quarkus-run.jar >>"$2" 2>&1 &
 }
 PORT_B=$(( PORT + 1 ))
 replica $PORT "$OUT/replica-a.log"; A=$!
 replica $PORT_B "$OUT/replica-b.log"; B=$!
-cleanup() { kill -9 ${A:-} ${B:-} ${RECV:-} 2>/dev/null || true; }
+cleanup() { kill -9 ${A:-} ${B:-} ${RECV:-} ${DOCS:-} 2>/dev/null || true; }
 wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 90
 wait_http "http://127.0.0.1:$(( PORT_B + 1000 ))/q/health/ready" 90
 shown=$(curl -fs -H "X-API-Key: $admin_key" "http://127.0.0.1:$PORT/admin/targets" | python3 -c \
-  'import json,sys; t=json.load(sys.stdin)[0]; print(t["signing_keys"], t["public_key"])')
+  'import json,sys; t=[t for t in json.load(sys.stdin) if t["name"] == "portal"][0]; print(t["signing_keys"], t["public_key"])')
 [ "$shown" = "3 $public" ] || fail "/admin/targets shows '$shown', expected 3 keys and $public (derived by Node)"
 echo "/admin/targets: 3 signing keys, public key as Node derives it"
 post_events $PORT rot-a 150 4 >/dev/null 2>&1 & PA=$!
 post_events $PORT_B rot-b 150 4 || true
-kill -9 $A; wait $PA 2>/dev/null || true
+{ kill -9 $A; wait $A; wait $PA; } 2>/dev/null || true
 echo "replica A killed (-9) mid-stream; B goes on"
 post_events $PORT_B rot-c 50 4 || true
 replica $PORT "$OUT/replica-a.log"; A=$!
@@ -175,4 +181,10 @@ assert all(number_of[d["webhook_id"]] == d["sequence"] for d in page), "the feed
 print(f"{events} events: numbers 1..{events}, none twice, none moved across {attempts} attempts (retries, kill -9,"
       f" replay); the feed returns exactly those {events} in order")
 PY
+docs_events=$(grep -c '^event ' "$OUT/doc-receiver.out" || true)
+[ "$docs_events" -eq "$events" ] || fail "the receiver of docs/receivers.md took $docs_events of $events events"
+for _ in $(seq 1 30); do grep -q "^heartbeat: 1..$events all here" "$OUT/doc-receiver.out" && break; sleep 1; done
+grep -q "^heartbeat: 1..$events all here" "$OUT/doc-receiver.out" \
+  || { tail -3 "$OUT/doc-receiver.out"; fail "no heartbeat told the docs receiver it had 1..$events"; }
+echo "the receiver of docs/receivers.md verified (v1a, whpk_ alone) and took $events events; a heartbeat: 1..$events all here"
 echo "signing test passed"

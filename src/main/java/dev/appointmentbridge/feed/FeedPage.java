@@ -14,6 +14,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record FeedPage(String target, long after, long nextAfter, long lastSequence, long firstSequence,
+public record FeedPage(String target, long after, long nextAfter, long lastSequence,
         List<FeedEntry> deliveries) {
 }

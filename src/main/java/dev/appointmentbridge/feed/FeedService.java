@@ -19,8 +19,9 @@ import jakarta.inject.Inject;
 
 /**
  * Reads a target's deliveries by sequence number (delivery_sequence_idx), rendering each body exactly as the worker
- * renders it for sending. What retention deleted is gone: asking before the first number kept is a 410 that says
- * where the feed now starts, never a page that silently skips.
+ * renders it for sending. Every number up to the last assigned is committed with its row, so a missing number is one
+ * retention deleted: reading into it is a 410 that names the deleted range and where the feed goes on, never a page
+ * that silently skips.
  */
 @ApplicationScoped
 public class FeedService {
@@ -47,16 +48,6 @@ public class FeedService {
             // last before the rows: every row read is numbered at most last (a number is visible only once committed)
             long last = session.createNativeQuery("SELECT COALESCE(max(last), 0) FROM target_sequence"
                     + " WHERE target = :target", Long.class).setParameter("target", target.name()).getSingleResult();
-            Long first = session.createNativeQuery("SELECT min(sequence) FROM delivery WHERE target = :target"
-                    + " AND sequence IS NOT NULL", Long.class).setParameter("target", target.name()).getSingleResult();
-            long firstKept = first == null ? last + 1 : first;
-            if (after + 1 < firstKept) {
-                throw new ApiException(410, "The feed of " + target.name() + " now starts at sequence " + firstKept
-                        + ": deliveries " + (after + 1) + " to " + (firstKept - 1) + " were deleted by retention"
-                        + " (bridge.retention.*). Ask with after=" + (firstKept - 1) + " to read on from there.",
-                        List.of(ErrorItem.of("query", "after", "first sequence kept: " + firstKept, "gone")))
-                        .withHeader("Bridge-Feed-Start", Long.toString(firstKept));
-            }
             List<Object[]> rows = session.createNativeQuery(PAGE, Object[].class)
                     .addScalar("sequence", Long.class).addScalar("uuid", UUID.class).addScalar("type", String.class)
                     .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)
@@ -71,6 +62,12 @@ public class FeedService {
                 if (sequence > last) {
                     break; // committed after last was read: the next page has it
                 }
+                if (sequence != nextAfter + 1) {
+                    if (entries.isEmpty()) {
+                        throw deleted(target, after + 1, sequence - 1, sequence);
+                    }
+                    break; // a hole (retention) starts here: the next request gets the 410 that names it
+                }
                 String body = formatter.render(target.config().format(), (String) r[2], r[3].toString(), (String) r[4],
                         target.config().includePatientName()).map(b -> new String(b,
                                 java.nio.charset.StandardCharsets.UTF_8)).orElse("null");
@@ -78,8 +75,22 @@ public class FeedService {
                         time((Instant) r[7]), time((Instant) r[8]), body));
                 nextAfter = sequence;
             }
-            return new FeedPage(target.name(), after, nextAfter, last, firstKept, entries);
+            if (entries.isEmpty() && after < last && rows.stream().noneMatch(r -> (Long) r[0] <= last)) {
+                throw deleted(target, after + 1, last, last + 1);
+            }
+            return new FeedPage(target.name(), after, nextAfter, last, entries);
         });
+    }
+
+    /**
+     * Every number up to the last one assigned was committed with its row, so a number that is not there was deleted
+     * by retention: say which, and where to read on.
+     */
+    private static ApiException deleted(TargetRegistry.Target target, long from, long to, long next) {
+        return new ApiException(410, "Deliveries " + from + " to " + to + " of " + target.name() + " were deleted by"
+                + " retention (bridge.retention.*); the feed goes on at sequence " + next + ": ask with after="
+                + (next - 1) + ".", List.of(ErrorItem.of("query", "after", "next sequence kept: " + next, "gone")))
+                .withHeader("Bridge-Feed-Start", Long.toString(next));
     }
 
     private static String time(Instant instant) {
