@@ -113,7 +113,6 @@ public final class SliceScan {
         int items = listed.size();
         Instant from = unit.from().isBefore(plan.from().plus(EDGE)) ? plan.from().plus(EDGE) : unit.from();
         Instant to = unit.to().isAfter(plan.to().minus(EDGE)) ? plan.to().minus(EDGE) : unit.to();
-        List<String> knownOpen = windows.openStartingIn(lease, unit.scope(), from, to);
         int complete = floor == null ? 0 : floor.complete();
         boolean shortScan = floor != null && items < minRatio * complete;
         Integer lastShort = floor == null ? null : floor.lastShort();
@@ -129,6 +128,7 @@ public final class SliceScan {
             return new Outcome(items, false, 0, 0, why + ": no absence concluded (the same answer next time is taken "
                     + "as the new size)", null);
         }
+        List<String> knownOpen = windows.openStartingIn(lease, unit.scope(), from, to);
         List<String> absent = knownOpen.stream().filter(id -> !listed.contains(id)).toList();
         int goneBefore = writer.gone();
         int missed = 0;
