@@ -40,6 +40,9 @@ public class DeliveryEntity extends PanacheEntityBase {
     @Column(name = "source")
     public String source;
 
+    /** Its number in the target's sequence (bridge-sequence); null for a skipped row, which is never sent. */
+    public Long sequence;
+
     public int attempts;
 
     /** When due; while in flight, the end of the claim's lease. */
