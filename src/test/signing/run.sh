@@ -183,8 +183,8 @@ print(f"{events} events: numbers 1..{events}, none twice, none moved across {att
 PY
 docs_events=$(grep -c '^event ' "$OUT/doc-receiver.out" || true)
 [ "$docs_events" -eq "$events" ] || fail "the receiver of docs/receivers.md took $docs_events of $events events"
-for _ in $(seq 1 30); do grep -q "^heartbeat: 1..$events all here" "$OUT/doc-receiver.out" && break; sleep 1; done
-grep -q "^heartbeat: 1..$events all here" "$OUT/doc-receiver.out" \
+for _ in $(seq 1 30); do grep -q "^heartbeat: all $events here" "$OUT/doc-receiver.out" && break; sleep 1; done
+grep -q "^heartbeat: all $events here" "$OUT/doc-receiver.out" \
   || { tail -3 "$OUT/doc-receiver.out"; fail "no heartbeat told the docs receiver it had 1..$events"; }
-echo "the receiver of docs/receivers.md verified (v1a, whpk_ alone) and took $events events; a heartbeat: 1..$events all here"
+echo "the receiver of docs/receivers.md verified (v1a, whpk_ alone) and took $events events; a heartbeat: all $events here"
 echo "signing test passed"

@@ -132,7 +132,7 @@ public class DeliveryAdminService {
     /** {@code r}: the delivery, then its event's uuid, type and appointment id. */
     private static DeliveryView view(Object[] r, List<DeliveryView.Attempt> attempts) {
         DeliveryEntity d = (DeliveryEntity) r[0];
-        return new DeliveryView(d.id, d.eventId, r[1].toString(), (String) r[2], (String) r[3], d.target, d.status,
+        return new DeliveryView(d.id, d.eventId, r[1].toString(), (String) r[2], (String) r[3], d.target, d.sequence, d.status,
                 // Only a pending delivery has a next attempt; a sent one kept its last schedule in the row.
                 d.attempts, time(d.createdAt), "pending".equals(d.status) ? time(d.nextAttemptAt) : null,
                 time(d.lastAttemptAt), d.lastStatusCode,

@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DeliveryView(long id, long eventId, String webhookId, String eventType, String appointmentId,
-        String target, String status, int attempts, String createdAt, String nextAttemptAt, String lastAttemptAt,
+        String target, Long sequence, String status, int attempts, String createdAt, String nextAttemptAt, String lastAttemptAt,
         Integer lastStatusCode, String lastError, String sentAt, List<Attempt> attemptLog) {
 
     @RegisterForReflection

@@ -15,8 +15,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -68,6 +68,9 @@ public class Heartbeats {
     @Inject
     Vertx vertx;
 
+    @Inject
+    Scheduler scheduler;
+
     private List<TargetRegistry.Target> beating = List.of();
     private WebhookSender sender;
 
@@ -80,6 +83,8 @@ public class Heartbeats {
         QuarkusTransaction.requiringNew().run(() -> beating.forEach(t -> session.createNativeMutationQuery(
                 "INSERT INTO target_sequence (target) VALUES (:target) ON CONFLICT DO NOTHING")
                 .setParameter("target", t.name()).executeUpdate()));
+        scheduler.newJob("heartbeats").setInterval("1s").setConcurrentExecution(ConcurrentExecution.SKIP)
+                .setTask(execution -> tick()).schedule();
     }
 
     void stop(@Observes ShutdownEvent ignored) {
@@ -88,7 +93,6 @@ public class Heartbeats {
         }
     }
 
-    @Scheduled(every = "1s", concurrentExecution = ConcurrentExecution.SKIP)
     void tick() {
         for (TargetRegistry.Target t : beating) {
             if (targets.isDisabled(t.name())) {
@@ -109,7 +113,8 @@ public class Heartbeats {
     }
 
     private void send(TargetRegistry.Target t, long last) {
-        byte[] body = ("{\"type\":\"bridge.heartbeat\",\"timestamp\":\"" + Instant.now() + "\",\"sequence\":" + last
+        byte[] body = ("{\"type\":\"bridge.heartbeat\",\"timestamp\":\"" + Instant.now().truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS) + "\",\"sequence\":" + last
                 + "}").getBytes(StandardCharsets.UTF_8);
         sender.send(t, "heartbeat_" + UUID.randomUUID(), last, body).onComplete(result -> {
             Integer code = result.succeeded() ? result.result().statusCode() : null;

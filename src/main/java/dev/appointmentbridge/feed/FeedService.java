@@ -48,6 +48,12 @@ public class FeedService {
             // last before the rows: every row read is numbered at most last (a number is visible only once committed)
             long last = session.createNativeQuery("SELECT COALESCE(max(last), 0) FROM target_sequence"
                     + " WHERE target = :target", Long.class).setParameter("target", target.name()).getSingleResult();
+            if (after > last) {
+                throw new ApiException(409, "after=" + after + " is beyond the last number assigned to "
+                        + target.name() + " (" + last + "): numbers come only from this bridge's database, so it was"
+                        + " reset or the number is not one it sent", List.of(ErrorItem.of("query", "after",
+                                "last sequence assigned: " + last, "beyond_last")));
+            }
             List<Object[]> rows = session.createNativeQuery(PAGE, Object[].class)
                     .addScalar("sequence", Long.class).addScalar("uuid", UUID.class).addScalar("type", String.class)
                     .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)

@@ -99,12 +99,8 @@ public class ApiKeys {
                     + " refused until it is (env BRIDGE_INBOUND_API_KEY)";
         }
         if (role != null && role.startsWith("feed:")) {
-            String target = role.substring("feed:".length());
-            TargetsConfig.Target t = targets.targets().get(target);
-            if (t != null && t.feedKey().isEmpty()) {
-                return "bridge.targets." + target + ".feed-key is not set: this target has no feed";
-            }
-            return "Send Authorization: Bearer <bridge.targets.<target>.feed-key> of this target";
+            // the same answer whether the target exists, has a feed or not: a caller without a key learns nothing
+            return "Send Authorization: Bearer <the feed key of this target>";
         }
         return "Send X-API-Key: <key> or Authorization: Bearer <key>";
     }

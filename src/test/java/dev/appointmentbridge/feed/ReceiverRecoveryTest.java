@@ -155,6 +155,9 @@ class ReceiverRecoveryTest {
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("deliveries").get(0)
                         .path("body"), "the body as it was sent");
         assertEquals("sent", first.get("status"));
+        given().queryParam("target", "seq").queryParam("limit", 500).get("/admin/deliveries").then()
+                .body("find { it.webhook_id == '" + sent.header("webhook-id") + "' }.sequence",
+                        equalTo((int) lowest));
     }
 
     @Test
@@ -166,8 +169,19 @@ class ReceiverRecoveryTest {
         given().header("Authorization", "Bearer admin").get("/feed/seq").then().statusCode(401); // no other key
         given().header("X-API-Key", ReceiverRecoveryProfile.FEED_KEY).queryParam("after", 0).get("/feed/seq").then()
                 .statusCode(401).body("errors[0].loc[1]", equalTo("Authorization"));
-        given().header("Authorization", "Bearer " + ReceiverRecoveryProfile.FEED_KEY).get("/feed/beat").then()
-                .statusCode(401).body(containsString("bridge.targets.beat.feed-key is not set"));
+        // a target without a feed, and one that does not exist, answer exactly as a wrong key does
+        String noFeed = given().header("Authorization", "Bearer " + ReceiverRecoveryProfile.FEED_KEY).get("/feed/beat")
+                .then().statusCode(401).extract().asString();
+        String noTarget = given().header("Authorization", "Bearer " + ReceiverRecoveryProfile.FEED_KEY)
+                .get("/feed/nosuch").then().statusCode(401).extract().asString();
+        String wrongKey = given().header("Authorization", "Bearer nope").get("/feed/seq").then().statusCode(401)
+                .extract().asString();
+        assertEquals(wrongKey, noFeed);
+        assertEquals(wrongKey, noTarget);
+        given().header("Authorization", "Bearer " + ReceiverRecoveryProfile.FEED_KEY).queryParam("after", 1_000_000)
+                .get("/feed/seq").then().statusCode(409).body(containsString("beyond the last number"));
+        given().header("Authorization", "Bearer " + ReceiverRecoveryProfile.FEED_KEY).get("/feed/seq").then()
+                .statusCode(200).header("Cache-Control", "no-store");
         given().header("Authorization", "Bearer " + ReceiverRecoveryProfile.FEED_KEY).queryParam("limit", "0")
                 .get("/feed/seq").then().statusCode(422).body(containsString("limit"));
         given().header("Authorization", "Bearer " + ReceiverRecoveryProfile.FEED_KEY).queryParam("after", "x")

@@ -35,8 +35,14 @@ public final class Signatures {
             throw new IllegalArgumentException(prefix + "previous-secrets is set without " + prefix + "secret: a"
                     + " rotation keeps signing with the new secret first");
         }
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        secret.ifPresent(distinct::add);
         for (int i = 0; i < previousSecrets.size(); i++) {
             String previous = previousSecrets.get(i).trim();
+            if (!distinct.add(previous)) {
+                throw new IllegalArgumentException(prefix + "previous-secrets[" + i + "] is the same as " + prefix
+                        + "secret or an earlier previous secret: a rotation signs with two different keys");
+            }
             signers.add(check(prefix + "previous-secrets[" + i + "]", () -> new WebhookSigner(previous)));
         }
         Ed25519Key key = signingKey.map(k -> check(prefix + "signing-key", () -> new Ed25519Key(k))).orElse(null);

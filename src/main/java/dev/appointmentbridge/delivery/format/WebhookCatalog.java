@@ -75,8 +75,10 @@ public class WebhookCatalog implements OASFilter {
         header(post, "webhook-timestamp", "Unix seconds of this attempt", true);
         header(post, "webhook-signature", "Space-separated: v1,<base64 HMAC-SHA256> per whsec_ secret (current and"
                 + " previous), v1a,<base64 Ed25519> with a signing-key; over webhook-id.webhook-timestamp.body", false);
-        header(post, "bridge-sequence", "This delivery's number in the target's sequence, gapless from 1 (a"
-                + " heartbeat: the last number assigned)", true);
+        post.addParameter(OASFactory.createParameter().name("bridge-sequence").in(Parameter.In.HEADER).required(true)
+                .description("This delivery's number in the target's sequence, gapless from 1 (a heartbeat: the last"
+                        + " number assigned, 0 before the first)").schema(OASFactory.createSchema()
+                                .addType(SchemaType.INTEGER).minimum(java.math.BigDecimal.ZERO)));
         return OASFactory.createPathItem().POST(post);
     }
 
@@ -123,7 +125,8 @@ public class WebhookCatalog implements OASFilter {
                 "ClockwiseEvent", object("format=clockwise: Clockwise.MD's push shape (no no-show events)",
                         Map.of("appointment_id", string("The appointment's id"), "event_type", string(
                                 "create, reschedule, remove or discharge")), List.of("appointment_id", "event_type")),
-                "Heartbeat", object("A heartbeat", Map.of("type", string("bridge.heartbeat"), "timestamp",
+                "Heartbeat", object("A heartbeat", Map.of("type", string("bridge.heartbeat").enumeration(List.of(
+                        "bridge.heartbeat")), "timestamp",
                         string("When it was sent (RFC 3339)"), "sequence", OASFactory.createSchema()
                                 .addType(SchemaType.INTEGER).description("The last number assigned")),
                         List.of("type", "timestamp", "sequence")));

@@ -47,6 +47,12 @@ public class TargetRegistry {
     @Inject
     DeliveryConfig delivery;
 
+    @Inject
+    dev.appointmentbridge.config.AdminConfig admin;
+
+    @Inject
+    dev.appointmentbridge.config.InboundConfig inbound;
+
     private final Map<String, Target> targets = new TreeMap<>();
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
 
@@ -85,6 +91,7 @@ public class TargetRegistry {
             }
             targets.put(name, new Target(name, t, events, signer));
         }
+        FeedKeys.check(config, admin, inbound);
         reloadDisabled();
     }
 

@@ -77,6 +77,9 @@ class Ed25519KeyTest {
         assertTrue(e.getMessage().startsWith("bridge.targets.x.previous-secrets[1]: "), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Signatures.of("bridge.targets.x.", Optional.empty(),
                 List.of(previous), Optional.empty()));
+        e = assertThrows(IllegalArgumentException.class, () -> Signatures.of("bridge.targets.x.", Optional.of(current),
+                List.of(previous, current), Optional.empty()));
+        assertTrue(e.getMessage().startsWith("bridge.targets.x.previous-secrets[1] is the same"), e.getMessage());
     }
 
     private static boolean verify(String whpk, String message, byte[] signature) throws Exception {
