@@ -53,14 +53,16 @@ public class SourceAdminService {
     private static SourceView view(PolledSource source, SourceStateEntity state, Map<String, Long> counts,
             Map<String, Long> quarantined, Object[] pending) {
         SourcesConfig.Source c = source.config();
-        String auth = c.auth().oauth2().isPresent() ? "oauth2" : c.auth().bearerToken().isPresent() ? "bearer" : "none";
+        String auth = c.auth().oauth2().map(o -> o.privateKeyFile().isPresent() ? "smart-backend-services" : "oauth2")
+                .orElse(c.auth().bearerToken().isPresent() ? "bearer" : "none");
         SourceStateEntity s = state != null ? state : new SourceStateEntity();
         return new SourceView(source.name(), c.type(), SafeUrl.of(source.displayUrl()), c.pollInterval().toString(), auth,
                 text(s.cursorAt), s.baselineDone, text(s.lastPollAt), text(s.lastSuccessAt),
                 s.lastResult == null ? "never polled" : s.lastResult, s.lastError, s.lastRecords, s.lastEvents,
                 s.pollsOk, s.pollsFailed, s.eventsTotal, counts.getOrDefault(source.name(), 0L),
                 text(s.historyCursorAt), source.readsHistory() ? detectDeletes(c, s) : "off",
-                quarantined.getOrDefault(source.name(), 0L), source.mode().name().toLowerCase(java.util.Locale.ROOT),
+                quarantined.getOrDefault(source.name(), 0L),
+                source.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 s.windowNote, text(s.completeThroughAt != null ? s.completeThroughAt : s.cursorAt),
                 source.scopes().stream().map(Object::toString).toList(), reconcile(source, s),
                 source.pausedUntil() == null ? null : source.pausedUntil().toString(),

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +34,51 @@ public interface InboundConfig {
      * a property name; the start warns).
      */
     Map<String, ClockwiseKey> clockwise();
+
+    Hl7v2 hl7v2();
+
+    Mllp mllp();
+
+    /** {@code bridge.inbound.hl7v2.*}: HL7 v2 SIU messages, over MLLP or {@code POST /webhook/hl7v2}. */
+    interface Hl7v2 {
+
+        /**
+         * HL7 v2 times often carry no offset ({@code 202612041030}): they are read in this zone, never guessed. Unset:
+         * a message with such a time is refused (an AE naming this setting).
+         */
+        Optional<String> zone();
+
+        /** Largest message accepted, over MLLP or HTTP. */
+        @WithDefault("1048576")
+        int maxMessageBytes();
+    }
+
+    /**
+     * {@code bridge.inbound.mllp.*}: the MLLP listener interface engines send SIU messages to. MLLP has no
+     * authentication of its own, so only the addresses listed may connect.
+     */
+    interface Mllp {
+
+        /** Off when unset. */
+        Optional<Integer> port();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /**
+         * The peers that may connect (IP addresses, exact); unset: loopback only. {@code *} lets anyone connect,
+         * for a listener behind a network policy that already does this.
+         */
+        Optional<List<String>> allowedAddresses();
+
+        /** A connection sending nothing for this long is closed (a slow or stuck sender holds no slot for ever). */
+        @WithDefault("60s")
+        java.time.Duration idleTimeout();
+
+        /** Connections at once at most; more are closed on arrival. */
+        @WithDefault("32")
+        int maxConnections();
+    }
 
     /** {@code bridge.inbound.canvas.*}: the Canvas appointment-sync plugin's pushes. */
     interface Canvas {

@@ -64,6 +64,12 @@ public interface SourcesConfig {
         /** JSON: one appointment by id ({@code {id}}), to confirm an absence and for push-triggered fetches. */
         Optional<String> itemUrl();
 
+        /**
+         * JSON {@code mode=sync-token}: a JSON Pointer to the sync token in a listing's last page (Google Calendar's
+         * {@code /nextSyncToken}); the URL template's {@code {cursor}} carries it back, empty for a full listing.
+         */
+        Optional<String> syncToken();
+
         /** JSON: JSON Pointer (RFC 6901) to the array of appointments in a page; unset: the page is the array. */
         Optional<String> items();
 
@@ -214,14 +220,29 @@ public interface SourcesConfig {
         Optional<OAuth2> oauth2();
     }
 
+    /**
+     * OAuth2 {@code client_credentials}: with a {@code client-secret}, or, for SMART Backend Services (Epic and other
+     * EHRs), with a {@code private-key-file} that signs a {@code client_assertion} JWT per token request. One of the
+     * two, never both.
+     */
     interface OAuth2 {
 
         String tokenUrl();
 
         String clientId();
 
-        String clientSecret();
+        Optional<String> clientSecret();
 
         Optional<String> scope();
+
+        /** PEM, unencrypted PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}): RSA for RS384, EC P-384 for ES384. */
+        Optional<String> privateKeyFile();
+
+        /** The JWT header's {@code kid}: the key's id in the JWKS registered with the EHR. */
+        Optional<String> keyId();
+
+        /** {@code RS384} or {@code ES384}, as SMART Backend Services require. */
+        @WithDefault("RS384")
+        String signatureAlgorithm();
     }
 }

@@ -81,7 +81,7 @@ public class InboundEventService {
     }
 
     /** SHA-256 of the parts, hex: a push's fingerprint, to tell a retry from another event under one key. */
-    static String fingerprint(String... parts) {
+    public static String fingerprint(String... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)));

@@ -1,5 +1,8 @@
 package dev.appointmentbridge.poll;
 
+import dev.appointmentbridge.poll.store.SyncTokenStore;
+import dev.appointmentbridge.poll.token.SyncTokenCycle;
+import dev.appointmentbridge.source.SyncTokenFeed;
 import dev.appointmentbridge.config.PollConfig;
 import dev.appointmentbridge.poll.page.CycleResult;
 import dev.appointmentbridge.poll.cursor.CursorCycle;
@@ -34,6 +37,9 @@ public class PollCycle {
     @Inject
     PollConfig config;
 
+    @Inject
+    SyncTokenStore tokens;
+
     private Clock clock = Clock.systemUTC();
 
     /** Tests move time on (an appointment leaving the window by time, a sweep falling due). */
@@ -42,6 +48,11 @@ public class PollCycle {
     }
 
     public CycleResult run(PolledSource source) throws SourceFetchException {
+        if (source.mode() == PolledSource.Mode.SYNC_TOKEN) {
+            SourcesConfig.Source c = source.config();
+            return new SyncTokenCycle(new SyncTokenCycle.Settings(source.name(), c.emitOnFirstSync(), c.maxPages(),
+                    lease(c, config)), (SyncTokenFeed) source, store, tokens, eventFactory, clock).run();
+        }
         if (source.mode() == PolledSource.Mode.WINDOW) {
             SourcesConfig.Source c = source.config();
             return new WindowCycle(new WindowCycle.Settings(source.name(), c.emitOnFirstSync(), c.window().back(),

@@ -13,7 +13,12 @@ public interface PolledSource extends AppointmentFeed {
         /** A cursor on the records' update time: {@code _lastUpdated}, or a JSON source's {@code fields.updated}. */
         CURSOR,
         /** Every cycle scans the whole window; absence from a complete scan is looked into. */
-        WINDOW
+        WINDOW,
+        /**
+         * An opaque sync token from the last listing's last page asks for the changes since it; without one (first
+         * cycle, or the API answered 410: expired) the whole listing is read and what it lacks is read by id.
+         */
+        SYNC_TOKEN
     }
 
     String name();

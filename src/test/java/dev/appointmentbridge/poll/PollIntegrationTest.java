@@ -327,6 +327,35 @@ class PollIntegrationTest {
     }
 
     @Test
+    void smartBackendServicesPollsWithASignedAssertionThatPassesAStrictChecker() throws Exception {
+        for (String name : List.of("smartrsa", "smartec")) {
+            FakeFhirServer server = name.equals("smartrsa") ? FakeFhirResource.smartRsa : FakeFhirResource.smartEc;
+            dev.appointmentbridge.support.SmartTokenChecker checker = name.equals("smartrsa")
+                    ? FakeFhirResource.smartRsaChecker : FakeFhirResource.smartEcChecker;
+            server.put(name + "-1", "booked", NINE, "dr-s", "pat-s");
+            poll(name);
+            server.revokeTokens(); // the next token request makes a new assertion
+            server.put(name + "-2", "booked", NINE, "dr-s", "pat-s");
+            CycleResult r = poll(name);
+            assertEquals(1, r.eventCount(), name + ": polled with the token its assertion earned");
+            assertEquals(List.of(), checker.refusals(), name + ": every assertion passed the checker");
+            assertEquals(2, checker.accepted().size(), name + ": a new assertion (jti) per token request");
+            given().get("/admin/sources").then()
+                    .body("find { it.name == '" + name + "' }.auth", equalTo("smart-backend-services"));
+        }
+        // the checker is not a formality: an assertion signed with a key other than the registered one is refused
+        FakeFhirResource.smartWrongKey.put("wrong-1", "booked", NINE, "dr-s", "pat-s");
+        try {
+            poll("smartwrong");
+        } catch (AssertionError | RuntimeException expected) {
+            // a failed cycle; the refusal below is what counts
+        }
+        assertEquals(List.of("the signature does not verify with the registered key"),
+                FakeFhirResource.smartWrongKeyChecker.refusals().stream().distinct().toList());
+        assertEquals(0, FakeFhirResource.smartWrongKey.tokensIssued());
+    }
+
+    @Test
     void adminSourcesNeverShowSecrets() {
         String body = given().get("/admin/sources").then().statusCode(200).extract().asString();
         assertFalse(body.contains("static-token"));

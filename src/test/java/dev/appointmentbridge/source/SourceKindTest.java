@@ -38,6 +38,9 @@ class SourceKindTest {
         assertEquals(SourceKind.JSON_WINDOW, kind(Map.of("bridge.sources.s.type", "json", "bridge.sources.s.mode",
                 "window", "bridge.sources.s.url", "https://api/v1?from={from}&to={to}",
                 "bridge.sources.s.window.max-removals", "3")));
+        assertEquals(SourceKind.JSON_SYNC_TOKEN, kind(Map.of("bridge.sources.s.type", "json", "bridge.sources.s.mode",
+                "sync-token", "bridge.sources.s.url", "https://api/v1?syncToken={cursor}", "bridge.sources.s.sync-token",
+                "/nextSyncToken")));
     }
 
     @Test

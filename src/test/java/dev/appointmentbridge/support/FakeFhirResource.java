@@ -17,6 +17,13 @@ public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
     public static FakeFhirServer secured;
     public static FakeFhirServer hostile;
     public static FakeFhirServer noHistory;
+    /** SMART Backend Services: RS384, ES384, and one whose configured key is not the registered one. */
+    public static FakeFhirServer smartRsa;
+    public static FakeFhirServer smartEc;
+    public static FakeFhirServer smartWrongKey;
+    public static SmartTokenChecker smartRsaChecker;
+    public static SmartTokenChecker smartEcChecker;
+    public static SmartTokenChecker smartWrongKeyChecker;
     /** Not a source: the "other origin" that next links and redirects of {@code hostile} point at. */
     public static FakeFhirServer elsewhere;
 
@@ -52,7 +59,42 @@ public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
         config.put("bridge.sources.hostile.max-page-bytes", "1M");
         config.put("bridge.sources.nohistory.base-url", noHistory.baseUrl());
         config.put("bridge.sources.nohistory.page-size", "2");
+        try {
+            smartRsa = new FakeFhirServer();
+            smartEc = new FakeFhirServer();
+            smartWrongKey = new FakeFhirServer();
+            java.security.KeyPair rsa = SmartTokenChecker.keyPair("RS384");
+            java.security.KeyPair ec = SmartTokenChecker.keyPair("ES384");
+            java.security.KeyPair other = SmartTokenChecker.keyPair("RS384");
+            smartRsaChecker = new SmartTokenChecker(rsa.getPublic(), "RS384", "kid-rsa", "bridge-smart");
+            smartEcChecker = new SmartTokenChecker(ec.getPublic(), "ES384", "kid-ec", "bridge-smart");
+            smartWrongKeyChecker = new SmartTokenChecker(other.getPublic(), "RS384", "kid-rsa", "bridge-smart");
+            smartRsa.enableSmart(smartRsaChecker);
+            smartEc.enableSmart(smartEcChecker);
+            smartWrongKey.enableSmart(smartWrongKeyChecker);
+            java.nio.file.Path rsaFile = java.nio.file.Files.createTempFile("smart-rsa", ".pem");
+            java.nio.file.Path ecFile = java.nio.file.Files.createTempFile("smart-ec", ".pem");
+            java.nio.file.Files.writeString(rsaFile, SmartTokenChecker.pem(rsa));
+            java.nio.file.Files.writeString(ecFile, SmartTokenChecker.pem(ec));
+            smart(config, "smartrsa", smartRsa, rsaFile, "RS384", "kid-rsa");
+            smart(config, "smartec", smartEc, ecFile, "ES384", "kid-ec");
+            smart(config, "smartwrong", smartWrongKey, rsaFile, "RS384", "kid-rsa");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         return config;
+    }
+
+    private static void smart(Map<String, String> config, String name, FakeFhirServer server, java.nio.file.Path key,
+            String algorithm, String kid) {
+        config.put("bridge.sources." + name + ".base-url", server.baseUrl());
+        config.put("bridge.sources." + name + ".auth.oauth2.token-url", server.tokenUrl());
+        config.put("bridge.sources." + name + ".auth.oauth2.client-id", "bridge-smart");
+        config.put("bridge.sources." + name + ".auth.oauth2.scope", "system/Appointment.rs system/Patient.rs");
+        config.put("bridge.sources." + name + ".auth.oauth2.private-key-file", key.toString());
+        config.put("bridge.sources." + name + ".auth.oauth2.key-id", kid);
+        config.put("bridge.sources." + name + ".auth.oauth2.signature-algorithm", algorithm);
+        config.put("bridge.sources." + name + ".request-timeout", "2s");
     }
 
     @Override
@@ -63,5 +105,8 @@ public class FakeFhirResource implements QuarkusTestResourceLifecycleManager {
         hostile.close();
         noHistory.close();
         elsewhere.close();
+        smartRsa.close();
+        smartEc.close();
+        smartWrongKey.close();
     }
 }

@@ -80,6 +80,7 @@ public class FakeFhirServer implements AutoCloseable {
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger searches = new AtomicInteger();
     private volatile boolean oauth;
+    private volatile SmartTokenChecker smart;
     private volatile boolean cacheSearches;
     private volatile boolean cacheIgnoresNoCache;
     private volatile String foreignNext;
@@ -292,6 +293,12 @@ public class FakeFhirServer implements AutoCloseable {
         this.oauth = true;
     }
 
+    /** Issues tokens only for SMART Backend Services requests this checker passes. */
+    public void enableSmart(SmartTokenChecker checker) {
+        this.smart = checker;
+        this.oauth = true;
+    }
+
     /** Makes every token issued so far invalid, as an expired or revoked token would be. */
     public void revokeTokens() {
         validTokens.clear();
@@ -361,6 +368,17 @@ public class FakeFhirServer implements AutoCloseable {
     private void token(HttpExchange ex) throws IOException {
         String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String basic = ex.getRequestHeaders().getFirst("Authorization");
+        SmartTokenChecker checker = smart;
+        if (checker != null) {
+            if (checker.check(form, basic, tokenUrl()) != null) {
+                respond(ex, 401, "{\"error\":\"invalid_client\"}");
+                return;
+            }
+            String token = "tok-" + tokensIssued.incrementAndGet();
+            validTokens.add(token);
+            respond(ex, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":300}");
+            return;
+        }
         boolean secretOk = form.contains("client_secret=s3cret") || basic != null && new String(
                 java.util.Base64.getDecoder().decode(basic.substring("Basic ".length())), StandardCharsets.UTF_8)
                 .equals("bridge:s3cret");

@@ -22,6 +22,10 @@ public class SourceStateEntity extends PanacheEntityBase {
     @Column(name = "cursor_at")
     public OffsetDateTime cursorAt;
 
+    /** {@code mode=sync-token}: the token the last complete listing ended with; null: list everything next. */
+    @Column(name = "sync_token")
+    public String syncToken;
+
     @Column(name = "baseline_done")
     public boolean baselineDone;
 

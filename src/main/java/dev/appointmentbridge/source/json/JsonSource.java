@@ -36,7 +36,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
  * <p>Such APIs say nothing about their sort order, so pages are followed by the API's own paging and the
  * cursor moves only when a cycle ends (CursorCycle's unsorted path), capped by the server's {@code Date}.
  */
-public class JsonSource implements PolledSource {
+public class JsonSource implements PolledSource, dev.appointmentbridge.source.SyncTokenFeed {
 
     private final String name;
     private final SourcesConfig.Source config;
@@ -49,6 +49,9 @@ public class JsonSource implements PolledSource {
     private final JsonSourceChecks.Paging paging;
     private final JsonPointer nextPointer;
     private final Mode mode;
+    /** mode=sync-token: where a page carries the token, and the token of the last page read (null: none). */
+    private final JsonPointer syncPointer;
+    private volatile String syncToken;
 
     /** @throws IllegalArgumentException naming the setting, when the configuration cannot work */
     public JsonSource(String name, SourcesConfig.Source config, SourceClient client, ObjectReader reader,
@@ -68,6 +71,7 @@ public class JsonSource implements PolledSource {
         this.mode = checked.mode();
         this.paging = checked.paging();
         this.nextPointer = checked.nextPointer();
+        this.syncPointer = config.syncToken().map(p -> JsonItemMapper.pointer(prefix + "sync-token", p)).orElse(null);
     }
 
     @Override
@@ -117,6 +121,17 @@ public class JsonSource implements PolledSource {
         Map<String, String> vars = new HashMap<>();
         vars.put("cursor", since == null ? "" : DateTimeFormatter.ISO_INSTANT.format(since));
         return first(url(), vars);
+    }
+
+    @Override
+    public SourcePage list(String token) throws SourceFetchException {
+        syncToken = null;
+        return first(url(), new HashMap<>(Map.of("cursor", token == null ? "" : token)));
+    }
+
+    @Override
+    public String syncToken() {
+        return syncToken;
     }
 
     @Override
@@ -188,7 +203,7 @@ public class JsonSource implements PolledSource {
         List<AppointmentRecord> records = new ArrayList<>(1);
         List<PoisonRecord> poison = new ArrayList<>(1);
         Map<String, PatientName> patients = new HashMap<>();
-        add(mapper.map(item), records, poison, patients);
+        PageRecords.add(mapper.map(item), records, poison, patients);
         return new ReadResult.Found(new SourcePage(records, poison, patients, null, fetched.date(), false));
     }
 
@@ -213,13 +228,17 @@ public class JsonSource implements PolledSource {
         JsonNode root = tree(fetched.body());
         if (errorPointer != null) {
             JsonNode error = root.at(errorPointer);
-            if (!noError(error)) {
+            if (!PageRecords.noError(error)) {
                 // An API that answers 200 with an error beside an empty list must not end paging as if done (the
                 // next pages, and a window scan's absences, would be concluded from a failure).
                 throw new SourceFetchException("page " + Math.max(number, 1) + " of GET " + url.getPath()
                         + " carries an error at " + config.errorPointer() + " (bridge.sources." + name
                         + ".error-pointer): nothing of it is used", 0, null);
             }
+        }
+        if (syncPointer != null) { // the last page read holds it: Google sends nextSyncToken on the last page only
+            JsonNode token = root.at(syncPointer);
+            syncToken = token.isValueNode() && !token.isNull() && !token.asText().isBlank() ? token.asText() : null;
         }
         JsonNode list = root.at(items);
         if (!list.isArray()) {
@@ -230,7 +249,7 @@ public class JsonSource implements PolledSource {
         List<PoisonRecord> poison = new ArrayList<>();
         Map<String, PatientName> patients = new HashMap<>();
         for (JsonNode item : list) {
-            add(mapper.map(item), records, poison, patients);
+            PageRecords.add(mapper.map(item), records, poison, patients);
         }
         PageRecords.listedOnce(records, poison);
         int ids = records.stream().map(AppointmentRecord::id).toList().hashCode() * 31 + poison.size();
@@ -257,13 +276,6 @@ public class JsonSource implements PolledSource {
         return new SourcePage(records, poison, patients, next, fetched.date(), false);
     }
 
-    /** What APIs put in their error field when there is none: absent, null, false, 0, blank, {} or []. */
-    private static boolean noError(JsonNode error) {
-        return error.isMissingNode() || error.isNull() || error.isBoolean() && !error.asBoolean()
-                || error.isNumber() && error.asDouble() == 0 || error.isTextual() && error.asText().isBlank()
-                || error.isContainerNode() && error.isEmpty();
-    }
-
     /** The URL of the page after this one, remembered with its variables so that page can count on. */
     private String following(String template, Map<String, String> vars, String page, int number, int ids) {
         Map<String, String> nextVars = new HashMap<>(vars);
@@ -271,18 +283,6 @@ public class JsonSource implements PolledSource {
         String url = UrlTemplate.fill(template, nextVars);
         contexts.put(url, new PageContext(template, nextVars, number, ids));
         return url;
-    }
-
-    private static void add(JsonItemMapper.Mapped mapped, List<AppointmentRecord> records, List<PoisonRecord> poison,
-            Map<String, PatientName> patients) {
-        if (mapped.poison() != null) {
-            poison.add(mapped.poison());
-            return;
-        }
-        records.add(mapped.record());
-        if (mapped.patient() != null) {
-            patients.put(mapped.patient().id(), mapped.patient());
-        }
     }
 
     private JsonNode tree(byte[] body) throws SourceFetchException {

@@ -31,11 +31,24 @@ final class JsonSourceChecks {
         Mode mode = switch (modeName) {
             case "changed-since" -> Mode.CURSOR;
             case "window" -> Mode.WINDOW;
+            case "sync-token" -> Mode.SYNC_TOKEN;
             default -> throw new IllegalArgumentException(prefix + "mode: '" + modeName
-                    + "' is not a JSON source mode; changed-since or window");
+                    + "' is not a JSON source mode; changed-since, window or sync-token");
         };
         if (mode == Mode.CURSOR && !config.fields().containsKey("updated")) {
             throw new IllegalArgumentException(prefix + "fields.updated is required for mode=changed-since");
+        }
+        if (mode == Mode.SYNC_TOKEN) {
+            if (config.syncToken().isEmpty() || !url.contains("{cursor}")) {
+                throw new IllegalArgumentException(prefix + (config.syncToken().isEmpty() ? "sync-token (a JSON Pointer"
+                        + " to the token in a listing's last page) is required" : "url needs {cursor} (the stored"
+                        + " token)") + " for mode=sync-token");
+            }
+            if (config.itemUrl().isEmpty()) {
+                throw new IllegalArgumentException(prefix + "item-url is required for mode=sync-token: after a full"
+                        + " listing, what it lacks is read by id before it is cancelled");
+            }
+            JsonItemMapper.pointer(prefix + "sync-token", config.syncToken().get());
         }
         if (mode == Mode.WINDOW && !(url.contains("{from}") && url.contains("{to}"))) {
             throw new IllegalArgumentException(prefix + "url needs {from} and {to} for mode=window");

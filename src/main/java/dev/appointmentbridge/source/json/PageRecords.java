@@ -37,4 +37,23 @@ final class PageRecords {
             }
         }
     }
+
+    /** What APIs put in their error field when there is none: absent, null, false, 0, blank, {} or []. */
+    static boolean noError(com.fasterxml.jackson.databind.JsonNode error) {
+        return error.isMissingNode() || error.isNull() || error.isBoolean() && !error.asBoolean()
+                || error.isNumber() && error.asDouble() == 0 || error.isTextual() && error.asText().isBlank()
+                || error.isContainerNode() && error.isEmpty();
+    }
+
+    static void add(JsonItemMapper.Mapped mapped, List<AppointmentRecord> records, List<PoisonRecord> poison,
+            Map<String, dev.appointmentbridge.source.PatientName> patients) {
+        if (mapped.poison() != null) {
+            poison.add(mapped.poison());
+            return;
+        }
+        records.add(mapped.record());
+        if (mapped.patient() != null) {
+            patients.put(mapped.patient().id(), mapped.patient());
+        }
+    }
 }

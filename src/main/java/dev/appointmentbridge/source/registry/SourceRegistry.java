@@ -12,6 +12,7 @@ import dev.appointmentbridge.source.json.JsonSource;
 import dev.appointmentbridge.source.json.UrlTemplate;
 import dev.appointmentbridge.source.http.SourceToken;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -90,12 +91,23 @@ public class SourceRegistry {
         if (source.auth().oauth2().isPresent()) {
             SourcesConfig.OAuth2 o = source.auth().oauth2().get();
             URI tokenUrl = URI.create(o.tokenUrl());
+            boolean smart = SmartKeyCheck.check("bridge.sources." + name + ".", o);
             OidcClientConfigBuilder builder = new OidcClientConfigBuilder().id(name)
                     .authServerUrl(tokenUrl.getScheme() + "://" + tokenUrl.getRawAuthority())
                     .discoveryEnabled(false).tokenPath(o.tokenUrl())
-                    .clientId(o.clientId()).credentials(o.clientSecret())
+                    .clientId(o.clientId())
                     .grant(OidcClientConfig.Grant.Type.CLIENT)
                     .connectionTimeout(source.requestTimeout());
+            if (smart) {
+                // SMART Backend Services: a client_assertion per token request (fresh jti, iat, exp), signed with the
+                // key; iss = sub = client id (the OIDC client's default), aud = the token URL exactly, exp 4 minutes
+                // ahead (SMART allows 5 at most), header kid = key-id.
+                builder.credentials().jwt().keyFile(Path.of(o.privateKeyFile().get()).toAbsolutePath().toString())
+                        .signatureAlgorithm(o.signatureAlgorithm().trim()).tokenKeyId(o.keyId().get().trim())
+                        .audience(o.tokenUrl()).keepAudienceTrailingSlash(true).lifespan(240).endCredentials();
+            } else {
+                builder.credentials(o.clientSecret().get());
+            }
             o.scope().ifPresent(scope -> builder.scopes(scope.split(" ")));
             OidcClient client = oidcClients.newClient(builder.build()).await().atMost(Duration.ofSeconds(30));
             return SourceToken.oauth2(client, source.requestTimeout());

@@ -1,0 +1,58 @@
+package dev.appointmentbridge.inbound.hl7;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+/**
+ * Acknowledgements for messages HAPI could not parse: built from whatever MSH fields the raw text has, so the sender
+ * can match the answer to its message (MSA-2 = its MSH-10). Nothing of the message but its header ids is echoed.
+ */
+final class Hl7Acks {
+
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ");
+
+    private Hl7Acks() {
+    }
+
+    static String raw(String message, String code, String text) {
+        String[] msh = new String[0];
+        String start = message == null ? "" : message.stripLeading();
+        if (start.startsWith("MSH") && start.length() > 4) {
+            char separator = start.charAt(3);
+            int end = start.indexOf('\r');
+            String segment = end < 0 ? start : start.substring(0, end);
+            int newline = segment.indexOf('\n');
+            segment = newline < 0 ? segment : segment.substring(0, newline);
+            msh = segment.split(java.util.regex.Pattern.quote(String.valueOf(separator)), -1);
+        }
+        String sendingApp = field(msh, 2);
+        String sendingFacility = field(msh, 3);
+        String controlId = field(msh, 9);
+        return "MSH|^~\\&|APPOINTMENT-BRIDGE||" + sendingApp + "|" + sendingFacility + "|"
+                + TS.format(ZonedDateTime.now(ZoneOffset.UTC)) + "||ACK|" + UUID.randomUUID().toString().substring(0, 20)
+                + "|P|2.5\rMSA|" + code + "|" + controlId + "|" + clean(text) + "\r";
+    }
+
+    /** The i-th field after MSH's own name (MSH-1 is the separator itself), cleaned of HL7 delimiters. */
+    private static String field(String[] msh, int index) {
+        return index < msh.length ? clean(msh[index]) : "";
+    }
+
+    /** Text safe in one ER7 field: no delimiters, no segment breaks, at most 200 characters. */
+    static String clean(String text) {
+        if (text == null) {
+            return "";
+        }
+        String safe = text.replaceAll("[|^~\\\\&\\r\\n]", " ");
+        return safe.length() > 200 ? safe.substring(0, 200) : safe;
+    }
+
+    /** A parse failure's reason, short and without the message's content. */
+    static String reason(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return clean(newline < 0 ? message : message.substring(0, newline));
+    }
+}

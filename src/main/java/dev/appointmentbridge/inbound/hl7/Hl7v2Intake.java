@@ -1,0 +1,206 @@
+package dev.appointmentbridge.inbound.hl7;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.hibernate.StatelessSession;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ca.uhn.hl7v2.AcknowledgmentCode;
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
+import ca.uhn.hl7v2.parser.PipeParser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import dev.appointmentbridge.common.ApiException;
+import dev.appointmentbridge.config.InboundConfig;
+import dev.appointmentbridge.event.CanonicalEvent;
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.NewEvent;
+import dev.appointmentbridge.inbound.InboundEventService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Takes one HL7 v2 message (ER7), over MLLP or HTTP: parses it with HAPI HL7v2, maps an SIU trigger to an event
+ * (S12 scheduled, S13 rescheduled, S14 rescheduled when its time or resources differ from the last one stored, S15
+ * cancelled, S17 cancelled as deleted, S26 no-show; any other SIU trigger is stored and listed, not delivered),
+ * stores it, and only then answers {@code MSA|AA}. A message that cannot be read gets {@code AR} and stores nothing;
+ * one that could not be stored gets {@code AE}, so the sender sends it again. A resend (the same MSH-10 from the
+ * same MSH-3/MSH-4) is acknowledged and stored once.
+ */
+@ApplicationScoped
+public class Hl7v2Intake {
+
+    public static final String SOURCE = "hl7v2";
+
+    private static final Logger LOG = Logger.getLogger(Hl7v2Intake.class);
+
+    /** The newest stored event of an appointment from this feed, other than the message's own (a resend). */
+    private static final String LAST = """
+            SELECT payload FROM event
+             WHERE source = :source AND appointment_id = :appointment
+               AND idempotency_key IS DISTINCT FROM :key AND type LIKE 'appointment.%'
+             ORDER BY id DESC LIMIT 1""";
+
+    /** The answer to send back, and whether the message is stored. */
+    public record Ack(String er7, boolean accepted) {
+    }
+
+    @Inject
+    InboundEventService events;
+
+    @Inject
+    InboundConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    StatelessSession session;
+
+    private PipeParser parser;
+    private ZoneId zone;
+
+    @PostConstruct
+    void init() {
+        zone = Hl7Times.zone(config.hl7v2().zone());
+        HapiContext context = new DefaultHapiContext();
+        // Every version from 2.3 to 2.5.1 into the 2.5 structures; fields are checked here, not by HAPI's rules.
+        context.setModelClassFactory(new CanonicalModelClassFactory("2.5"));
+        context.setValidationContext(ValidationContextFactory.noValidation());
+        parser = context.getPipeParser();
+    }
+
+    /** Blocking (parse, one query): call off the event loop. Never throws. */
+    public CompletionStage<Ack> receive(String er7) {
+        if (er7.getBytes(StandardCharsets.UTF_8).length > config.hl7v2().maxMessageBytes()) {
+            return done(Hl7Acks.raw(er7, "AR", "message larger than bridge.inbound.hl7v2.max-message-bytes ("
+                    + config.hl7v2().maxMessageBytes() + ")"), false);
+        }
+        Message message;
+        try {
+            message = parser.parse(er7.replace("\r\n", "\r").replace('\n', '\r').strip());
+        } catch (HL7Exception | RuntimeException e) {
+            return done(Hl7Acks.raw(er7, "AR", "not a readable HL7 v2 message: " + Hl7Acks.reason(e)), false);
+        }
+        NewEvent event;
+        try {
+            event = event(SiuMessage.read(message, zone));
+        } catch (SiuException e) {
+            return done(ack(message, AcknowledgmentCode.AR, e.getMessage()), false);
+        } catch (HL7Exception | RuntimeException e) {
+            return done(ack(message, AcknowledgmentCode.AR, "not a readable SIU message: " + Hl7Acks.reason(e)), false);
+        }
+        CompletionStage<InboundEventService.Outcome> stored;
+        try {
+            stored = events.receive(event);
+        } catch (ApiException e) {
+            return done(ack(message, AcknowledgmentCode.AR, e.getMessage()), false);
+        }
+        return stored.handle((outcome, failure) -> {
+            if (failure == null) {
+                return new Ack(ack(message, AcknowledgmentCode.AA, null), true);
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof ApiException api && api.status() == 409) {
+                return new Ack(ack(message, AcknowledgmentCode.AR, "MSH-10 " + event.idempotencyKey()
+                        + " was used before for a different message"), false);
+            }
+            LOG.warnf("HL7 v2 message not stored (%s); answered AE so the sender sends it again",
+                    cause.getClass().getSimpleName());
+            return new Ack(ack(message, AcknowledgmentCode.AE, "not stored, send it again"), false);
+        });
+    }
+
+    private NewEvent event(SiuMessage siu) {
+        String key = SOURCE + ":" + siu.sender() + ":" + siu.controlId();
+        if (key.length() > 255) {
+            throw new SiuException("MSH-3, MSH-4 and MSH-10 together are longer than 255 characters");
+        }
+        CanonicalEvent.Appointment now = new CanonicalEvent.Appointment(siu.appointmentId(), null,
+                iso(siu.start()), iso(siu.end()), siu.durationMinutes(), siu.providerId(), siu.locationId(),
+                siu.patientId());
+        CanonicalEvent.Appointment before = switch (siu.trigger()) {
+            case "S13", "S14" -> last(siu.appointmentId(), key);
+            default -> null;
+        };
+        Optional<EventType> type = switch (siu.trigger()) {
+            case "S12" -> Optional.of(EventType.SCHEDULED);
+            case "S13" -> Optional.of(EventType.RESCHEDULED);
+            case "S14" -> before != null && same(before, now) ? Optional.empty() : Optional.of(EventType.RESCHEDULED);
+            case "S15", "S17" -> Optional.of(EventType.CANCELLED);
+            case "S26" -> Optional.of(EventType.NO_SHOW);
+            default -> Optional.empty();
+        };
+        String storedType = type.map(EventType::wireName).orElse(SOURCE + ".SIU^" + siu.trigger());
+        OffsetDateTime occurredAt = (siu.occurredAt() != null ? siu.occurredAt() : OffsetDateTime.now())
+                .truncatedTo(ChronoUnit.MICROS);
+        UUID uuid = UUID.randomUUID();
+        CanonicalEvent canonical = new CanonicalEvent(uuid.toString(), storedType, SOURCE,
+                occurredAt.toInstant().toString(), now, type.orElse(null) == EventType.RESCHEDULED ? before : null,
+                siu.patientId() == null ? null : new CanonicalEvent.Patient(siu.patientId(), null, null), null,
+                "S17".equals(siu.trigger()) ? CanonicalEvent.REASON_DELETED : null);
+        String payload;
+        try {
+            payload = mapper.writeValueAsString(canonical);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("canonical event could not be serialized", e);
+        }
+        String hash = InboundEventService.fingerprint(SOURCE, storedType, payload.replace(uuid.toString(), ""));
+        return new NewEvent(uuid, type.orElse(null), SOURCE, siu.appointmentId(), siu.patientId(), occurredAt, key,
+                hash, null, payload, type.isPresent() ? null : storedType);
+    }
+
+    private CanonicalEvent.Appointment last(String appointmentId, String key) {
+        List<String> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(LAST, String.class)
+                .setParameter("source", SOURCE).setParameter("appointment", appointmentId).setParameter("key", key)
+                .getResultList());
+        if (rows.isEmpty()) {
+            return null;
+        }
+        try {
+            return mapper.readValue(rows.get(0), CanonicalEvent.class).appointment();
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static boolean same(CanonicalEvent.Appointment a, CanonicalEvent.Appointment b) {
+        return Objects.equals(a.start(), b.start()) && Objects.equals(a.end(), b.end())
+                && Objects.equals(a.providerId(), b.providerId()) && Objects.equals(a.locationId(), b.locationId());
+    }
+
+    private static String iso(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
+    }
+
+    private String ack(Message message, AcknowledgmentCode code, String text) {
+        try {
+            Message ack = text == null ? message.generateACK() : message.generateACK(code, new HL7Exception(text));
+            return parser.encode(ack);
+        } catch (HL7Exception | java.io.IOException | RuntimeException e) {
+            return Hl7Acks.raw(message.toString(), code.name(), text);
+        }
+    }
+
+    private static CompletionStage<Ack> done(String er7, boolean accepted) {
+        return CompletableFuture.completedFuture(new Ack(er7, accepted));
+    }
+}

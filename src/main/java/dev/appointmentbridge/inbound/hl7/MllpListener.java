@@ -1,0 +1,194 @@
+package dev.appointmentbridge.inbound.hl7;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import dev.appointmentbridge.config.InboundConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * {@code bridge.inbound.mllp.port}: the MLLP (Minimal Lower Layer Protocol) listener. Each message is framed
+ * {@code 0x0B <ER7> 0x1C 0x0D}; a connection's messages are taken one at a time, each answered with its
+ * acknowledgement only once stored. Nothing a sender does blocks the listener: bytes outside a frame are dropped, a
+ * frame larger than {@code bridge.inbound.hl7v2.max-message-bytes} is refused (AR) and the connection closed, a frame
+ * not finished within {@code idle-timeout} closes it, and so does silence for that long; at most
+ * {@code max-connections} at once, from the allowed addresses only.
+ */
+@ApplicationScoped
+public class MllpListener {
+
+    private static final Logger LOG = Logger.getLogger(MllpListener.class);
+    private static final byte START = 0x0B;
+    private static final byte END = 0x1C;
+    private static final byte CR = 0x0D;
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "0:0:0:0:0:0:0:1", "::1");
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    InboundConfig config;
+
+    @Inject
+    Hl7v2Intake intake;
+
+    private NetServer server;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    void start(@Observes StartupEvent ignored) throws Exception {
+        if (config.mllp().port().isEmpty()) {
+            return;
+        }
+        InboundConfig.Mllp mllp = config.mllp();
+        server = vertx.createNetServer(new NetServerOptions().setHost(mllp.host()).setPort(mllp.port().get())
+                .setIdleTimeout((int) Math.max(1, mllp.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS));
+        server.connectHandler(this::connected);
+        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LOG.infof("MLLP listener on %s:%d (HL7 v2 SIU), accepting %s", mllp.host(), server.actualPort(),
+                mllp.allowedAddresses().map(List::toString).orElse("loopback only"));
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The port listened on (tests ask for port 0). */
+    public int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    private boolean allowed(String address) {
+        List<String> allowed = config.mllp().allowedAddresses().orElse(List.of());
+        return allowed.isEmpty() ? LOOPBACK.contains(address) : allowed.contains("*") || allowed.contains(address);
+    }
+
+    private void connected(NetSocket socket) {
+        String peer = socket.remoteAddress().hostAddress();
+        if (!allowed(peer)) {
+            LOG.warnf("MLLP connection from %s closed: not in bridge.inbound.mllp.allowed-addresses", peer);
+            socket.close();
+            return;
+        }
+        if (connections.incrementAndGet() > config.mllp().maxConnections()) {
+            connections.decrementAndGet();
+            LOG.warnf("MLLP connection from %s closed: bridge.inbound.mllp.max-connections (%d) reached", peer,
+                    config.mllp().maxConnections());
+            socket.close();
+            return;
+        }
+        socket.closeHandler(v -> connections.decrementAndGet());
+        new Connection(socket).listen();
+    }
+
+    /** One sender's connection: its bytes, the frame being read, and whether a message is being stored. */
+    private final class Connection {
+        private final NetSocket socket;
+        private Buffer pending = Buffer.buffer();
+        private boolean busy;
+        private long frameTimer = -1;
+
+        Connection(NetSocket socket) {
+            this.socket = socket;
+        }
+
+        void listen() {
+            socket.handler(chunk -> {
+                pending.appendBuffer(chunk);
+                drain();
+            });
+        }
+
+        /** Takes the next complete frame, if any, while no message of this connection is being stored. */
+        private void drain() {
+            if (busy) {
+                return;
+            }
+            int start = indexOf(START, 0);
+            if (start < 0) {
+                pending = Buffer.buffer(); // bytes outside a frame: dropped
+                return;
+            }
+            int end = -1;
+            for (int i = start + 1; i + 1 < pending.length(); i++) {
+                if (pending.getByte(i) == END && pending.getByte(i + 1) == CR) {
+                    end = i;
+                    break;
+                }
+            }
+            int max = config.hl7v2().maxMessageBytes();
+            if (end < 0) {
+                if (pending.length() - start > max + 2) {
+                    refuse(Hl7Acks.raw(pending.getString(start + 1, Math.min(pending.length(), start + 4096),
+                            "ISO-8859-1"), "AR", "message larger than bridge.inbound.hl7v2.max-message-bytes (" + max
+                            + ")"));
+                } else if (frameTimer < 0) {
+                    long deadline = Math.max(1000, config.mllp().idleTimeout().toMillis());
+                    frameTimer = vertx.setTimer(deadline, id -> {
+                        LOG.infof("MLLP connection closed: a message was not finished within %d ms", deadline);
+                        socket.close();
+                    });
+                }
+                return;
+            }
+            cancelTimer();
+            byte[] frame = pending.getBytes(start + 1, end);
+            pending = pending.getBuffer(end + 2, pending.length());
+            busy = true;
+            socket.pause();
+            vertx.<java.util.concurrent.CompletionStage<Hl7v2Intake.Ack>>executeBlocking(() -> intake.receive(
+                    Er7Text.decode(frame)), false)
+                    .compose(Future::fromCompletionStage)
+                    .onComplete(done -> {
+                        String ack = done.succeeded() ? done.result().er7()
+                                : Hl7Acks.raw(new String(frame, StandardCharsets.ISO_8859_1), "AE",
+                                        "not stored, send it again");
+                        socket.write(Buffer.buffer().appendByte(START).appendString(ack, "ISO-8859-1")
+                                .appendByte(END).appendByte(CR));
+                        busy = false;
+                        socket.resume();
+                        drain();
+                    });
+        }
+
+        private void refuse(String ack) {
+            cancelTimer();
+            socket.write(Buffer.buffer().appendByte(START).appendString(ack, "ISO-8859-1").appendByte(END)
+                    .appendByte(CR)).onComplete(v -> socket.close());
+            pending = Buffer.buffer();
+            busy = true; // nothing more is read from this connection
+        }
+
+        private void cancelTimer() {
+            if (frameTimer >= 0) {
+                vertx.cancelTimer(frameTimer);
+                frameTimer = -1;
+            }
+        }
+
+        private int indexOf(byte b, int from) {
+            for (int i = from; i < pending.length(); i++) {
+                if (pending.getByte(i) == b) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+}

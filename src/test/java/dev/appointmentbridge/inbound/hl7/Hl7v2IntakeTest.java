@@ -1,0 +1,199 @@
+package dev.appointmentbridge.inbound.hl7;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/** SIU messages over MLLP and HTTP, as an interface engine sends them: resends, garbage, oversize, stalls. */
+@QuarkusTest
+@TestProfile(Hl7v2Profile.class)
+class Hl7v2IntakeTest {
+
+    @Inject
+    MllpListener listener;
+
+    static String siu(String trigger, String controlId, String appointmentId, String start, String end) {
+        return String.join("\r",
+                "MSH|^~\\&|EPIC|CLINIC|BRIDGE|BRIDGE|20261204093000||SIU^" + trigger + "^SIU_S12|" + controlId
+                        + "|P|2.5",
+                "SCH|PL-" + appointmentId + "|" + appointmentId + "||||||ROUTINE|30|MIN|^^30^" + start + "^" + end,
+                "PID|1||PAT-7^^^MRN||Doe^Jane",
+                "RGS|1",
+                "AIS|1||CONSULT^Consultation|" + start + "|||30|MIN",
+                "AIL|1||ROOM-3^^^CLINIC",
+                "AIP|1||DR-1^Smith^John") + "\r";
+    }
+
+    static byte[] frame(String message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x0B);
+        out.writeBytes(message.getBytes(StandardCharsets.UTF_8));
+        out.write(0x1C);
+        out.write(0x0D);
+        return out.toByteArray();
+    }
+
+    /** Reads one framed answer; null when the connection closed first. */
+    static String readFrame(InputStream in) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        int b;
+        boolean started = false;
+        while ((b = in.read()) != -1) {
+            if (!started) {
+                started = b == 0x0B;
+                continue;
+            }
+            if (b == 0x1C) {
+                in.read(); // the CR
+                return got.toString(StandardCharsets.ISO_8859_1);
+            }
+            got.write(b);
+        }
+        return null;
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket("127.0.0.1", listener.port());
+        socket.setSoTimeout(20_000);
+        return socket;
+    }
+
+    private String send(Socket socket, String message) throws IOException {
+        socket.getOutputStream().write(frame(message));
+        socket.getOutputStream().flush();
+        return readFrame(socket.getInputStream());
+    }
+
+    private static JsonPath events(String appointmentId) {
+        return given().queryParam("appointment_id", appointmentId).get("/webhook/events").then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    private static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void s12S13S15AndS26EachBecomeOneEventAfterAnAa() throws Exception {
+        String apt = id("A");
+        try (Socket socket = connect()) {
+            String ack = send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000"));
+            assertTrue(ack.contains("MSA|AA|"), ack);
+            assertTrue(send(socket, siu("S13", id("C"), apt, "20261211140000", "20261211143000")).contains("MSA|AA"));
+            assertTrue(send(socket, siu("S15", id("C"), apt, "20261211140000", "20261211143000")).contains("MSA|AA"));
+            assertTrue(send(socket, siu("S26", id("C"), apt, "20261211140000", "20261211143000")).contains("MSA|AA"));
+        }
+        JsonPath events = events(apt);
+        assertEquals(List.of("appointment.no_show", "appointment.cancelled", "appointment.rescheduled",
+                "appointment.scheduled"), events.getList("events.event_type"));
+        assertEquals("2026-12-10T09:30:00Z", events.getString("events[3].payload.appointment.start"));
+        assertEquals("2026-12-10T10:00:00Z", events.getString("events[3].payload.appointment.end"));
+        assertEquals(30, events.getInt("events[3].payload.appointment.duration_minutes"));
+        assertEquals("DR-1", events.getString("events[3].payload.appointment.provider_id"));
+        assertEquals("ROOM-3", events.getString("events[3].payload.appointment.location_id"));
+        assertEquals("PAT-7", events.getString("events[3].patient_id"));
+        assertEquals("2026-12-11T13:00:00Z", events.getString("events[2].payload.appointment.start"));
+        assertEquals("2026-12-10T09:30:00Z", events.getString("events[2].payload.previous.start"));
+    }
+
+    @Test
+    void aResendIsAcknowledgedAndStoredOnce() throws Exception {
+        String apt = id("R");
+        String message = siu("S12", id("C"), apt, "20261210103000", "20261210110000");
+        try (Socket socket = connect()) {
+            assertTrue(send(socket, message).contains("MSA|AA"));
+        }
+        try (Socket again = connect()) { // a new connection, as an engine resends after a lost ACK
+            String ack = send(again, message);
+            assertTrue(ack.contains("MSA|AA"), ack);
+        }
+        assertEquals(1, events(apt).getList("events").size());
+    }
+
+    @Test
+    void garbageGetsArAndStoresNothingAndTheConnectionGoesOn() throws Exception {
+        String apt = id("G");
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write("noise outside any frame\r\n".getBytes(StandardCharsets.US_ASCII));
+            String ack = send(socket, "this is not HL7\r");
+            assertTrue(ack.contains("MSA|AR"), ack);
+            String broken = siu("S12", "CTRL-G", apt, "2026121", "20261210110000"); // a start that is no time
+            String refused = send(socket, broken);
+            assertTrue(refused.contains("MSA|AR|CTRL-G|"), refused);
+            assertTrue(refused.contains("SCH-11.4"), refused);
+            assertTrue(send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000"))
+                    .contains("MSA|AA"), "the same connection takes the next message");
+        }
+        assertEquals(1, events(apt).getList("events").size());
+    }
+
+    @Test
+    void anOversizedMessageIsRefusedAndItsConnectionClosed() throws Exception {
+        try (Socket socket = connect()) {
+            String big = siu("S12", "BIG", id("B"), "20261210103000", "20261210110000") + "NTE|1||"
+                    + "x".repeat(10_000) + "\r";
+            OutputStream out = socket.getOutputStream();
+            out.write(frame(big));
+            String ack = readFrame(socket.getInputStream());
+            assertTrue(ack != null && ack.contains("MSA|AR") && ack.contains("max-message-bytes"), ack);
+            assertEquals(-1, socket.getInputStream().read(), "closed");
+        }
+    }
+
+    @Test
+    void aMessageNeverFinishedClosesItsConnectionWithoutBlockingOthers() throws Exception {
+        try (Socket stalled = connect()) {
+            stalled.getOutputStream().write(new byte[] { 0x0B, 'M', 'S', 'H' });
+            try (Socket other = connect()) {
+                assertTrue(send(other, siu("S12", id("C"), id("O"), "20261210103000", "20261210110000"))
+                        .contains("MSA|AA"), "another sender is served meanwhile");
+            }
+            assertEquals(-1, stalled.getInputStream().read(), "closed after the idle timeout");
+        }
+    }
+
+    @Test
+    void anUnchangedS14IsStoredButNotAnEvent() throws Exception {
+        String apt = id("M");
+        try (Socket socket = connect()) {
+            assertTrue(send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000")).contains("AA"));
+            assertTrue(send(socket, siu("S14", id("C"), apt, "20261210103000", "20261210110000")).contains("AA"));
+            assertTrue(send(socket, siu("S14", id("C"), apt, "20261210113000", "20261210120000")).contains("AA"));
+        }
+        assertEquals(List.of("appointment.rescheduled", "hl7v2.SIU^S14", "appointment.scheduled"),
+                events(apt).getList("events.event_type"));
+    }
+
+    @Test
+    void overHttpBehindTheInboundKey() {
+        String apt = id("H");
+        String message = siu("S12", id("C"), apt, "20261210103000", "20261210110000");
+        given().contentType("x-application/hl7-v2+er7").body(message).post("/webhook/hl7v2").then().statusCode(401);
+        given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7").body(message)
+                .post("/webhook/hl7v2").then().statusCode(200).contentType(containsString("hl7-v2"))
+                .body(containsString("MSA|AA"));
+        given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7").body("garbage")
+                .post("/webhook/hl7v2").then().statusCode(400).body(containsString("MSA|AR"));
+        given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7")
+                .body(message.replace("20261210103000", "20260329023000")).post("/webhook/hl7v2").then()
+                .statusCode(400).body(containsString("does not exist in Europe/Berlin"));
+        assertEquals(1, events(apt).getList("events").size());
+    }
+}
