@@ -29,7 +29,7 @@ public enum SourceKind {
             "fields.*", "status-map.*", "window.back", "window.ahead", "window.slice", "window.min-ratio",
             "window.max-removals", "window.max-removal-share")),
     JSON_SYNC_TOKEN("JSON sync-token", "json", "sync-token", List.of("url", "items", "next", "error-pointer",
-            "item-url", "fields.*", "status-map.*", "sync-token");
+            "item-url", "fields.*", "status-map.*", "sync-token"));
 
     /** What every kind takes. */
     static final List<String> EVERY_SOURCE = List.of("type", "mode", "poll-interval", "emit-on-first-sync",

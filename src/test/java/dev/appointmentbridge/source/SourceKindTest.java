@@ -67,7 +67,7 @@ class SourceKindTest {
         assertEquals("bridge.sources.s.type: 'hl7' is not a source type; fhir or json", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> kind(Map.of("bridge.sources.s.type", "json",
                 "bridge.sources.s.mode", "cursor", "bridge.sources.s.url", "x")));
-        assertEquals("bridge.sources.s.mode: 'cursor' is not a mode of type=json; changed-since or window",
+        assertEquals("bridge.sources.s.mode: 'cursor' is not a mode of type=json; changed-since or window or sync-token",
                 e.getMessage());
     }
 }

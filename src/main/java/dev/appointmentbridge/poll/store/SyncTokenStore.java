@@ -20,9 +20,10 @@ public class SyncTokenStore {
 
     /** The stored token, or null: the next listing is a full one. */
     public String token(Lease lease) {
-        return QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
+        List<String> stored = QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
                 "select s.syncToken from SourceStateEntity s where s.name = :name", String.class)
-                .setParameter("name", lease.source()).getResultList().stream().findFirst().orElse(null));
+                .setParameter("name", lease.source()).getResultList());
+        return stored.isEmpty() ? null : stored.get(0); // the one row's token, which may be null
     }
 
     /** Stores the token a complete listing ended with; fails if the lease was lost meanwhile. */
