@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import org.hibernate.StatelessSession;
 
-import dev.appointmentbridge.common.SafeUrl;
 import dev.appointmentbridge.delivery.store.DeliveryAttemptEntity;
 import dev.appointmentbridge.delivery.store.DeliveryEntity;
 import dev.appointmentbridge.delivery.store.DeliveryStore;
@@ -46,7 +45,7 @@ public class DeliveryAdminService {
         for (TargetHealth.Status st : health.all()) {
             TargetRegistry.Target t = st.target();
             String[] lastError = lastError(t.name());
-            views.add(new TargetView(t.name(), SafeUrl.of(t.config().url()), t.config().format().name().toLowerCase(),
+            views.add(new TargetView(t.name(), t.address(), t.config().format().name().toLowerCase(),
                     t.events().stream().map(e -> e.wireName()).sorted().toList(), !st.disabled(),
                     targets.disabledReason(t.name()).orElse(null), t.config().secret().isPresent() ? "configured" : null,
                     t.signer() == null ? 0 : t.signer().count(),

@@ -16,7 +16,11 @@ public interface TargetsConfig {
 
     interface Target {
 
-        String url();
+        /** Where events are POSTed; a target has a {@code url} or a {@link #kafka()} topic, not both. */
+        Optional<String> url();
+
+        /** Publish to a Kafka topic instead of POSTing ({@code bridge.targets.<name>.kafka.*}). */
+        Optional<Kafka> kafka();
 
         @WithDefault("standard")
         Format format();
@@ -76,5 +80,23 @@ public interface TargetsConfig {
         /** This target may resolve to a private or loopback address (OutboundUrlGuard); off by default. */
         @WithDefault("false")
         boolean allowPrivate();
+    }
+
+    /**
+     * A Kafka target: each delivery is one record on {@code topic}, keyed by source and appointment id, its value the
+     * target's format, its headers the webhook headers. Sent means the broker acknowledged it ({@code acks=all},
+     * idempotent producer).
+     */
+    interface Kafka {
+
+        String bootstrapServers();
+
+        String topic();
+
+        /**
+         * Producer settings passed through as they are, e.g. {@code kafka.properties."security.protocol"=SASL_SSL},
+         * SASL and TLS settings; {@code acks}, idempotence and the serializers are the bridge's.
+         */
+        Map<String, String> properties();
     }
 }

@@ -107,7 +107,7 @@ public class DeliveryWorker {
         dispatcher.setDaemon(true);
         dispatcher.start();
         targets.all().forEach(t -> LOG.infof("Delivering to target=%s format=%s url=%s signed=%s", t.name(),
-                t.config().format(), dev.appointmentbridge.common.SafeUrl.of(t.config().url()), t.signer() != null));
+                t.config().format(), t.address(), t.signer() != null));
     }
 
     /** Graceful stop: no new claims; in-flight requests get a few seconds to finish and be recorded. */
@@ -236,7 +236,7 @@ public class DeliveryWorker {
         inFlight.incrementAndGet();
         AtomicInteger perTarget = targetInFlight(d.target());
         perTarget.incrementAndGet();
-        sender.send(target, d.webhookId(), d.sequence(), body.get()).onComplete(result -> {
+        sender.send(target, d.webhookId(), d.sequence(), d.source() + "/" + d.appointmentId(), body.get()).onComplete(result -> {
             inFlight.decrementAndGet();
             perTarget.decrementAndGet();
             WebhookSender.Response response = result.result();

@@ -116,7 +116,7 @@ public class Heartbeats {
         byte[] body = ("{\"type\":\"bridge.heartbeat\",\"timestamp\":\"" + Instant.now().truncatedTo(
                 java.time.temporal.ChronoUnit.SECONDS) + "\",\"sequence\":" + last
                 + "}").getBytes(StandardCharsets.UTF_8);
-        sender.send(t, "heartbeat_" + UUID.randomUUID(), last, body).onComplete(result -> {
+        sender.send(t, "heartbeat_" + UUID.randomUUID(), last, "bridge.heartbeat", body).onComplete(result -> {
             Integer code = result.succeeded() ? result.result().statusCode() : null;
             boolean ok = code != null && code / 100 == 2;
             registry.counter("bridge.heartbeats", "target", t.name(), "outcome", ok ? "sent" : "failed").increment();

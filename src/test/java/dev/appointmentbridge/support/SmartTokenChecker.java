@@ -123,11 +123,11 @@ public final class SmartTokenChecker {
             }
             long now = Instant.now().getEpochSecond();
             long exp = claims.path("exp").asLong(0);
-            if (exp <= now || exp > now + 300 + 5) {
+            if (!claims.path("exp").isIntegralNumber() || exp <= now || exp > now + 300) {
                 return "exp is " + (exp - now) + " s from now";
             }
             String jti = claims.path("jti").asText("");
-            if (jti.isEmpty() || !jtis.add(jti)) {
+            if (jti.isEmpty() || jtis.contains(jti)) {
                 return "jti is empty or was used before";
             }
             Signature verifier = Signature.getInstance(algorithm.equals("RS384") ? "SHA384withRSA"
@@ -136,6 +136,9 @@ public final class SmartTokenChecker {
             verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
             if (!verifier.verify(Base64.getUrlDecoder().decode(parts[2]))) {
                 return "the signature does not verify with the registered key";
+            }
+            if (!jtis.add(jti)) {
+                return "jti was used before";
             }
             accepted.add(jti);
             return null;

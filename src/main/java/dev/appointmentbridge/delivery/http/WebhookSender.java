@@ -68,6 +68,9 @@ public class WebhookSender {
 
     private final TargetAddressCache addresses;
 
+    /** The Kafka targets' producers: a Kafka target's deliveries are records, not POSTs. */
+    private final KafkaPublisher kafka;
+
     /**
      * Each target gets a pool of as many connections as its max-in-flight, so a claimed attempt never waits for
      * a pooled connection: its connect timeout and deadline measure the network, not a queue.
@@ -89,8 +92,12 @@ public class WebhookSender {
         for (int i = 0; i < contexts.length; i++) {
             contexts[i] = vertx.getOrCreateContext(); // off a Vert.x thread: a new context, next event loop
         }
+        this.kafka = new KafkaPublisher(vertx, targets);
         for (TargetRegistry.Target t : targets) {
-            urls.put(t.name(), URI.create(t.config().url()));
+            if (t.kafka()) {
+                continue;
+            }
+            urls.put(t.name(), URI.create(t.config().url().orElseThrow()));
             clients.put(t.name(), vertx.httpClientBuilder().with(new HttpClientOptions()
                     .setConnectTimeout((int) t.config().connectTimeout().toMillis())
                     .setKeepAlive(true).setTryUseCompression(false))
@@ -106,13 +113,18 @@ public class WebhookSender {
     }
 
     /**
-     * Called on the dispatcher thread and never blocks it: the host's checked address comes from a short cache
+     * A Kafka target's delivery is a record keyed by {@code key} (KafkaPublisher). Called on the dispatcher thread and
+     * never blocks it: the host's checked address comes from a short cache
      * or a lookup on a worker thread. The connection goes to that address (Host header and TLS name stay the
      * URL's), so the address checked is the address connected to: no second lookup, no DNS rebinding. The
      * deadline ({@code bridge.targets.<name>.timeout}) runs from here and covers the lookup too, so an attempt
      * cannot outlive it however slow DNS is.
      */
-    public Future<Response> send(TargetRegistry.Target target, String webhookId, Long sequence, byte[] body) {
+    public Future<Response> send(TargetRegistry.Target target, String webhookId, Long sequence, String key,
+            byte[] body) {
+        if (target.kafka()) {
+            return kafka.send(target, webhookId, sequence, key, body);
+        }
         URI url = urls.get(target.name());
         long deadline = target.config().timeout().toMillis();
         Promise<Response> done = Promise.promise();
@@ -160,7 +172,7 @@ public class WebhookSender {
         target.config().bearerToken().ifPresent(token -> headers.set("Authorization", "Bearer " + token));
         target.config().headers().forEach(headers::set);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(target.config().url()).setHeaders(headers)
+                .setAbsoluteURI(target.config().url().orElseThrow()).setHeaders(headers)
                 .setServer(server); // connect to the address that was checked; Host and TLS name stay the URL's
         clients.get(target.name()).request(options).onComplete(created -> {
             if (created.failed()) {
@@ -218,6 +230,7 @@ public class WebhookSender {
 
     public void close() {
         clients.values().forEach(HttpClient::close);
+        kafka.close();
     }
 
     private static String truncate(Buffer body) {

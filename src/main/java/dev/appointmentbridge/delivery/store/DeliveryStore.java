@@ -44,7 +44,7 @@ public class DeliveryStore {
              WHERE d.id = ANY(ARRAY(%s FOR UPDATE SKIP LOCKED))
                AND e.id = d.event_id
             RETURNING d.id, d.target, d.attempts, e.uuid, e.type, e.occurred_at, e.payload, d.claim, d.created_at,
-                      d.sequence
+                      d.sequence, d.source, d.appointment_id
             """.formatted(DeliveryStore.CANDIDATES);
 
     /** The rows a claim takes (its plan is checked by QueueClaimTest). */
@@ -100,14 +100,15 @@ public class DeliveryStore {
                 .addScalar("uuid", UUID.class).addScalar("type", String.class)
                 .addScalar("occurred_at", Instant.class).addScalar("payload", String.class)
                 .addScalar("claim", Long.class).addScalar("created_at", Instant.class)
-                .addScalar("sequence", Long.class)
+                .addScalar("sequence", Long.class).addScalar("source", String.class)
+                .addScalar("appointment_id", String.class)
                 .setParameter("lease", lease.toMillis() / 1000.0)
                 .setParameter("target", target)
                 .setParameter("limit", limit).getResultList());
         List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             claimed.add(new ClaimedDelivery((Long) r[0], (String) r[1], (Integer) r[2], r[3].toString(),
-                    (String) r[4], r[5].toString(), (String) r[6], (Long) r[7], (Instant) r[8], (Long) r[9]));
+                    (String) r[4], r[5].toString(), (String) r[6], (Long) r[7], (Instant) r[8], (Long) r[9], (String) r[10], (String) r[11]));
         }
         return claimed;
     }

@@ -36,6 +36,16 @@ public class TargetRegistry {
         public boolean wants(EventType type) {
             return events.contains(type);
         }
+
+        /** Where it goes, for operators: the URL without credentials or query, or the Kafka topic and servers. */
+        public String address() {
+            return config.url().map(dev.appointmentbridge.common.SafeUrl::of).orElseGet(() -> "kafka:"
+                    + config.kafka().orElseThrow().topic() + " at " + config.kafka().orElseThrow().bootstrapServers());
+        }
+
+        public boolean kafka() {
+            return config.kafka().isPresent();
+        }
     }
 
     @Inject
@@ -68,11 +78,24 @@ public class TargetRegistry {
                     .orElse(Set.of(EventType.values()));
             Signatures signer = Signatures.of("bridge.targets." + name + ".", t.secret(),
                     t.previousSecrets().orElse(List.of()), t.signingKey()).orElse(null);
-            OutboundUrlGuard.syntaxRefusal(t.url()).ifPresent(reason -> { // allowed private or not
-                throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason);
+            if (t.url().isPresent() == t.kafka().isPresent()) {
+                throw new IllegalArgumentException("bridge.targets." + name + ": set url (an HTTP target) or"
+                        + " kafka.bootstrap-servers and kafka.topic (a Kafka target), one of the two");
+            }
+            t.kafka().ifPresent(kafka -> {
+                if (kafka.bootstrapServers().isBlank() || kafka.topic().isBlank()) {
+                    throw new IllegalArgumentException("bridge.targets." + name + ".kafka: bootstrap-servers and topic"
+                            + " must not be empty");
+                }
             });
-            if (!delivery.allowPrivateTargets() && !t.allowPrivate()) {
-                OutboundUrlGuard.refusal(t.url()).ifPresent(reason -> {
+            String url = t.url().orElse(null);
+            if (url != null) {
+                OutboundUrlGuard.syntaxRefusal(url).ifPresent(reason -> { // allowed private or not
+                    throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason);
+                });
+            }
+            if (url != null && !delivery.allowPrivateTargets() && !t.allowPrivate()) {
+                OutboundUrlGuard.refusal(url).ifPresent(reason -> {
                     throw new IllegalArgumentException("bridge.targets." + name + ".url " + reason
                             + " (set bridge.targets." + name + ".allow-private=true or"
                             + " bridge.delivery.allow-private-targets=true to allow it)");

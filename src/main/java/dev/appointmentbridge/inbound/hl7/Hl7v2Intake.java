@@ -40,8 +40,9 @@ import jakarta.inject.Inject;
  * Takes one HL7 v2 message (ER7), over MLLP or HTTP: parses it with HAPI HL7v2, maps an SIU trigger to an event
  * (S12 scheduled, S13 rescheduled, S14 rescheduled when its time or resources differ from the last one stored, S15
  * cancelled, S17 cancelled as deleted, S26 no-show; any other SIU trigger is stored and listed, not delivered),
- * stores it, and only then answers {@code MSA|AA}. A message that cannot be read gets {@code AR} and stores nothing;
- * one that could not be stored gets {@code AE}, so the sender sends it again. A resend (the same MSH-10 from the
+ * stores it, and only then answers {@code MSA|AA}. As HL7 table 0008 has it: a message that cannot be read gets
+ * {@code AE} (an error in the message; sending it again does not help) and stores nothing; one that could not be
+ * stored gets {@code AR} (rejected for a reason unrelated to its content), so the sender sends it again. A resend (the same MSH-10 from the
  * same MSH-3/MSH-4) is acknowledged and stored once.
  */
 @ApplicationScoped
@@ -58,8 +59,8 @@ public class Hl7v2Intake {
                AND idempotency_key IS DISTINCT FROM :key AND type LIKE 'appointment.%'
              ORDER BY id DESC LIMIT 1""";
 
-    /** The answer to send back, and whether the message is stored. */
-    public record Ack(String er7, boolean accepted) {
+    /** The answer to send back, whether the message is stored, and whether sending it again may help. */
+    public record Ack(String er7, boolean accepted, boolean retry) {
     }
 
     @Inject
@@ -90,50 +91,66 @@ public class Hl7v2Intake {
     /** Blocking (parse, one query): call off the event loop. Never throws. */
     public CompletionStage<Ack> receive(String er7) {
         if (er7.getBytes(StandardCharsets.UTF_8).length > config.hl7v2().maxMessageBytes()) {
-            return done(Hl7Acks.raw(er7, "AR", "message larger than bridge.inbound.hl7v2.max-message-bytes ("
+            return done(Hl7Acks.raw(er7, "AE", "message larger than bridge.inbound.hl7v2.max-message-bytes ("
                     + config.hl7v2().maxMessageBytes() + ")"), false);
         }
         Message message;
         try {
             message = parser.parse(er7.replace("\r\n", "\r").replace('\n', '\r').strip());
         } catch (HL7Exception | RuntimeException e) {
-            return done(Hl7Acks.raw(er7, "AR", "not a readable HL7 v2 message: " + Hl7Acks.reason(e)), false);
+            return done(Hl7Acks.raw(er7, "AE", "not a readable HL7 v2 message: " + Hl7Acks.reason(e)), false);
+        }
+        SiuMessage siu;
+        try {
+            siu = SiuMessage.read(message, zone);
+            key(siu);
+        } catch (SiuException e) {
+            return done(ack(message, AcknowledgmentCode.AE, e.getMessage()), false);
+        } catch (HL7Exception | RuntimeException e) {
+            return done(ack(message, AcknowledgmentCode.AE, "not a readable SIU message: " + Hl7Acks.reason(e)), false);
         }
         NewEvent event;
         try {
-            event = event(SiuMessage.read(message, zone));
-        } catch (SiuException e) {
-            return done(ack(message, AcknowledgmentCode.AR, e.getMessage()), false);
-        } catch (HL7Exception | RuntimeException e) {
-            return done(ack(message, AcknowledgmentCode.AR, "not a readable SIU message: " + Hl7Acks.reason(e)), false);
+            event = event(siu); // reads the appointment's last stored event: the database may be away
+        } catch (RuntimeException e) {
+            LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
+                    e.getClass().getSimpleName());
+            return CompletableFuture.completedFuture(new Ack(ack(message, AcknowledgmentCode.AR,
+                    "not stored, send it again"), false, true));
         }
         CompletionStage<InboundEventService.Outcome> stored;
         try {
             stored = events.receive(event);
         } catch (ApiException e) {
-            return done(ack(message, AcknowledgmentCode.AR, e.getMessage()), false);
+            return done(ack(message, AcknowledgmentCode.AE, e.getMessage()), false);
         }
         return stored.handle((outcome, failure) -> {
             if (failure == null) {
-                return new Ack(ack(message, AcknowledgmentCode.AA, null), true);
+                return new Ack(ack(message, AcknowledgmentCode.AA, null), true, false);
             }
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof ApiException api && api.status() == 409) {
-                return new Ack(ack(message, AcknowledgmentCode.AR, "MSH-10 " + event.idempotencyKey()
-                        + " was used before for a different message"), false);
+                return new Ack(ack(message, AcknowledgmentCode.AE, "MSH-10 " + event.idempotencyKey()
+                        + " was used before for a different message"), false, false);
             }
-            LOG.warnf("HL7 v2 message not stored (%s); answered AE so the sender sends it again",
+            LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
                     cause.getClass().getSimpleName());
-            return new Ack(ack(message, AcknowledgmentCode.AE, "not stored, send it again"), false);
+            return new Ack(ack(message, AcknowledgmentCode.AR, "not stored, send it again"), false, true);
         });
     }
 
-    private NewEvent event(SiuMessage siu) {
+    /** A resend is the same MSH-3, MSH-4 and MSH-10. */
+    private static String key(SiuMessage siu) {
         String key = SOURCE + ":" + siu.sender() + ":" + siu.controlId();
         if (key.length() > 255) {
             throw new SiuException("MSH-3, MSH-4 and MSH-10 together are longer than 255 characters");
         }
+        return key;
+    }
+
+    private NewEvent event(SiuMessage siu) {
+        String key = key(siu);
         CanonicalEvent.Appointment now = new CanonicalEvent.Appointment(siu.appointmentId(), null,
                 iso(siu.start()), iso(siu.end()), siu.durationMinutes(), siu.providerId(), siu.locationId(),
                 siu.patientId());
@@ -163,7 +180,9 @@ public class Hl7v2Intake {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("canonical event could not be serialized", e);
         }
-        String hash = InboundEventService.fingerprint(SOURCE, storedType, payload.replace(uuid.toString(), ""));
+        // The message's own fields, not what is derived from them (the time of receipt when MSH-7 is empty, the
+        // previous event, an S14's type): a resend must match the stored message whatever arrived in between.
+        String hash = InboundEventService.fingerprint(SOURCE, siu.toString());
         return new NewEvent(uuid, type.orElse(null), SOURCE, siu.appointmentId(), siu.patientId(), occurredAt, key,
                 hash, null, payload, type.isPresent() ? null : storedType);
     }
@@ -182,9 +201,15 @@ public class Hl7v2Intake {
         }
     }
 
-    private static boolean same(CanonicalEvent.Appointment a, CanonicalEvent.Appointment b) {
-        return Objects.equals(a.start(), b.start()) && Objects.equals(a.end(), b.end())
-                && Objects.equals(a.providerId(), b.providerId()) && Objects.equals(a.locationId(), b.locationId());
+    /** Whether {@code now} changes nothing {@code before} had: a field the message leaves out changes nothing. */
+    private static boolean same(CanonicalEvent.Appointment before, CanonicalEvent.Appointment now) {
+        return unchanged(before.start(), now.start()) && unchanged(before.end(), now.end())
+                && unchanged(before.providerId(), now.providerId())
+                && unchanged(before.locationId(), now.locationId());
+    }
+
+    private static boolean unchanged(String before, String now) {
+        return now == null || Objects.equals(before, now);
     }
 
     private static String iso(OffsetDateTime time) {
@@ -201,6 +226,6 @@ public class Hl7v2Intake {
     }
 
     private static CompletionStage<Ack> done(String er7, boolean accepted) {
-        return CompletableFuture.completedFuture(new Ack(er7, accepted));
+        return CompletableFuture.completedFuture(new Ack(er7, accepted, false));
     }
 }

@@ -32,11 +32,11 @@ public class Hl7v2Resource {
             + " rescheduled when its time or resources changed, S15 cancelled, S17 cancelled (deleted), S26 no-show;"
             + " the answer is the HL7 acknowledgement, sent only once the message is stored.")
     @APIResponse(responseCode = "200", description = "MSA|AA: stored (or a resend of a stored message)")
-    @APIResponse(responseCode = "400", description = "MSA|AR: not a readable SIU message; nothing stored")
+    @APIResponse(responseCode = "400", description = "MSA|AE: not a readable SIU message; nothing stored")
     @APIResponse(responseCode = "401", description = "bridge.inbound.api-key is set and was not sent")
-    @APIResponse(responseCode = "503", description = "MSA|AE: could not be stored now; send it again")
+    @APIResponse(responseCode = "503", description = "MSA|AR: could not be stored now; send it again")
     public CompletionStage<Response> receive(byte[] body) {
         return intake.receive(Er7Text.decode(body)).thenApply(ack -> Response.status(ack.accepted() ? 200
-                : ack.er7().contains("MSA|AE") ? 503 : 400).entity(ack.er7()).type(ER7).build());
+                : ack.retry() ? 503 : 400).entity(ack.er7()).type(ER7).build());
     }
 }

@@ -136,7 +136,7 @@ public class MllpListener {
             if (end < 0) {
                 if (pending.length() - start > max + 2) {
                     refuse(Hl7Acks.raw(pending.getString(start + 1, Math.min(pending.length(), start + 4096),
-                            "ISO-8859-1"), "AR", "message larger than bridge.inbound.hl7v2.max-message-bytes (" + max
+                            "ISO-8859-1"), "AE", "message larger than bridge.inbound.hl7v2.max-message-bytes (" + max
                             + ")"));
                 } else if (frameTimer < 0) {
                     long deadline = Math.max(1000, config.mllp().idleTimeout().toMillis());
@@ -148,6 +148,12 @@ public class MllpListener {
                 return;
             }
             cancelTimer();
+            for (int i = end - 1; i > start; i--) { // a stray start byte before the real one: the frame is the last
+                if (pending.getByte(i) == START) {
+                    start = i;
+                    break;
+                }
+            }
             byte[] frame = pending.getBytes(start + 1, end);
             pending = pending.getBuffer(end + 2, pending.length());
             busy = true;
@@ -157,7 +163,7 @@ public class MllpListener {
                     .compose(Future::fromCompletionStage)
                     .onComplete(done -> {
                         String ack = done.succeeded() ? done.result().er7()
-                                : Hl7Acks.raw(new String(frame, StandardCharsets.ISO_8859_1), "AE",
+                                : Hl7Acks.raw(new String(frame, StandardCharsets.ISO_8859_1), "AR",
                                         "not stored, send it again");
                         socket.write(Buffer.buffer().appendByte(START).appendString(ack, "ISO-8859-1")
                                 .appendByte(END).appendByte(CR));
@@ -169,6 +175,7 @@ public class MllpListener {
 
         private void refuse(String ack) {
             cancelTimer();
+            socket.pause();
             socket.write(Buffer.buffer().appendByte(START).appendString(ack, "ISO-8859-1").appendByte(END)
                     .appendByte(CR)).onComplete(v -> socket.close());
             pending = Buffer.buffer();

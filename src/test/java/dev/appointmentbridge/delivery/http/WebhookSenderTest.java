@@ -139,9 +139,9 @@ class WebhookSenderTest {
         WebhookSender sender = new WebhookSender(vertx, List.of(slow, fast), false, addresses);
         try {
             org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-                var stuck = sender.send(slow, "msg_slow", null, "{\"marker\":\"slow\"}".getBytes(StandardCharsets.UTF_8));
+                var stuck = sender.send(slow, "msg_slow", null, null, "{\"marker\":\"slow\"}".getBytes(StandardCharsets.UTF_8));
                 assertTrue(!stuck.isComplete(), "waits for its lookup");
-                var served = sender.send(fast, "msg_fast", null, "{\"marker\":\"fast\"}".getBytes(StandardCharsets.UTF_8))
+                var served = sender.send(fast, "msg_fast", null, null, "{\"marker\":\"fast\"}".getBytes(StandardCharsets.UTF_8))
                         .toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);
                 assertEquals(200, served.statusCode(), "the other target is served while one lookup hangs");
                 assertTrue(!stuck.isComplete());
@@ -171,7 +171,7 @@ class WebhookSenderTest {
         TargetRegistry.Target t = target("dns", "http://never-answers.test/hook", true);
         WebhookSender sender = new WebhookSender(vertx, List.of(t), false, addresses);
         try {
-            WebhookSender.Response r = sender.send(t, "msg_1", null, "{}".getBytes(StandardCharsets.UTF_8))
+            WebhookSender.Response r = sender.send(t, "msg_1", null, null, "{}".getBytes(StandardCharsets.UTF_8))
                     .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             assertTrue(r.error() != null && r.error().startsWith("timeout"), String.valueOf(r));
         } finally {
@@ -198,7 +198,7 @@ class WebhookSenderTest {
         try {
             List<java.util.concurrent.CompletableFuture<WebhookSender.Response>> all = new java.util.ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                all.add(sender.send(t, "msg_" + i, null, "{}".getBytes(StandardCharsets.UTF_8)).toCompletionStage()
+                all.add(sender.send(t, "msg_" + i, null, null, "{}".getBytes(StandardCharsets.UTF_8)).toCompletionStage()
                         .toCompletableFuture());
             }
             for (var f : all) {
@@ -262,7 +262,7 @@ class WebhookSenderTest {
         try {
             List<WebhookSender.Response> got = new java.util.ArrayList<>();
             for (int i = 0; i < attempts; i++) {
-                got.add(sender.send(t, "msg_" + i, null, "{}".getBytes(StandardCharsets.UTF_8)).toCompletionStage()
+                got.add(sender.send(t, "msg_" + i, null, null, "{}".getBytes(StandardCharsets.UTF_8)).toCompletionStage()
                         .toCompletableFuture().get(10, TimeUnit.SECONDS));
             }
             return got;
@@ -354,7 +354,7 @@ class WebhookSenderTest {
             throws Exception {
         WebhookSender sender = new WebhookSender(vertx, List.of(t), allowPrivateTargets);
         try {
-            return sender.send(t, "msg_1", null, "{\"marker\":\"marker-1\"}".getBytes(StandardCharsets.UTF_8))
+            return sender.send(t, "msg_1", null, null, "{\"marker\":\"marker-1\"}".getBytes(StandardCharsets.UTF_8))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } finally {
             sender.close();
@@ -367,7 +367,8 @@ class WebhookSenderTest {
 
     private static TargetRegistry.Target target(String name, String url, boolean allowPrivate, int maxInFlight) {
         TargetsConfig.Target config = new TargetsConfig.Target() {
-            public String url() { return url; }
+            public Optional<String> url() { return Optional.of(url); }
+            public Optional<TargetsConfig.Kafka> kafka() { return Optional.empty(); }
             public Format format() { return Format.STANDARD; }
             public Optional<List<String>> events() { return Optional.empty(); }
             public Optional<String> secret() { return Optional.empty(); }

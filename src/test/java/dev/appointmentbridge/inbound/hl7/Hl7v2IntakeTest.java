@@ -133,10 +133,12 @@ class Hl7v2IntakeTest {
         try (Socket socket = connect()) {
             socket.getOutputStream().write("noise outside any frame\r\n".getBytes(StandardCharsets.US_ASCII));
             String ack = send(socket, "this is not HL7\r");
-            assertTrue(ack.contains("MSA|AR"), ack);
+            assertTrue(ack.contains("MSA|AE"), ack);
             String broken = siu("S12", "CTRL-G", apt, "2026121", "20261210110000"); // a start that is no time
             String refused = send(socket, broken);
-            assertTrue(refused.contains("MSA|AR|CTRL-G\r"), refused);
+            assertTrue(refused.contains("MSA|AE|CTRL-G\r"), refused);
+            // a stray start byte before a real frame: the real message is taken
+            socket.getOutputStream().write(new byte[] { 0x0B, 'x', 'y' });
             assertTrue(refused.contains("SCH-11.4"), refused);
             assertTrue(send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000"))
                     .contains("MSA|AA"), "the same connection takes the next message");
@@ -152,7 +154,7 @@ class Hl7v2IntakeTest {
             OutputStream out = socket.getOutputStream();
             out.write(frame(big));
             String ack = readFrame(socket.getInputStream());
-            assertTrue(ack != null && ack.contains("MSA|AR") && ack.contains("max-message-bytes"), ack);
+            assertTrue(ack != null && ack.contains("MSA|AE") && ack.contains("max-message-bytes"), ack);
             assertEquals(-1, socket.getInputStream().read(), "closed");
         }
     }
@@ -167,6 +169,22 @@ class Hl7v2IntakeTest {
             }
             assertEquals(-1, stalled.getInputStream().read(), "closed after the idle timeout");
         }
+    }
+
+    @Test
+    void aResendWithoutMsh7OrAfterALaterMessageIsStillTheSameMessage() throws Exception {
+        String apt = id("E");
+        String s14 = siu("S14", id("C"), apt, "20261210113000", "20261210120000")
+                .replace("|20261204093000||SIU", "|||SIU"); // no MSH-7
+        try (Socket socket = connect()) {
+            assertTrue(send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000")).contains("AA"));
+            assertTrue(send(socket, s14).contains("MSA|AA"));
+            assertTrue(send(socket, siu("S15", id("C"), apt, "20261210113000", "20261210120000")).contains("AA"));
+            String again = send(socket, s14); // its ACK was lost; a cancellation came in between
+            assertTrue(again.contains("MSA|AA"), again);
+        }
+        assertEquals(List.of("appointment.cancelled", "appointment.rescheduled", "appointment.scheduled"),
+                events(apt).getList("events.event_type"));
     }
 
     @Test
@@ -190,7 +208,7 @@ class Hl7v2IntakeTest {
                 .post("/webhook/hl7v2").then().statusCode(200).contentType(containsString("hl7-v2"))
                 .body(containsString("MSA|AA"));
         given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7").body("garbage".getBytes(StandardCharsets.UTF_8))
-                .post("/webhook/hl7v2").then().statusCode(400).body(containsString("MSA|AR"));
+                .post("/webhook/hl7v2").then().statusCode(400).body(containsString("MSA|AE"));
         given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7")
                 .body(message.replace("20261210103000", "20260329023000").getBytes(StandardCharsets.UTF_8)).post("/webhook/hl7v2").then()
                 .statusCode(400).body(containsString("does not exist in Europe/Berlin"));
