@@ -43,7 +43,7 @@ java -cp 'target/quarkus-app/lib/main/*' bench/JsonStub.java "$STUB_PORT" >"$OUT
 : >"$OUT/received.log"
 start_receiver "$RECV_PORT" 0
 PIDS=()
-cleanup() { kill ${PIDS[@]:-} $STUB ${RECV:-} 2>/dev/null || true; }
+cleanup() { kill -9 ${PIDS[@]:-} $STUB ${RECV:-} 2>/dev/null || true; }
 trap cleanup EXIT
 HZ=$(getconf CLK_TCK)
 CORES=$(nproc)
@@ -72,7 +72,10 @@ for n in $REPLICAS; do
       java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$OUT/replica-$n-$i.log" 2>&1 &
     PIDS+=($!)
   done
-  for i in $(seq 0 $(( n - 1 ))); do wait_http "http://127.0.0.1:$(( PORT + 1000 + i ))/q/health/ready" 180; done
+  for i in $(seq 0 $(( n - 1 ))); do
+    wait_http "http://127.0.0.1:$(( PORT + 1000 + i ))/q/health/ready" 180 \
+      || fail "replica $i of $n did not become ready; see $OUT/replica-$n-$i.log"
+  done
   load() { # load SECONDS: wrk against every replica at once; prints the summed 201/s
     local pids=() i
     for i in $(seq 0 $(( n - 1 ))); do
@@ -95,7 +98,9 @@ n, created, delivered, polls, pg, busy, allt, d, hz, cores = map(float, sys.argv
 print(f"{int(n):<9d} {created / d:12.0f} {delivered / d:12.0f} {polls / d:9.1f} {pg / (d * hz * cores) * 100:9.0f}% "
       f"{busy / allt * 100:9.0f}%")
 PY
-  kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true
+  kill "${PIDS[@]}" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 "${PIDS[@]}" 2>/dev/null || break; sleep 1; done
+  kill -9 "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true
 done
 python3 - "$OUT/table.txt" <<'PY'
 import sys

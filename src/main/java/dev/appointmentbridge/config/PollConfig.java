@@ -18,4 +18,12 @@ public interface PollConfig {
      */
     @WithDefault("2m")
     java.time.Duration lease();
+
+    /**
+     * Polls running at once in this replica at most; a source whose turn comes while all are busy waits for its next
+     * interval. Without a bound, a slow database or a busy CPU lets a thousand sources' polls pile up on worker
+     * threads and take every connection, and receiving and delivery stall behind them (bench/scale.sh).
+     */
+    @io.smallrye.config.WithDefault("8")
+    int maxConcurrent();
 }

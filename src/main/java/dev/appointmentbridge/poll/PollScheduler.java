@@ -1,5 +1,7 @@
 package dev.appointmentbridge.poll;
 
+import java.time.Duration;
+
 import dev.appointmentbridge.config.PollConfig;
 import dev.appointmentbridge.poll.store.DatabaseCycleStore;
 import org.jboss.logging.Logger;
@@ -34,7 +36,24 @@ public class PollScheduler {
     @Inject
     DatabaseCycleStore store;
 
+    private java.util.concurrent.Semaphore running;
+
+    /** One poll if one of bridge.poll.max-concurrent is free; else the source waits for its next interval. */
+    private void pollBounded(String name) {
+        if (!running.tryAcquire()) {
+            LOG.debugf("Poll of %s skipped: bridge.poll.max-concurrent (%d) polls are running", name,
+                    config.maxConcurrent());
+            return;
+        }
+        try {
+            polls.poll(name);
+        } finally {
+            running.release();
+        }
+    }
+
     void start(@Observes StartupEvent ignored) {
+        running = new java.util.concurrent.Semaphore(Math.max(1, config.maxConcurrent()));
         // A source whose _history was refused is asked again once after every start (the server may have
         // been fixed, or the refusal was a misconfiguration); the flag comes back if it still refuses.
         store.retryDeleteDetection();
@@ -44,11 +63,15 @@ public class PollScheduler {
         }
         for (PolledSource source : sources.all()) {
             String name = source.name();
+            // Each source's first poll at its own point of its first interval (stable per name): a thousand sources
+            // started at once would all poll at once, holding every connection and thread until the next interval.
+            Duration interval = source.config().pollInterval();
+            Duration spread = Duration.ofMillis(Math.floorMod(name.hashCode(), Math.max(1, interval.toMillis())));
             scheduler.newJob("poll-" + name)
-                    .setInterval(source.config().pollInterval().toString())
+                    .setInterval(interval.toString())
                     .setConcurrentExecution(ConcurrentExecution.SKIP)
-                    .setDelayed(config.initialDelay().toString())
-                    .setTask(execution -> polls.poll(name))
+                    .setDelayed(config.initialDelay().plus(spread).toString())
+                    .setTask(execution -> pollBounded(name))
                     .schedule();
             LOG.infof("Polling source=%s every %s from %s", name, source.config().pollInterval(),
                     dev.appointmentbridge.common.SafeUrl.of(source.displayUrl()));
