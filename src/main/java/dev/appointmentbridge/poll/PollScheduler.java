@@ -31,6 +31,9 @@ public class PollScheduler {
     PollConfig config;
 
     @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Inject
     PollService polls;
 
     @Inject
@@ -41,6 +44,7 @@ public class PollScheduler {
     /** One poll if one of bridge.poll.max-concurrent is free; else the source waits for its next interval. */
     private void pollBounded(String name) {
         if (!running.tryAcquire()) {
+            registry.counter("bridge.poll.skipped.busy", "source", name).increment();
             LOG.debugf("Poll of %s skipped: bridge.poll.max-concurrent (%d) polls are running", name,
                     config.maxConcurrent());
             return;

@@ -44,17 +44,18 @@ public final class KafkaPublisher {
     static Properties properties(TargetRegistry.Target t, TargetsConfig.Kafka kafka) {
         Properties p = new Properties();
         p.putAll(kafka.properties());
-        long timeout = Math.max(2_000, t.config().timeout().toMillis());
+        long timeout = t.config().timeout().toMillis();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "appointment-bridge-" + t.name());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        // One attempt's deadline is the target's timeout, as for HTTP: the producer gives up within it (metadata
-        // included) and the bridge's retry schedule takes over.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout / 2));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout / 2));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout));
+        // One attempt's deadline is the target's timeout, as for HTTP (and the delivery lease exceeds it): waiting for
+        // metadata (max.block) and then for the acknowledgement (delivery.timeout, counted from send's return) add up
+        // to less than it, so the producer has given up before another replica may claim the row.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout / 4));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout / 4));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout * 3 / 4));
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return p;
     }
@@ -75,12 +76,15 @@ public final class KafkaPublisher {
             record.headers().add(WebhookSender.SEQUENCE_HEADER, bytes(Long.toString(sequence)));
         }
         Promise<WebhookSender.Response> done = Promise.promise();
+        long deadline = target.config().timeout().toMillis();
+        long timer = vertx.setTimer(deadline, id -> done.tryComplete(new WebhookSender.Response(null, null, null,
+                "timeout: no acknowledgement within " + deadline + " ms")));
         vertx.executeBlocking(() -> producer.send(record, (metadata, failure) -> done.tryComplete(failure == null
                 ? new WebhookSender.Response(200, null, null, null)
                 : new WebhookSender.Response(null, null, null, "kafka: " + failure.getClass().getSimpleName()))), false)
                 .onFailure(failure -> done.tryComplete(new WebhookSender.Response(null, null, null, "kafka: "
                         + failure.getClass().getSimpleName())));
-        return done.future();
+        return done.future().onComplete(result -> vertx.cancelTimer(timer));
     }
 
     void close() {
