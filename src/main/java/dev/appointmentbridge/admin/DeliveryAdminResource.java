@@ -63,10 +63,19 @@ public class DeliveryAdminResource {
 
     @POST
     @Path("/deliveries/{id}/retry")
-    @Operation(summary = "Send a delivery again now", description = "Any status; the retry schedule starts over.")
-    public Map<String, Object> retry(@PathParam("id") String id) {
-        if (!service.retry(number("id", id))) {
-            throw notFound("delivery", id);
+    @Operation(summary = "Send a delivery again now", description = "Any status; the retry schedule starts over. A sent"
+            + " or dead delivery that a newer delivery of its appointment followed is refused (409: it would arrive"
+            + " after the newer state) unless force=true.")
+    public Map<String, Object> retry(@PathParam("id") String id, @QueryParam("force") String force) {
+        if (force != null && !force.equals("true") && !force.equals("false")) {
+            throw bad("force", "Input should be true or false");
+        }
+        switch (service.retry(number("id", id), "true".equals(force))) {
+            case NOT_FOUND -> throw notFound("delivery", id);
+            case FOLLOWED -> throw conflict("a newer delivery of this appointment was sent to the target since; retrying"
+                    + " this one would send an older state after it. Retry with ?force=true to send it anyway");
+            case QUEUED -> {
+            }
         }
         return Map.of("status", "queued", "delivery_id", Long.parseLong(id));
     }
@@ -113,6 +122,10 @@ public class DeliveryAdminResource {
 
     private static ApiException bad(String name, String msg) {
         return ApiException.unprocessable("Invalid parameters", List.of(ErrorItem.of("query", name, msg, "invalid")));
+    }
+
+    private static ApiException conflict(String msg) {
+        return new ApiException(409, "Conflict", List.of(ErrorItem.of("query", "force", msg, "followed")));
     }
 
     private static ApiException notFound(String what, String id) {

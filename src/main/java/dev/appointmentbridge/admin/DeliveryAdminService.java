@@ -98,9 +98,9 @@ public class DeliveryAdminService {
                 .map(r -> view(r, attempts(id))));
     }
 
-    /** Sends a delivery again now, whatever its status; its attempt count starts over. */
-    public boolean retry(long id) {
-        boolean found = store.requeue(id);
+    /** Sends a delivery again now, whatever its status; its attempt count starts over (see DeliveryStore.requeue). */
+    public DeliveryStore.Retry retry(long id, boolean force) {
+        DeliveryStore.Retry found = store.requeue(id, force);
         QuarkusTransaction.requiringNew().call(() -> session.createSelectionQuery(
                 "select d.target from DeliveryEntity d where d.id = :id", String.class).setParameter("id", id)
                 .getResultList()).forEach(worker::resume); // "now" also ends a pause its receiver asked for

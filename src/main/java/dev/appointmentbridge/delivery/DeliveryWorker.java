@@ -144,6 +144,24 @@ public class DeliveryWorker {
         wake();
     }
 
+    /** Until when the target asked this replica to send nothing, or null. */
+    public Instant pausedUntil(String target) {
+        return pacing.pausedUntil(target, Instant.now());
+    }
+
+    /** A heartbeat was answered 429 or 503: a pause it asks for holds the target's deliveries too. */
+    void heartbeatAskedToSlowDown(String target, int code, String retryAfter) {
+        if (retries == null) {
+            return;
+        }
+        Instant now = Instant.now();
+        if (code == 429 || retries.asked(retryAfter, now)) {
+            Instant until = retries.pacedAttempt(pacing.streak(target) + 1, now, retryAfter);
+            pacing.slowDown(target, now, until);
+            wakeBy(until);
+        }
+    }
+
     /** New work may be due: called by the NOTIFY listener and by admin retry/replay. */
     public void wake() {
         if (wake.availablePermits() == 0) {
@@ -276,7 +294,8 @@ public class DeliveryWorker {
             int stale = store.record(batch);
             if (stale > 0) {
                 metrics.stale(stale);
-                LOG.warnf("%d delivery outcomes dropped: their claim was superseded (the lease ran out mid-attempt)",
+                LOG.warnf("%d delivery outcomes dropped: their claim was superseded (the lease ran out mid-attempt, or an"
+                        + " operator re-queued the delivery or an older one of its appointment)",
                         stale);
             }
         } catch (RuntimeException e) {

@@ -38,7 +38,8 @@ public class Heartbeats {
      * Claims this period's heartbeat: due when the last heartbeat, the newest sent delivery and the newest pending one
      * (stored or in flight; each one step down delivery_target_idx) are all older than the idle time. A delivery
      * backing off for long does not stop heartbeats: the receiver learns its number from them. Returns the last number
-     * assigned, as committed.
+     * assigned, as committed. Not while the target asked for a pause (a paced delivery waits, on any replica: the
+     * receiver asked that nothing be sent until then).
      */
     private static final String CLAIM = """
             UPDATE target_sequence s SET heartbeat_at = now()
@@ -50,6 +51,9 @@ public class Heartbeats {
                                        WHERE d.target = :target AND d.status = 'pending'
                                        ORDER BY d.id DESC LIMIT 1), '-infinity'))
                    <= now() - make_interval(secs => :idle)
+               AND NOT EXISTS (SELECT 1 FROM delivery p
+                                WHERE p.target = :target AND p.status = 'pending' AND p.head
+                                  AND p.next_attempt_at > now() AND p.last_error LIKE :paced)
             RETURNING s.last
             """;
 
@@ -70,6 +74,9 @@ public class Heartbeats {
 
     @Inject
     Scheduler scheduler;
+
+    @Inject
+    DeliveryWorker worker;
 
     private List<TargetRegistry.Target> beating = List.of();
     private WebhookSender sender;
@@ -95,8 +102,8 @@ public class Heartbeats {
 
     void tick() {
         for (TargetRegistry.Target t : beating) {
-            if (targets.isDisabled(t.name())) {
-                continue;
+            if (targets.isDisabled(t.name()) || worker.pausedUntil(t.name()) != null) {
+                continue; // disabled, or the receiver asked this replica to wait
             }
             try {
                 due(t).ifPresent(last -> send(t, last));
@@ -109,7 +116,8 @@ public class Heartbeats {
     private java.util.Optional<Long> due(TargetRegistry.Target t) {
         double idle = t.config().heartbeat().orElseThrow().toMillis() / 1000.0;
         return QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(CLAIM, Long.class)
-                .setParameter("target", t.name()).setParameter("idle", idle).getResultList().stream().findFirst());
+                .setParameter("target", t.name()).setParameter("idle", idle)
+                .setParameter("paced", "%" + DeliveryWorker.PACED + "%").getResultList().stream().findFirst());
     }
 
     private void send(TargetRegistry.Target t, long last) {
@@ -119,6 +127,9 @@ public class Heartbeats {
         sender.send(t, "heartbeat_" + UUID.randomUUID(), last, "bridge.heartbeat", body).onComplete(result -> {
             Integer code = result.succeeded() ? result.result().statusCode() : null;
             boolean ok = code != null && code / 100 == 2;
+            if (code != null && (code == 429 || code == 503)) {
+                worker.heartbeatAskedToSlowDown(t.name(), code, result.result().retryAfter());
+            }
             registry.counter("bridge.heartbeats", "target", t.name(), "outcome", ok ? "sent" : "failed").increment();
             if (!ok) {
                 LOG.infof("Heartbeat to target %s not taken (%s)", t.name(), code != null ? "status " + code

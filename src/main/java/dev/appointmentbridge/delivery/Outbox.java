@@ -88,7 +88,8 @@ public class Outbox implements OutboxPort {
                 if (t.wants(type)) {
                     ids.add(eventIds.get(i));
                     names.add(t.name());
-                    statuses.add(FormatSupport.canExpress(t.config().format(), type) ? "pending" : "skipped");
+                    statuses.add(FormatSupport.canDeliver(t.config().format(), type, events.get(i).patientId())
+                            ? "pending" : "skipped");
                     appointments.add(events.get(i).appointmentId());
                     sources.add(events.get(i).source());
                 }

@@ -12,7 +12,7 @@ import dev.appointmentbridge.delivery.target.TargetRegistry;
 
 /**
  * What a receiver's answer means for its delivery: a 2xx is sent; a refused address or a 410 is dead (the 410
- * disables the target); a 429, or a 503 with Retry-After, paces the whole target without counting the attempt
+ * disables the target); a 429, or a 503 with a usable Retry-After, paces the whole target without counting the attempt
  * (within {@code bridge.delivery.max-pacing}); anything else is retried on the schedule until it runs out.
  */
 final class OutcomeRules {
@@ -56,7 +56,9 @@ final class OutcomeRules {
                     "410 Gone: target disabled", r.body());
         }
         Instant now = Instant.now();
-        boolean slowDown = code != null && (code == 429 || code == 503 && r.retryAfter() != null);
+        // A 503 is a slow-down only when it says until when; with a Retry-After that is absent, negative or unreadable
+        // it is a failure like any other, on the schedule, the same every time.
+        boolean slowDown = code != null && (code == 429 || code == 503 && retries.asked(r.retryAfter(), now));
         if (slowDown && Duration.between(d.createdAt(), now).compareTo(maxPacing) < 0) {
             // Asked to slow down, not failed: the wait is the receiver's, the whole target waits with it, and the
             // attempts meant to ride out an outage are kept for one.

@@ -10,13 +10,21 @@ import dev.appointmentbridge.common.RetryAfter;
 
 /**
  * When to try a failed delivery again: the configured schedule with ±jitter, or the receiver's
- * Retry-After (seconds or HTTP date) when it gives one; empty once the schedule is exhausted. A Retry-After of 0,
- * negative or already past (a receiver whose clock is behind) waits {@link #MIN_RETRY_AFTER}: never a burst.
+ * Retry-After (seconds or HTTP date) when it gives one; empty once the schedule is exhausted. A Retry-After of 0 or
+ * a date already past (a receiver whose clock is behind) waits {@link #MIN_RETRY_AFTER}: never a burst. A negative
+ * number is not a Retry-After (RFC 9110: delay-seconds is digits) and, like an unreadable one, is ignored.
  */
 public final class RetryPolicy {
 
     /** The shortest wait a Retry-After can ask for. */
     static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
+
+    /**
+     * The first wait after a slow-down that says not for how long (a 429 without a usable Retry-After): doubled for
+     * each one in a row, never beyond the schedule's step for that many. A receiver that limits to a few requests a
+     * second is back in reach within a second or two, not after the schedule's minutes.
+     */
+    static final Duration PACING_BASE = Duration.ofSeconds(1);
 
     private final List<Duration> schedule;
     private final double jitter;
@@ -49,16 +57,32 @@ public final class RetryPolicy {
      */
     public Instant pacedAttempt(int streak, Instant now, String retryAfter) {
         Optional<Duration> asked = parseRetryAfter(retryAfter, now);
-        return asked.isPresent() ? now.plus(asked.get()) : scheduled(Math.min(streak, schedule.size()), now);
+        if (asked.isPresent()) {
+            return now.plus(asked.get());
+        }
+        Duration step = schedule.get(Math.min(Math.max(1, streak), schedule.size()) - 1);
+        long doubled = PACING_BASE.toMillis() << Math.min(Math.max(0, streak - 1), 20);
+        return jittered(Math.min(doubled, step.toMillis()), now);
+    }
+
+    /** Whether the receiver said how long to wait, in a form the bridge follows. */
+    public boolean asked(String retryAfter, Instant now) {
+        return parseRetryAfter(retryAfter, now).isPresent();
     }
 
     private Instant scheduled(int attempt, Instant now) {
-        Duration base = schedule.get(Math.max(1, attempt) - 1);
+        return jittered(schedule.get(Math.max(1, attempt) - 1).toMillis(), now);
+    }
+
+    private Instant jittered(long millis, Instant now) {
         double factor = 1 + jitter * (2 * random.getAsDouble() - 1);
-        return now.plusMillis(Math.round(base.toMillis() * factor));
+        return now.plusMillis(Math.round(millis * factor));
     }
 
     Optional<Duration> parseRetryAfter(String value, Instant now) {
+        if (value != null && value.trim().startsWith("-")) {
+            return Optional.empty();
+        }
         return RetryAfter.parse(value, now).map(wait -> wait.compareTo(MIN_RETRY_AFTER) < 0 ? MIN_RETRY_AFTER
                 : wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
     }

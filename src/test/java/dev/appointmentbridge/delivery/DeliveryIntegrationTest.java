@@ -82,7 +82,7 @@ class DeliveryIntegrationTest {
                 + "\",\"patient_id\":\"pat-9\",\"timestamp\":\"2025-01-10T12:30:00Z\",\"notes\":\"n\"}",
                 receiver().await("/flat", apt, 1, seconds(10)).get(0).body());
         assertEquals("{\"text\":\"Appointment " + apt + " cancelled: unknown time\"}",
-                receiver().await("/slack", apt, 1, seconds(10)).get(0).body());
+                receiver().await(DeliveryTestProfile.SLACK_PATH, apt, 1, seconds(10)).get(0).body());
         assertEquals("{\"appointment_id\":\"" + apt + "\",\"event_type\":\"remove\"}",
                 receiver().await("/clock", apt, 1, seconds(10)).get(0).body());
     }
@@ -307,6 +307,32 @@ class DeliveryIntegrationTest {
         assertTrue(got.get(0).body().contains("\"type\":\"appointment.cancelled\""));
     }
 
+    /**
+     * A flat target cannot carry an event without a patient id (the receiving contract needs one): its row is
+     * 'skipped' from the start and takes no number, so the target's sequence has no gap where it was skipped.
+     */
+    @Test
+    void aFlatTargetSkipsAnEventWithoutAPatientBeforeNumberingIt() throws Exception {
+        String apt = unique("apt-nopat");
+        given().contentType(ContentType.JSON).body("""
+                {"event_type": "appointment_created",
+                 "appointment": {"id": "%s", "provider_id": "dr-jones", "start_time": "2024-01-15T10:00:00",
+                                 "duration_minutes": 30},
+                 "timestamp": "2024-01-10T09:00:00"}""".formatted(apt)).post("/webhook/canvas").then().statusCode(201);
+        receiver().await("/std", apt, 1, seconds(10));
+        long id = deliveryOf(apt, "flat");
+        given().get("/admin/deliveries/" + id).then().statusCode(200)
+                .body("status", equalTo("skipped")).body("sequence", org.hamcrest.Matchers.nullValue());
+        String next = unique("apt-pat");
+        post("appointment.scheduled", next, "pat-1");
+        receiver().await("/flat", next, 1, seconds(10));
+        List<Long> numbers = given().queryParam("target", "flat").queryParam("limit", 500).get("/admin/deliveries")
+                .then().extract().jsonPath().getList("findAll { it.sequence != null }.sequence", Long.class);
+        assertEquals(numbers.size(), new java.util.HashSet<>(numbers).size());
+        assertEquals(numbers.size(), numbers.stream().mapToLong(Long::longValue).max().orElse(0),
+                "numbers 1..n with no gap: " + numbers);
+    }
+
     @Test
     void adminTargetsMaskSecretsAndShowQueueState() {
         String body = given().get("/admin/targets").then().statusCode(200)
@@ -315,6 +341,10 @@ class DeliveryIntegrationTest {
                 .extract().asString();
         assertTrue(!body.contains(DeliveryTestProfile.SECRET) && !body.contains("target-token")
                 && !body.contains("abc123"));
+        assertTrue(!body.contains("slackCapabilityToken42") && !body.contains("T0CAPAB1"),
+                "a capability URL's path is not shown: " + body);
+        given().get("/admin/targets").then().body("find { it.name == 'slack' }.url",
+                equalTo(DeliveryTestProfile.receiver.url("/services/…")));
         Management.given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString("bridge_delivery_queue_depth"));
     }
 
@@ -329,8 +359,10 @@ class DeliveryIntegrationTest {
         String apt = unique("apt-log");
         post("appointment.scheduled", apt, "pat-1");
         receiver().await("/std", apt, 1, seconds(10));
+        receiver().await(DeliveryTestProfile.SLACK_PATH, apt, 1, seconds(10));
         dev.appointmentbridge.support.LogScan.assertNeverLogged(DeliveryTestProfile.SECRET,
-                DeliveryTestProfile.SECRET.substring(6), "target-token", "abc123");
+                DeliveryTestProfile.SECRET.substring(6), "target-token", "abc123", "slackCapabilityToken42",
+                "T0CAPAB1/B0CAPAB2");
     }
 
     private static long deliveryId(String apt, String target) {

@@ -13,6 +13,8 @@ public class DeliveryTestProfile implements QuarkusTestProfile {
 
     public static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     public static TestReceiver receiver;
+    /** A Slack incoming-webhook URL's path is its secret: logs and /admin/targets show only its host. */
+    public static final String SLACK_PATH = "/services/T0CAPAB1/B0CAPAB2/slackCapabilityToken42";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -41,6 +43,7 @@ public class DeliveryTestProfile implements QuarkusTestProfile {
             target(c, "canvas", "canvas");
             target(c, "flat", "flat");
             target(c, "slack", "slack");
+            c.put("bridge.targets.slack.url", receiver.url(SLACK_PATH));
             target(c, "clock", "clockwise");
             target(c, "gone", "standard");
             target(c, "slow", "standard");

@@ -41,22 +41,38 @@ class RetryPolicyTest {
         assertEquals(NOW.plusSeconds(5), withRandom(0.5).nextAttempt(1, NOW, "soon").orElseThrow(), "ignored if bad");
     }
 
-    /** Issue 25: 0, negative, or a date already past is a short wait, never an immediate burst. */
+    /**
+     * 0 or a date already past is a short wait, never an immediate burst; a negative number is no Retry-After at all
+     * (delay-seconds is digits) and is ignored like an unreadable one: the schedule, not a request a second.
+     */
     @Test
-    void aRetryAfterOfZeroNegativeOrPastWaitsASecond() {
+    void aRetryAfterOfZeroOrPastWaitsASecondANegativeOneIsIgnored() {
         assertEquals(NOW.plusSeconds(1), withRandom(0.5).nextAttempt(1, NOW, "0").orElseThrow());
-        assertEquals(NOW.plusSeconds(1), withRandom(0.5).nextAttempt(1, NOW, "-30").orElseThrow());
+        assertEquals(NOW.plusSeconds(5), withRandom(0.5).nextAttempt(1, NOW, "-30").orElseThrow());
+        assertEquals(NOW.plusSeconds(5), withRandom(0.5).nextAttempt(1, NOW, "-5").orElseThrow());
+        assertTrue(!withRandom(0.5).asked("-5", NOW) && !withRandom(0.5).asked("soon", NOW)
+                && !withRandom(0.5).asked(null, NOW) && withRandom(0.5).asked("0", NOW));
         assertEquals(NOW.plusSeconds(1),
                 withRandom(0.5).nextAttempt(1, NOW, "Thu, 01 Jan 2015 00:00:00 GMT").orElseThrow());
     }
 
-    /** Issue 25: a paced attempt always has a time, past the schedule's end too. */
+    /**
+     * A paced attempt always has a time, past the schedule's end too: as asked, else from one second, doubling for
+     * each slow-down in a row, never longer than the schedule's step for that many (the second 429 in a row without
+     * Retry-After waited the schedule's 5 minutes before).
+     */
     @Test
-    void aPacedAttemptWaitsAsAskedElseTheSchedulesDelay() {
+    void aPacedAttemptWaitsAsAskedElseASmallDoublingBaseCappedByTheSchedule() {
         assertEquals(NOW.plusSeconds(7), withRandom(0.5).pacedAttempt(9, NOW, "7"));
         assertEquals(NOW.plusSeconds(1), withRandom(0.5).pacedAttempt(9, NOW, "0"));
-        assertEquals(NOW.plusSeconds(5), withRandom(0.5).pacedAttempt(1, NOW, null));
-        assertEquals(NOW.plus(Duration.ofMinutes(30)), withRandom(0.5).pacedAttempt(9, NOW, "soon"));
+        assertEquals(NOW.plusSeconds(1), withRandom(0.5).pacedAttempt(1, NOW, null));
+        assertEquals(NOW.plusSeconds(2), withRandom(0.5).pacedAttempt(2, NOW, null));
+        assertEquals(NOW.plusSeconds(4), withRandom(0.5).pacedAttempt(3, NOW, "-5"));
+        assertEquals(NOW.plusSeconds(256), withRandom(0.5).pacedAttempt(9, NOW, "soon"));
+        assertEquals(NOW.plus(Duration.ofMinutes(30)), withRandom(0.5).pacedAttempt(30, NOW, null));
+        assertEquals(NOW.plusMillis(800), withRandom(0.0).pacedAttempt(1, NOW, null), "with jitter");
+        RetryPolicy fast = new RetryPolicy(List.of(Duration.ofMillis(300)), 0.2, Duration.ofHours(24), () -> 0.5);
+        assertEquals(NOW.plusMillis(300), fast.pacedAttempt(1, NOW, null), "never longer than the schedule's step");
     }
 
     @Test

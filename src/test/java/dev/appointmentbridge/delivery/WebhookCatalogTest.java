@@ -35,7 +35,7 @@ class WebhookCatalogTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> PATHS = Map.of("standard", "/std", "flat", "/flat", "canvas", "/canvas",
-            "slack", "/slack", "clockwise", "/clock");
+            "slack", DeliveryTestProfile.SLACK_PATH, "clockwise", "/clock");
 
     @Test
     void everyExampleIsARealDeliveryAndEveryHeaderIsListed() throws Exception {

@@ -54,6 +54,12 @@ public class ReceiverRecoveryProfile implements QuarkusTestProfile {
             c.put("bridge.targets.beat.events", "appointment.no_show");
             c.put("bridge.targets.beat.secret", SECRET);
             c.put("bridge.targets.beat.heartbeat", "1s");
+            c.put("bridge.targets.hushed.url", receiver.url("/hushed"));
+            c.put("bridge.targets.hushed.format", "flat");
+            c.put("bridge.targets.hushed.events", "appointment.no_show");
+            c.put("bridge.targets.hushed.heartbeat", "1s");
+            // its first heartbeat is answered "not for an hour"
+            receiver.script("/hushed", "bridge.heartbeat", new TestReceiver.Answer(429, 0, "3600"));
             c.put("bridge.targets.old.url", receiver.url("/old"));
             c.put("bridge.targets.old.events", "appointment.completed");
             c.put("bridge.targets.old.feed-key", OLD_FEED_KEY);

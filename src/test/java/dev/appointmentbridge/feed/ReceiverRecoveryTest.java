@@ -253,6 +253,21 @@ class ReceiverRecoveryTest {
         new Webhook(ReceiverRecoveryProfile.SECRET).verify(beat.body(), lower(beat));
     }
 
+    /**
+     * A receiver that answered a heartbeat 429 with an hour's Retry-After gets nothing more for that hour: no heartbeat
+     * (before: one a second). Whatever the load, none can come while the pause holds.
+     */
+    @Test
+    void noHeartbeatGoesToATargetThatAskedForAPause() {
+        Awaitility.await("the first heartbeat").atMost(seconds(15))
+                .until(() -> !receiver().receivedFor("/hushed", "bridge.heartbeat").isEmpty());
+        java.time.Instant paused = receiver().receivedFor("/hushed", "bridge.heartbeat").get(0).at();
+        Awaitility.await("three idle periods after the 429").pollDelay(java.time.Duration.ofSeconds(4))
+                .atMost(seconds(10)).until(() -> true);
+        assertEquals(1, receiver().receivedFor("/hushed", "bridge.heartbeat").size(),
+                "heartbeats after the 429 at " + paused);
+    }
+
     private static String id(String body) {
         return JsonPath.from(body).getString("data.appointment.id");
     }

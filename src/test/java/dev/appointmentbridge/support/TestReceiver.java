@@ -46,6 +46,7 @@ public class TestReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Duration> limits = new ConcurrentHashMap<>();
+    private final java.util.Set<String> bareLimits = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> nextAllowed = new ConcurrentHashMap<>();
     private final List<Received> accepted = new CopyOnWriteArrayList<>();
 
@@ -70,6 +71,12 @@ public class TestReceiver implements AutoCloseable {
      */
     public void rateLimit(String path, Duration per) {
         limits.put(path, per);
+    }
+
+    /** As {@link #rateLimit(String, Duration)}, but its 429s carry no Retry-After: the bridge must pace on its own. */
+    public void rateLimitWithoutRetryAfter(String path, Duration per) {
+        limits.put(path, per);
+        bareLimits.add(path);
     }
 
     /** The requests a rate-limited path accepted, in order. */
@@ -109,7 +116,7 @@ public class TestReceiver implements AutoCloseable {
             synchronized (limits) {
                 Instant allowed = nextAllowed.getOrDefault(path, Instant.MIN);
                 if (request.at().isBefore(allowed)) {
-                    answer = new Answer(429, 0, "1");
+                    answer = new Answer(429, 0, bareLimits.contains(path) ? null : "1");
                 } else {
                     nextAllowed.put(path, request.at().plus(limit));
                     accepted.add(request);

@@ -15,6 +15,18 @@ public final class FormatSupport {
     private FormatSupport() {
     }
 
+    /**
+     * Whether a target of this format is sent the event, decided when its delivery row is written, so that a row the
+     * target will never be sent takes no number of its sequence ('skipped'): the flat format is the receiving
+     * contract, which requires a patient id.
+     */
+    public static boolean canDeliver(Format format, EventType type, String patientId) {
+        if (format == Format.FLAT && (patientId == null || patientId.isBlank())) {
+            return false;
+        }
+        return canExpress(format, type);
+    }
+
     public static boolean canExpress(Format format, EventType type) {
         return switch (format) {
             case CANVAS -> CANVAS_TYPES.containsKey(type);

@@ -177,10 +177,41 @@ public class DeliveryStore {
                 .setParameter("instance", InstanceName.get()).executeUpdate();
     }
 
-    /** Sends a delivery again as soon as its turn comes, whatever its status; its attempts start over. */
-    public boolean requeue(long id) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> requeue(List.of(id), "'pending', 'sent', 'dead', 'skipped'")) > 0;
+    /** What an operator's retry of one delivery did. */
+    public enum Retry {
+        QUEUED, NOT_FOUND,
+        /** A newer delivery of its appointment was sent since: retrying would send an older state after it. */
+        FOLLOWED
+    }
+
+    /**
+     * Whether a newer delivery of the same appointment to the same target was sent (through event_appointment_idx and
+     * the (event, target) key: the work is the appointment's, not the target's).
+     */
+    private static final String FOLLOWED = """
+            SELECT EXISTS (SELECT 1 FROM event e JOIN delivery n ON n.event_id = e.id AND n.target = d.target
+                            WHERE e.appointment_id = d.appointment_id AND n.id > d.id AND n.status = 'sent'
+                              AND (n.source = d.source OR n.source = '' OR d.source = ''))
+              FROM delivery d WHERE d.id = :id""";
+
+    /**
+     * Sends a delivery again as soon as its turn comes, whatever its status; its attempts start over and its claim
+     * moves on, so an attempt in flight for it records nothing. A sent or dead delivery that a newer one of its
+     * appointment followed is re-sent only with {@code force} (else it would arrive after the newer state).
+     */
+    public Retry requeue(long id, boolean force) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            order.lockRows(List.of(id));
+            List<Boolean> followed = session.createNativeQuery(FOLLOWED, Boolean.class).setParameter("id", id)
+                    .getResultList();
+            if (followed.isEmpty()) {
+                return Retry.NOT_FOUND;
+            }
+            if (followed.get(0) && !force) {
+                return Retry.FOLLOWED;
+            }
+            return requeue(List.of(id), "'pending', 'sent', 'dead', 'skipped'") > 0 ? Retry.QUEUED : Retry.NOT_FOUND;
+        });
     }
 
     /**
@@ -230,12 +261,25 @@ public class DeliveryStore {
 
     private static final int REQUEUE_BATCH = 1000;
 
+    /**
+     * Pending again, claim moved on. A newer row of the same key that may be in flight (pending and head) has its
+     * claim moved on too and goes again after the re-queued ones: its answer, if any, records nothing, so the
+     * appointment's newest state is the last one the receiver gets, never an older one after it.
+     */
     private int requeue(List<Long> ids, String fromStatuses) {
         order.lockRows(ids);
+        Long[] array = ids.toArray(new Long[0]);
         int updated = session.createNativeMutationQuery("""
-                UPDATE delivery SET status = 'pending', next_attempt_at = now(), attempts = 0
+                UPDATE delivery SET status = 'pending', next_attempt_at = now(), attempts = 0, claim = claim + 1
                  WHERE id = ANY(CAST(:ids AS bigint[])) AND status IN (%s)""".formatted(fromStatuses))
-                .setParameter("ids", ids.toArray(new Long[0])).executeUpdate();
+                .setParameter("ids", array).executeUpdate();
+        session.createNativeMutationQuery("""
+                UPDATE delivery n SET claim = n.claim + 1, next_attempt_at = LEAST(n.next_attempt_at, now())
+                  FROM (SELECT target, appointment_id, min(id) AS first FROM delivery
+                         WHERE id = ANY(CAST(:ids AS bigint[])) GROUP BY 1, 2) k
+                 WHERE n.target = k.target AND n.appointment_id = k.appointment_id AND n.status = 'pending'
+                   AND n.head AND n.id > k.first AND n.id <> ALL(CAST(:ids AS bigint[]))""")
+                .setParameter("ids", array).executeUpdate();
         order.rehead(ids);
         return updated;
     }

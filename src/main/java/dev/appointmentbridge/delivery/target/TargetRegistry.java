@@ -37,9 +37,9 @@ public class TargetRegistry {
             return events.contains(type);
         }
 
-        /** Where it goes, for operators: the URL without credentials or query, or the Kafka topic and servers. */
+        /** Where it goes, for operators: scheme, host, port and a non-secret first path segment (SafeUrl.origin), or the Kafka topic and servers. */
         public String address() {
-            return config.url().map(dev.appointmentbridge.common.SafeUrl::of).orElseGet(() -> "kafka:"
+            return config.url().map(dev.appointmentbridge.common.SafeUrl::origin).orElseGet(() -> "kafka:"
                     + config.kafka().orElseThrow().topic() + " at " + config.kafka().orElseThrow().bootstrapServers());
         }
 
