@@ -33,4 +33,7 @@ public interface BridgeConfig {
 
     /** {@code bridge.retention.*}: how long they are kept. */
     RetentionConfig retention();
+
+    /** {@code bridge.replicas.*}: replicas on one database. */
+    ReplicasConfig replicas();
 }

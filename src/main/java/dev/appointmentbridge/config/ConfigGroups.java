@@ -50,4 +50,9 @@ public class ConfigGroups {
     RetentionConfig retention() {
         return bridge.retention();
     }
+
+    @Produces
+    ReplicasConfig replicas() {
+        return bridge.replicas();
+    }
 }

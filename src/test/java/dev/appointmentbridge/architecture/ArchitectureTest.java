@@ -34,13 +34,15 @@ class ArchitectureTest {
             Map.entry("diff", Set.of("event", "snapshot", "source", "config")),
             Map.entry("event", Set.of("common", "config")),
             Map.entry("poll", Set.of("common", "diff", "event", "snapshot", "source", "quarantine", "config")),
-            Map.entry("delivery", Set.of("common", "event", "config")),
+            Map.entry("replica", Set.of("common", "config")),
+            Map.entry("delivery", Set.of("common", "event", "replica", "config")),
             Map.entry("inbound", Set.of("common", "event", "poll", "config")),
             Map.entry("security", Set.of("common", "config")),
             Map.entry("health", Set.of("common", "poll", "source", "delivery", "config")),
             Map.entry("feed", Set.of("common", "delivery", "config")),
             Map.entry("retention", Set.of("common", "delivery", "event", "config")),
-            Map.entry("admin", Set.of("common", "delivery", "event", "poll", "quarantine", "source", "config")));
+            Map.entry("admin", Set.of("common", "delivery", "event", "poll", "quarantine", "replica", "source",
+                    "config")));
 
     @Test
     void dependenciesRunOneWay() {

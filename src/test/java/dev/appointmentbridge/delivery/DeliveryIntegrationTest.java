@@ -316,9 +316,9 @@ class DeliveryIntegrationTest {
         String apt = unique("apt-nopat");
         given().contentType(ContentType.JSON).body("""
                 {"event_type": "appointment_created",
-                 "appointment": {"id": "%s", "provider_id": "dr-jones", "start_time": "2024-01-15T10:00:00",
+                 "appointment": {"id": "%s", "provider_id": "dr-jones", "start_time": "2024-01-15T10:00:00Z",
                                  "duration_minutes": 30},
-                 "timestamp": "2024-01-10T09:00:00"}""".formatted(apt)).post("/webhook/canvas").then().statusCode(201);
+                 "timestamp": "2024-01-10T09:00:00Z"}""".formatted(apt)).post("/webhook/canvas").then().statusCode(201);
         receiver().await("/std", apt, 1, seconds(10));
         long id = deliveryOf(apt, "flat");
         given().get("/admin/deliveries/" + id).then().statusCode(200)

@@ -56,9 +56,37 @@ class RemovedTargetTest {
         assertEquals("dead", query("SELECT status FROM delivery WHERE id = " + orphan));
         assertEquals(DeliveryStore.TARGET_REMOVED, query("SELECT last_error FROM delivery WHERE id = " + orphan));
         assertEquals("0", query("SELECT count(*) FROM delivery WHERE status = 'pending' AND target <> ALL(ARRAY['"
-                + String.join("','", configured) + "'])"));
+                + String.join("','", configured) + "', 'crm']) AND created_at < now() - interval '10 minutes'"));
         assertTrue(LogScan.lines().stream().anyMatch(l -> l.contains("WARN")
-                && l.contains("1 pending deliveries belong to targets no longer configured")), "one WARN, the count");
+                && l.contains("1 pending deliveries belong to targets that no replica seen within")), "one WARN, the count");
+    }
+
+    /**
+     * A replica started with a narrower configuration (here: this one, without "crm") does not retire the pending
+     * deliveries of a target another live replica still serves (before: it marked them all dead at start); once that
+     * replica has not been seen for the grace period, they are retired. Rows newer than the grace period are kept.
+     */
+    @Test
+    void aTargetAnotherLiveReplicaServesKeepsItsPendingDeliveries() throws SQLException {
+        long served = delivery("crm", "2 days");
+        long recent = delivery("gone-recently", "1 minute");
+        update("INSERT INTO replica (instance, version, fingerprint, targets, sources) VALUES ('other-pod:1', 'x',"
+                + " 'abc', ARRAY['crm', 'std'], ARRAY[]::text[]) ON CONFLICT (instance) DO UPDATE SET last_seen = now()");
+        removedTargets.retire();
+        assertEquals("pending", query("SELECT status FROM delivery WHERE id = " + served), "crm is served elsewhere");
+        assertEquals("pending", query("SELECT status FROM delivery WHERE id = " + recent), "younger than the grace");
+
+        update("UPDATE replica SET last_seen = now() - interval '1 hour' WHERE instance = 'other-pod:1'");
+        removedTargets.retire();
+        assertEquals("dead", query("SELECT status FROM delivery WHERE id = " + served), "no live replica has crm");
+        assertEquals("pending", query("SELECT status FROM delivery WHERE id = " + recent));
+        update("DELETE FROM replica WHERE instance = 'other-pod:1'");
+    }
+
+    private void update(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.executeUpdate();
+        }
     }
 
     private long delivery(String target, String age) throws SQLException {

@@ -35,7 +35,7 @@ class PatientDataClosedByDefaultTest {
     @Test
     void noPatientDataWithoutTheAdminKey() {
         for (String path : new String[] { "/webhook/events", "/webhook/events?appointment_id=closed-1",
-                "/admin/deliveries", "/admin/targets", "/admin/sources", "/admin/quarantine" }) {
+                "/admin/deliveries", "/admin/targets", "/admin/sources", "/admin/quarantine", "/admin/replicas" }) {
             given().get(path).then().statusCode(401).body("status", equalTo("error"))
                     .body("errors[0].msg", containsString("bridge.admin.api-key"))
                     .body(org.hamcrest.Matchers.not(containsString("closed-1")));

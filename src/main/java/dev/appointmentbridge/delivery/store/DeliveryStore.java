@@ -298,23 +298,25 @@ public class DeliveryStore {
     }
 
     /** Why a delivery of a target no longer in the configuration was given up (its last_error). */
-    public static final String TARGET_REMOVED = "target removed from the configuration";
+    public static final String TARGET_REMOVED = "target removed from the configuration of every replica";
 
     /**
-     * Marks the pending deliveries of targets that are no longer configured dead ({@link #TARGET_REMOVED}): nothing
+     * Marks the pending deliveries (stored longer ago than {@code olderThan}) of targets not in {@code configured} dead ({@link #TARGET_REMOVED}): nothing
      * would ever claim them, retention keeps pending rows for ever, and they would hold the oldest-pending gauge up.
      * In batches of {@code batch} rows, each its own short transaction. Returns how many. A target configured again
      * gets them back with a replay.
      */
-    public long retireRemovedTargets(Collection<String> configured, int batch) {
+    public long retireRemovedTargets(Collection<String> configured, Duration olderThan, int batch) {
         String[] names = configured.toArray(new String[0]);
         long total = 0;
         while (true) {
             int[] done = QuarkusTransaction.requiringNew().call(() -> {
                 List<Long> ids = session.createNativeQuery("""
                         SELECT id FROM delivery WHERE status = 'pending' AND target <> ALL(CAST(:names AS text[]))
+                           AND created_at < now() - make_interval(secs => :age)
                          ORDER BY id LIMIT :batch""", Long.class)
-                        .setParameter("names", names).setParameter("batch", batch).getResultList();
+                        .setParameter("names", names).setParameter("age", (double) olderThan.toSeconds())
+                        .setParameter("batch", batch).getResultList();
                 // under the keys' locks: a replica that still has the target may be inserting behind these rows
                 order.lockRows(ids);
                 int updated = session.createNativeMutationQuery("""

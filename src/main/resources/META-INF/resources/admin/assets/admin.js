@@ -183,14 +183,31 @@
       + ` busiest minute ${max})`;
   }
 
+  // One line: how many replicas are live, and a warning when they are configured differently.
+  function replicaLine(replicas) {
+    const live = replicas.filter((r) => r.live);
+    const prints = new Set(live.map((r) => r.fingerprint));
+    const line = $('replicas');
+    if (prints.size > 1) {
+      line.className = 'bad';
+      line.textContent = `Replicas disagree: ${live.length} live with ${prints.size} configurations (`
+        + live.map((r) => `${r.instance} ${r.version}: targets ${r.targets.join(', ') || 'none'}`).join('; ') + ')';
+    } else {
+      line.className = 'muted';
+      line.textContent = `${live.length} live replica${live.length === 1 ? '' : 's'}`
+        + (live.length ? `, ${live[0].version}` : '');
+    }
+  }
+
   async function refresh() {
     try {
       const status = $('delivery-status').value;
-      const [sources, targets, events, deliveries, activity] = await Promise.all([
+      const [sources, targets, events, deliveries, activity, replicas] = await Promise.all([
         api('/admin/sources'), api('/admin/targets'), api('/webhook/events?limit=20'),
         api(`/admin/deliveries?limit=20${status ? `&status=${encodeURIComponent(status)}` : ''}`),
-        api('/admin/activity'),
+        api('/admin/activity'), api('/admin/replicas'),
       ]);
+      replicaLine(replicas);
       chart(activity);
       fill('sources', sourceRows(sources));
       fill('targets', targetRows(targets));

@@ -1,0 +1,206 @@
+package dev.appointmentbridge.replica;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.hibernate.StatelessSession;
+import org.jboss.logging.Logger;
+
+import dev.appointmentbridge.common.InstanceName;
+import dev.appointmentbridge.config.ReplicasConfig;
+import dev.appointmentbridge.config.SourcesConfig;
+import dev.appointmentbridge.config.TargetsConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+/**
+ * This replica in the {@code replica} table, and what it knows of the others: it records itself at start (before the
+ * delivery worker decides anything about removed targets) and every {@code bridge.replicas.heartbeat}. Replicas seen
+ * within {@code bridge.replicas.grace} are live. Live replicas whose sources and targets differ (a canary with a
+ * narrower configuration, a rollout half done) are a WARN when that starts or changes, the gauge
+ * {@code bridge_replicas_configurations} above 1, and a line on the operator page.
+ */
+@ApplicationScoped
+public class ReplicaRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ReplicaRegistry.class);
+
+    /** Rows of replicas gone this long are deleted: history, not fleet. */
+    private static final String FORGET_AFTER = "7 days";
+
+    private static final String UPSERT = """
+            INSERT INTO replica AS r (instance, version, fingerprint, targets, sources)
+            VALUES (:instance, :version, :fingerprint, CAST(:targets AS text[]), CAST(:sources AS text[]))
+            ON CONFLICT (instance) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint,
+                targets = excluded.targets, sources = excluded.sources, last_seen = now()
+            """;
+
+    @Inject
+    StatelessSession session;
+
+    @Inject
+    ReplicasConfig config;
+
+    @Inject
+    SourcesConfig sources;
+
+    @Inject
+    TargetsConfig targets;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    Scheduler scheduler;
+
+    @Inject
+    Instance<Flyway> flyway;
+
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+    String applicationVersion;
+
+    private String version;
+    private String fingerprint;
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong configurations = new AtomicLong();
+    private volatile String mismatch = "";
+
+    /** Before the other start observers: the delivery worker retires targets by what live replicas serve. */
+    void start(@Observes @Priority(1000) StartupEvent ignored) {
+        version = applicationVersion + " (schema " + schemaVersion() + ")";
+        fingerprint = ReplicaFingerprint.of(sources, targets);
+        Gauge.builder("bridge.replicas.live", live, AtomicLong::get)
+                .description("Replicas seen within bridge.replicas.grace, this one included").register(registry);
+        Gauge.builder("bridge.replicas.configurations", configurations, AtomicLong::get)
+                .description("Different source and target configurations among live replicas (above 1: they disagree)")
+                .register(registry);
+        try {
+            heartbeat();
+        } catch (RuntimeException e) { // the database is away: the next beat records it
+            LOG.warnf("Could not record this replica yet: %s", e.getClass().getSimpleName());
+        }
+        LOG.infof("Replica %s, %s, configuration %s", InstanceName.get(), version, fingerprint);
+        scheduler.newJob("replica-heartbeat").setInterval(config.heartbeat().toSeconds() + "s")
+                .setConcurrentExecution(ConcurrentExecution.SKIP).setTask(execution -> {
+                    try {
+                        heartbeat();
+                    } catch (RuntimeException e) {
+                        LOG.debugf("Replica heartbeat not recorded: %s", e.getClass().getSimpleName());
+                    }
+                }).schedule();
+    }
+
+    /** The newest migration this release carries (not the database's, which a newer replica may have moved on). */
+    private String schemaVersion() {
+        if (!flyway.isResolvable()) {
+            return "?";
+        }
+        String newest = "?";
+        for (MigrationInfo m : flyway.get().info().all()) {
+            if (m.getVersion() != null && !m.getState().name().startsWith("FUTURE")) {
+                newest = m.getVersion().getVersion();
+            }
+        }
+        return newest;
+    }
+
+    void heartbeat() {
+        QuarkusTransaction.requiringNew().run(() -> {
+            session.createNativeMutationQuery(UPSERT).setParameter("instance", InstanceName.get())
+                    .setParameter("version", version).setParameter("fingerprint", fingerprint)
+                    .setParameter("targets", new TreeSet<>(targets.targets().keySet()).toArray(new String[0]))
+                    .setParameter("sources", new TreeSet<>(sources.sources().keySet()).toArray(new String[0]))
+                    .executeUpdate();
+            session.createNativeMutationQuery("DELETE FROM replica WHERE last_seen < now() - CAST(:age AS interval)")
+                    .setParameter("age", FORGET_AFTER).executeUpdate();
+        });
+        observe(replicas());
+    }
+
+    private void observe(List<ReplicaView> all) {
+        List<ReplicaView> alive = all.stream().filter(ReplicaView::live).toList();
+        Set<String> prints = new TreeSet<>();
+        alive.forEach(r -> prints.add(r.fingerprint()));
+        live.set(alive.size());
+        configurations.set(prints.size());
+        String now = prints.size() > 1 ? String.join(", ", alive.stream().map(r -> r.instance() + " " + r.version()
+                + " configuration " + r.fingerprint() + " targets " + r.targets() + " sources " + r.sources()).toList())
+                : "";
+        if (!now.equals(mismatch)) {
+            if (!now.isEmpty()) {
+                LOG.warnf("Live replicas are configured differently (%d configurations): %s. Each delivers only to"
+                        + " its own targets and polls only its own sources; a target's pending deliveries stay while"
+                        + " any live replica has it", prints.size(), now);
+            } else {
+                LOG.infof("Live replicas are configured alike again");
+            }
+            mismatch = now;
+        }
+    }
+
+    /** Every replica recorded, newest first; {@code live} when seen within the grace period. */
+    public List<ReplicaView> replicas() {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
+                SELECT instance, version, fingerprint, array_to_string(targets, ',') AS target_names,
+                       array_to_string(sources, ',') AS source_names, started_at, last_seen,
+                       last_seen >= now() - make_interval(secs => :grace) AS live
+                  FROM replica ORDER BY last_seen DESC, instance""", Object[].class)
+                .addScalar("instance", String.class).addScalar("version", String.class)
+                .addScalar("fingerprint", String.class).addScalar("target_names", String.class)
+                .addScalar("source_names", String.class).addScalar("started_at", OffsetDateTime.class)
+                .addScalar("last_seen", OffsetDateTime.class).addScalar("live", Boolean.class)
+                .setParameter("grace", (double) config.grace().toSeconds()).getResultList());
+        List<ReplicaView> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            out.add(new ReplicaView((String) r[0], (String) r[1], (String) r[2], names((String) r[3]),
+                    names((String) r[4]), utc(r[5]), utc(r[6]), (Boolean) r[7], InstanceName.get().equals(r[0])));
+        }
+        return out;
+    }
+
+    /** The targets some live replica has, this one's included whatever the database says. */
+    public Set<String> liveTargets(Collection<String> own) {
+        Set<String> names = new TreeSet<>(own);
+        names.addAll(QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
+                SELECT DISTINCT unnest(targets) FROM replica
+                 WHERE last_seen >= now() - make_interval(secs => :grace)""", String.class)
+                .setParameter("grace", (double) config.grace().toSeconds()).getResultList()));
+        return names;
+    }
+
+    /** How long a replica not seen still counts. */
+    public java.time.Duration grace() {
+        return config.grace();
+    }
+
+    /** What the live replicas disagree on, empty when they agree. */
+    public String mismatch() {
+        return mismatch;
+    }
+
+    private static List<String> names(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+    }
+
+    private static String utc(Object time) {
+        return time == null ? null : ((OffsetDateTime) time).withOffsetSameInstant(ZoneOffset.UTC).toString();
+    }
+}
