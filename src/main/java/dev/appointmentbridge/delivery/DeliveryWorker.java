@@ -73,6 +73,8 @@ public class DeliveryWorker {
     /** When the dispatcher must look at the outbox again at the latest; set from the event loops too. */
     private final AtomicReference<Instant> nextRetryAt = new AtomicReference<>(Instant.MAX);
     private final TargetPacing pacing = new TargetPacing();
+    /** Where the next claim round starts among the targets (dispatcher thread only). */
+    private int rotation;
     private Thread dispatcher;
     private WebhookSender sender;
     private RetryPolicy retries;
@@ -209,23 +211,51 @@ public class DeliveryWorker {
     }
 
     /**
-     * Claims per target, each up to its own free slots (max-in-flight) within the global room, so a target that
-     * hangs fills only its own slots and the others keep theirs.
+     * Claims per target, each up to its own free slots (max-in-flight) within the global room. Each enabled target is
+     * guaranteed its share of the global room ({@code bridge.delivery.max-in-flight} ÷ targets, at most its own
+     * max-in-flight): what others may take beyond their own share comes only from the slots nobody's share holds. So
+     * targets that hang fill their own shares and the unreserved rest, and a healthy target beside them keeps its
+     * share whatever their number. Targets are visited from a rotating start, so none is always served last.
      */
     private int claimAndSend() {
         Instant now = Instant.now();
         nextRetryAt.updateAndGet(at -> now.isBefore(at) ? at : Instant.MAX);
-        int total = 0;
+        List<TargetRegistry.Target> eligible = new ArrayList<>();
         for (TargetRegistry.Target t : targets.all()) {
+            if (!targets.isDisabled(t.name()) && !goneTargets.contains(t.name())) {
+                eligible.add(t);
+            }
+        }
+        if (eligible.isEmpty()) {
+            return 0;
+        }
+        int share = Math.max(1, config.maxInFlight() / eligible.size());
+        int total = 0;
+        int start = Math.floorMod(rotation++, eligible.size());
+        for (int i = 0; i < eligible.size(); i++) {
+            TargetRegistry.Target t = eligible.get((start + i) % eligible.size());
             int inFlightThere = targetInFlight(t.name()).get();
-            int room = pacing.room(t.name(), Math.min(config.maxInFlight() - inFlight.get(),
-                    t.config().maxInFlight() - inFlightThere), inFlightThere);
+            int reservedForOthers = 0;
+            for (TargetRegistry.Target u : eligible) {
+                if (u != t) {
+                    reservedForOthers += Math.max(0, Math.min(share, u.config().maxInFlight())
+                            - targetInFlight(u.name()).get());
+                }
+            }
+            int ownShare = Math.min(share, t.config().maxInFlight()) - inFlightThere;
+            int pool = config.maxInFlight() - inFlight.get() - reservedForOthers;
+            int room = pacing.room(t.name(), Math.min(t.config().maxInFlight() - inFlightThere,
+                    Math.max(ownShare, pool)), inFlightThere);
             Instant paused = pacing.pausedUntil(t.name(), now);
+            if (paused == null) {
+                paused = sender.blockedUntil(t);
+            }
             if (paused != null) {
                 wakeBy(paused);
                 continue;
             }
-            if (room <= 0 || targets.isDisabled(t.name()) || goneTargets.contains(t.name())) {
+            room = sender.room(t, room);
+            if (room <= 0) {
                 continue;
             }
             List<ClaimedDelivery> claimed = store.claim(t.name(), room, lease);

@@ -112,6 +112,16 @@ public class WebhookSender {
         }
     }
 
+    /** Until when no attempt should be claimed for the target (a Kafka target whose broker is away), or null. */
+    public java.time.Instant blockedUntil(TargetRegistry.Target target) {
+        return target.kafka() ? kafka.blockedUntil(target.name()) : null;
+    }
+
+    /** How many of {@code room} attempts may be claimed for the target now. */
+    public int room(TargetRegistry.Target target, int room) {
+        return target.kafka() ? kafka.room(target.name(), room) : room;
+    }
+
     /**
      * A Kafka target's delivery is a record keyed by {@code key} (KafkaPublisher). Called on the dispatcher thread and
      * never blocks it: the host's checked address comes from a short cache
