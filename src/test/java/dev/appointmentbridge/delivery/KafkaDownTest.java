@@ -73,7 +73,7 @@ class KafkaDownTest {
             for (String target : List.of("closed", "unresolved")) {
                 Awaitility.await(target + " attempts failed with a reason").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(250)).until(() -> given().queryParam("target", target)
-                                .queryParam("status", "pending").get("/admin/deliveries").then().extract().jsonPath()
+                                .queryParam("status", "pending").queryParam("limit", 500).get("/admin/deliveries").then().extract().jsonPath()
                                 .getList("findAll { it.last_error != null && it.last_error.startsWith('kafka') }")
                                 .size() > 0);
             }

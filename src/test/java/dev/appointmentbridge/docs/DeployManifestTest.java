@@ -53,6 +53,8 @@ class DeployManifestTest {
             String path = get.path("path").asText();
             assertTrue(!path.isEmpty(), probe + " is set");
             assertEquals("management", get.path("port").asText(), probe + " asks the management port");
+            assertTrue(container.path(probe).path("timeoutSeconds").asInt() >= 3,
+                    probe + " sets a timeout that holds under load (the default 1 s does not)");
             Management.given().get(path).then().statusCode(200);
             given().get(path).then().statusCode(404);
         }
