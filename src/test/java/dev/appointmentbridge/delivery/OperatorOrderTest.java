@@ -96,6 +96,22 @@ class OperatorOrderTest {
         assertEquals("sent", status(id));
     }
 
+    /**
+     * A replica of a release without the target sequence (during a rolling upgrade from before it) writes rows
+     * without a number: the claim numbers them next in the target's sequence (before: never numbered, never in the
+     * feed).
+     */
+    @Test
+    void aRowWrittenWithoutANumberIsNumberedWhenClaimed() throws SQLException {
+        String target = "unnumbered-" + UUID.randomUUID().toString().substring(0, 8);
+        delivery(target, "apt-5", "pending", true);
+        delivery(target, "apt-6", "pending", true);
+        List<ClaimedDelivery> claimed = store.claim(target, 10, LEASE);
+        assertEquals(List.of(1L, 2L), claimed.stream().map(ClaimedDelivery::sequence).sorted().toList());
+        assertEquals("2", query("SELECT last FROM target_sequence WHERE target = '" + target + "'"));
+        assertEquals("2", query("SELECT count(*) FROM delivery WHERE target = '" + target + "' AND sequence IS NOT NULL"));
+    }
+
     private static ClaimedDelivery only(List<ClaimedDelivery> claimed) {
         assertEquals(1, claimed.size(), "claimed: " + claimed);
         return claimed.get(0);
@@ -121,8 +137,11 @@ class OperatorOrderTest {
     }
 
     private String status(long id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT status FROM delivery WHERE id = " + id);
+        return query("SELECT status FROM delivery WHERE id = " + id);
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getString(1);

@@ -94,7 +94,7 @@ public class DeliveryStore {
         if (limit <= 0) {
             return List.of();
         }
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(CLAIM,
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> number(session.createNativeQuery(CLAIM,
                 Object[].class)
                 .addScalar("id", Long.class).addScalar("target", String.class).addScalar("attempts", Integer.class)
                 .addScalar("uuid", UUID.class).addScalar("type", String.class)
@@ -104,13 +104,43 @@ public class DeliveryStore {
                 .addScalar("appointment_id", String.class)
                 .setParameter("lease", lease.toMillis() / 1000.0)
                 .setParameter("target", target)
-                .setParameter("limit", limit).getResultList());
+                .setParameter("limit", limit).getResultList(), target));
         List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             claimed.add(new ClaimedDelivery((Long) r[0], (String) r[1], (Integer) r[2], r[3].toString(),
                     (String) r[4], r[5].toString(), (String) r[6], (Long) r[7], (Instant) r[8], (Long) r[9], (String) r[10], (String) r[11]));
         }
         return claimed;
+    }
+
+    /**
+     * Numbers claimed rows that have no number: a replica of a release without the target sequence (during a rolling
+     * upgrade) wrote them. They take the target's next numbers in the claim's transaction, so the sequence stays
+     * gapless and they appear in the feed; rows written by the current release always have theirs.
+     */
+    private List<Object[]> number(List<Object[]> rows, String target) {
+        List<Object[]> unnumbered = rows.stream().filter(r -> r[9] == null).toList();
+        if (unnumbered.isEmpty()) {
+            return rows;
+        }
+        long last = session.createNativeQuery("""
+                INSERT INTO target_sequence AS s (target, last) VALUES (:target, :n)
+                ON CONFLICT (target) DO UPDATE SET last = s.last + excluded.last RETURNING s.last""", Long.class)
+                .setParameter("target", target).setParameter("n", (long) unnumbered.size()).getSingleResult();
+        long next = last - unnumbered.size() + 1;
+        Long[] ids = new Long[unnumbered.size()];
+        Long[] numbers = new Long[unnumbered.size()];
+        for (int i = 0; i < unnumbered.size(); i++) {
+            unnumbered.get(i)[9] = next + i;
+            ids[i] = (Long) unnumbered.get(i)[0];
+            numbers[i] = next + i;
+        }
+        session.createNativeMutationQuery("""
+                UPDATE delivery d SET sequence = x.seq
+                  FROM unnest(CAST(:ids AS bigint[]), CAST(:numbers AS bigint[])) AS x(id, seq)
+                 WHERE d.id = x.id AND d.sequence IS NULL""")
+                .setParameter("ids", ids).setParameter("numbers", numbers).executeUpdate();
+        return rows;
     }
 
     /**
