@@ -194,7 +194,7 @@ class MigrationLockTest {
         List<String> statements = split(Files.readString(m.file()));
         boolean transactional = statements.stream().noneMatch(st -> NON_TRANSACTIONAL.matcher(st).find())
                 && !executeInTransactionOff(m.file());
-        Set<String> existing = tables(c);
+        Set<String> existing = relations(c);
         Map<String, Long> sizes = sizes(c, existing);
         List<String> found = new ArrayList<>();
         c.setAutoCommit(!transactional);
@@ -317,17 +317,20 @@ class MigrationLockTest {
         return new Tables(stats, files);
     }
 
-    /** The writer-blocking table locks this backend holds on tables that existed before the migration. */
+    /**
+     * The writer-blocking locks this backend holds on tables and indexes that existed before the migration (a lock on
+     * an index is named with its table; a relation this migration created is invisible to everyone else).
+     */
     static Set<String> locks(Connection c, Set<String> existing) throws SQLException {
         Set<String> held = new TreeSet<>();
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
-                SELECT coalesce(t.relname, c.relname), l.mode
+                SELECT c.relname, coalesce(t.relname, c.relname), l.mode
                   FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
                   LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid
                  WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted""")) {
             while (r.next()) {
-                if (existing.contains(r.getString(1)) && BLOCKS_WRITERS.contains(r.getString(2))) {
-                    held.add(r.getString(2) + " on " + r.getString(1));
+                if (existing.contains(r.getString(1)) && BLOCKS_WRITERS.contains(r.getString(3))) {
+                    held.add(r.getString(3) + " on " + r.getString(2));
                 }
             }
         }
@@ -335,9 +338,18 @@ class MigrationLockTest {
     }
 
     static Set<String> tables(Connection c) throws SQLException {
+        return relations(c, "'r', 'p'");
+    }
+
+    /** Tables and indexes. */
+    static Set<String> relations(Connection c) throws SQLException {
+        return relations(c, "'r', 'p', 'i', 'I'");
+    }
+
+    static Set<String> relations(Connection c, String kinds) throws SQLException {
         Set<String> names = new TreeSet<>();
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
-                "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')")) {
+                "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN (" + kinds + ")")) {
             while (r.next()) {
                 names.add(r.getString(1));
             }
