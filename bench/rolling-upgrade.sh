@@ -20,7 +20,8 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 ROWS=${ROWS:-1000000}
 RATE=${RATE:-200}
-OLD_ALONE=${OLD_ALONE:-10}     # seconds of pushes to the old release alone
+WARM=${WARM:-10}               # seconds of pushes to the old release before measuring (a running replica is warm)
+OLD_ALONE=${OLD_ALONE:-10}     # seconds of measured pushes to the old release alone
 BOTH=${BOTH:-5}                # seconds both take pushes once the new one is ready
 NEW_ALONE=${NEW_ALONE:-15}     # seconds of pushes to the new release alone after the old one was stopped
 MAX_P99_MS=${MAX_P99_MS:-1000}
@@ -46,7 +47,7 @@ if [ ! -f "$OLD_APP/quarkus-run.jar" ]; then
   WT=target/rolling-upgrade/worktree
   git worktree remove --force "$WT" 2>/dev/null || rm -rf "$WT"
   git worktree prune
-  git worktree add -f --detach "$WT" "$PREV" >/dev/null
+  git worktree add -q -f --detach "$WT" "$PREV"
   BUILD_START=$(date +%s)
   (cd "$WT" && flock /tmp/bridge-mvn.lock ./mvnw -B -q package -DskipTests) >"$OUT/build-old.out" 2>&1 \
     || { tail -n 30 "$OUT/build-old.out" >&2; git worktree remove --force "$WT"; fail "building $PREV failed"; }
@@ -130,7 +131,8 @@ SAMPLER=$!
 echo "http://127.0.0.1:$OLD_PORT" >"$OUT/targets"
 java bench/PacedLoad.java "$OUT/targets" "$RATE" "ru$$" "$OUT/stop" "$OUT/pushes.tsv" >"$OUT/load.out" 2>&1 &
 LOAD=$!
-PUSH_START=$(date +%s%3N)
+sleep "$WARM"
+PUSH_START=$(date +%s%3N)      # the measured window starts here
 sleep "$OLD_ALONE"
 
 echo "== 3. new release ($(git rev-parse --short HEAD), migrations up to ${NEWEST%%__*}) starts on the same database"
@@ -160,7 +162,8 @@ OK=$(wc -l <"$OUT/pushed-ok.txt")
 S5XX=$(awk -F'\t' '$5 >= 500' "$OUT/pushes.tsv" | wc -l)
 NO_ANSWER=$(awk -F'\t' '$5 == 0' "$OUT/pushes.tsv" | wc -l)
 OTHER=$(( PUSHES - OK - S5XX - NO_ANSWER ))
-read -r P50 P99 MAXLAT <<<"$(cut -f4 "$OUT/pushes.tsv" | sort -n | awk '{a[NR] = $1} END {
+MEASURED=$(awk -F'\t' -v s="$PUSH_START" '$3 >= s' "$OUT/pushes.tsv" | wc -l)
+read -r P50 P99 MAXLAT <<<"$(awk -F'\t' -v s="$PUSH_START" '$3 >= s {print $4}' "$OUT/pushes.tsv" | sort -n | awk '{a[NR] = $1} END {
   p50 = a[int(NR * 0.50) > 0 ? int(NR * 0.50) : 1]; p99 = a[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1]; print p50, p99, a[NR]}')"
 $PSQL -d $DB -c "SELECT appointment_id FROM event WHERE appointment_id LIKE 'ru$$-%' ORDER BY 1" >"$OUT/stored.txt"
 NOT_STORED=$(comm -23 "$OUT/pushed-ok.txt" "$OUT/stored.txt" | wc -l)
@@ -182,7 +185,8 @@ awk -F'\t' 'NR == FNR {run[$1] = 1; next} ($1 in run) {print $3}' "$OUT/events-s
 read -r GAP GAP_AT <<<"$(awk -v s="$PUSH_START" -v e="$PUSH_END" 'BEGIN {prev = s; max = 0; at = s}
   $1 >= s && $1 <= e {if ($1 - prev > max) {max = $1 - prev; at = prev}; prev = $1}
   END {print max, at}' "$OUT/arrivals.txt")"
-DRAIN=$(( $(tail -n 1 "$OUT/arrivals.txt") - PUSH_END ))
+LAST_ANSWER=$(awk -F'\t' '$3 + $4 > m {m = $3 + $4} END {print m}' "$OUT/pushes.tsv")
+DRAIN=$(( $(tail -n 1 "$OUT/arrivals.txt") - LAST_ANSWER ))
 # Lock holds: per holder transaction and table, the span between its first and last sample; a transaction is a
 # migration when Flyway recorded that version with installed_on = the transaction's start (now() in its transaction).
 $PSQL -d $DB -F $'\t' -c "SELECT (extract(epoch FROM installed_on) * 1000000)::bigint, version, description, execution_time
@@ -190,9 +194,15 @@ $PSQL -d $DB -F $'\t' -c "SELECT (extract(epoch FROM installed_on) * 1000000)::b
                            AND string_to_array(version, '.')::int[] > ARRAY[$OLD_LAST] ORDER BY installed_rank" >"$OUT/applied.tsv"
 TICKS=$(grep -c $'\ttick\t' "$OUT/locks.tsv" || true)
 RESOLUTION=$(awk -F'\t' '$2 == "tick" {if (p) {d = $1 - p; if (d > m) m = d}; p = $1} END {print m + 0}' "$OUT/locks.tsv")
-python3 - "$OUT/locks.tsv" "$OUT/applied.tsv" "$OUT/tables-before.txt" "$MAX_LOCK_MS" >"$OUT/lock-report.txt" <<'PY'
-import sys
-locks, applied, before, limit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+python3 - "$OUT/locks.tsv" "$OUT/applied.tsv" "$OUT/tables-before.txt" "$MIGRATIONS" >"$OUT/lock-report.txt" <<'PY'
+import os, re, sys
+locks, applied, before, folder = sys.argv[1:5]
+norm = lambda text: re.sub(r'\s+', ' ', text).strip()
+scripts = {}
+for name in os.listdir(folder):
+    m = re.match(r'V([0-9._]+)__', name)
+    if m:
+        scripts[m.group(1).replace('_', '.')] = norm(open(os.path.join(folder, name)).read())
 hot = {l.strip() for l in open(before) if l.strip()}
 versions = {}
 for line in open(applied):
@@ -206,21 +216,24 @@ for line in open(locks):
         continue
     t, pid, xact, rel, mode, query = int(f[0]), f[1], int(f[2] or 0), f[3], f[4], f[5]
     key = (pid, xact, rel)
-    h = holds.setdefault(key, {'first': t, 'last': t, 'modes': set(), 'query': query})
+    h = holds.setdefault(key, {'first': t, 'last': t, 'modes': set(), 'query': query, 'samples': 0})
     h['last'] = t
+    h['samples'] += 1
     h['modes'].add(mode)
-def label(xact):
-    for inst, (v, d, ms) in versions.items():
-        if abs(inst - xact) < 2000:  # installed_on is now() of the migration's transaction
+def label(query):
+    # Flyway sends each statement as written in the script (comments included): the sampled text names the script
+    q = norm(query)[:90]
+    for v, d, ms in versions.values():
+        if len(q) >= 20 and q in scripts.get(v, ''):
             return f"V{v} {d}"
     return None
 per_version = {f"V{v} {d}": (0, '', int(ms)) for v, d, ms in versions.values()}
 worst = 0
 for (pid, xact, rel), h in sorted(holds.items(), key=lambda kv: kv[1]['first']):
     span = h['last'] - h['first']
-    name = label(xact) or f"not a migration (pid {pid}: {h['query'][:60]})"
+    name = label(h['query']) or f"not a migration (pid {pid}: {h['query'][:60]})"
     worst = max(worst, span)
-    what = f"{rel} {'/'.join(sorted(h['modes']))} {span} ms"
+    what = f"{rel} {'/'.join(sorted(h['modes']))} {span} ms ({h['samples']} sample{'s' if h['samples'] > 1 else ''})"
     if name in per_version:
         old = per_version[name]
         if span >= old[0]:
@@ -240,9 +253,9 @@ echo "fill: $ROWS deliveries, events and attempts in $FILL_MS ms; database $SIZE
 echo "upgrade: previous release $(git rev-parse --short "$PREV") (V$OLD_LAST) -> $(git rev-parse --short HEAD) (${NEWEST%%__*}); applied at start: ${APPLIED:-none}; new release ready after $NEW_READY_S ms"
 echo "locks (sampled every 50 ms, longest gap between samples $RESOLUTION ms, $TICKS samples):"
 grep -v '^WORST' "$OUT/lock-report.txt"
-echo "pushes: $PUSHES at $RATE/s, 2xx $OK, 5xx $S5XX, unanswered $NO_ANSWER, other $OTHER; latency p50 $P50 ms, p99 $P99 ms, max $MAXLAT ms"
+echo "pushes: $PUSHES at $RATE/s ($MEASURED after the ${WARM} s warm-up), 2xx $OK, 5xx $S5XX, unanswered $NO_ANSWER, other $OTHER; latency after the warm-up p50 $P50 ms, p99 $P99 ms, max $MAXLAT ms"
 echo "events: $STORED stored for the run, 2xx pushes not stored $NOT_STORED; delivered $DELIVERED, missing at receiver $MISSING"
-echo "deliveries: longest gap $GAP ms while pushes arrived (from $(( GAP_AT - PUSH_START )) ms into the pushes), last receipt $DRAIN ms after the last push"
+echo "deliveries: longest gap $GAP ms while pushes arrived (from $(( GAP_AT - PUSH_START )) ms into the pushes), last receipt $DRAIN ms after the last push was answered"
 echo "runtime: $(( $(date +%s) - T0 )) s"
 [ "$PUSHES" -gt 0 ] || fail "no push was sent"
 [ "$S5XX" -eq 0 ] || fail "$S5XX pushes answered 5xx"
