@@ -62,12 +62,16 @@ public interface InboundConfig {
         /** Off when unset. */
         Optional<Integer> port();
 
-        @WithDefault("0.0.0.0")
+        /**
+         * The interface listened on: loopback unless set ({@code 0.0.0.0} for every interface, behind the allow-list):
+         * MLLP has no authentication, and whatever reaches the port gets its messages signed and delivered.
+         */
+        @WithDefault("127.0.0.1")
         String host();
 
         /**
-         * The peers that may connect (IP addresses, exact); unset: loopback only. {@code *} lets anyone connect,
-         * for a listener behind a network policy that already does this.
+         * The peers that may connect: IP addresses and CIDR ranges ({@code 10.20.0.0/16}); unset: loopback only.
+         * {@code *} lets anyone connect, for a listener behind a network policy that already does this.
          */
         Optional<List<String>> allowedAddresses();
 

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ca.uhn.hl7v2.AcknowledgmentCode;
 import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
@@ -26,6 +27,7 @@ import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import dev.appointmentbridge.common.ApiException;
+import dev.appointmentbridge.common.SqlStates;
 import dev.appointmentbridge.config.InboundConfig;
 import dev.appointmentbridge.event.CanonicalEvent;
 import dev.appointmentbridge.event.EventType;
@@ -48,6 +50,7 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class Hl7v2Intake {
 
+    /** What every HL7 v2 source name starts with; each sender is its own source (SiuMessage.source). */
     public static final String SOURCE = "hl7v2";
 
     private static final Logger LOG = Logger.getLogger(Hl7v2Intake.class);
@@ -75,6 +78,9 @@ public class Hl7v2Intake {
     @Inject
     StatelessSession session;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private PipeParser parser;
     private ZoneId zone;
 
@@ -85,6 +91,10 @@ public class Hl7v2Intake {
         // Every version from 2.3 to 2.5.1 into the 2.5 structures; fields are checked here, not by HAPI's rules.
         context.setModelClassFactory(new CanonicalModelClassFactory("2.5"));
         context.setValidationContext(ValidationContextFactory.noValidation());
+        // ACK control ids from a UUID: HAPI's default writes a counter file (id_file) into the working directory,
+        // and two replicas, or two pods from one image, would hand out the same ids.
+        context.getParserConfiguration().setIdGenerator(() -> UUID.randomUUID().toString().replace("-", "")
+                .substring(0, 20));
         parser = context.getPipeParser();
     }
 
@@ -105,57 +115,111 @@ public class Hl7v2Intake {
             siu = SiuMessage.read(message, zone);
             key(siu);
         } catch (SiuException e) {
-            return done(ack(message, AcknowledgmentCode.AE, e.getMessage()), false);
+            return done(ack(message, AcknowledgmentCode.AE, e.getMessage(), e.code()), false);
         } catch (HL7Exception | RuntimeException e) {
-            return done(ack(message, AcknowledgmentCode.AE, "not a readable SIU message: " + Hl7Acks.reason(e)), false);
+            return done(ack(message, AcknowledgmentCode.AE, "not a readable SIU message: " + Hl7Acks.reason(e),
+                    ErrorCode.DATA_TYPE_ERROR), false);
         }
         NewEvent event;
         try {
-            event = event(siu); // reads the appointment's last stored event: the database may be away
+            String key = controlIdKey(siu); // a control id reused for another message gets a key of its own
+            event = event(siu, key); // reads the appointment's last stored event: the database may be away
+        } catch (SiuException e) {
+            return done(ack(message, AcknowledgmentCode.AE, e.getMessage(), e.code()), false);
         } catch (RuntimeException e) {
             LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
                     e.getClass().getSimpleName());
             return CompletableFuture.completedFuture(new Ack(ack(message, AcknowledgmentCode.AR,
-                    "not stored, send it again"), false, true));
+                    "not stored, send it again", ErrorCode.APPLICATION_INTERNAL_ERROR), false, true));
         }
         CompletionStage<InboundEventService.Outcome> stored;
         try {
             stored = events.receive(event);
         } catch (ApiException e) {
-            return done(ack(message, AcknowledgmentCode.AE, e.getMessage()), false);
+            return done(ack(message, AcknowledgmentCode.AE, e.getMessage(), ErrorCode.DATA_TYPE_ERROR), false);
         }
         return stored.handle((outcome, failure) -> {
             if (failure == null) {
-                return new Ack(ack(message, AcknowledgmentCode.AA, null), true, false);
+                return new Ack(ack(message, AcknowledgmentCode.AA, null, null), true, false);
             }
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof ApiException api && api.status() == 409) {
-                return new Ack(ack(message, AcknowledgmentCode.AE, "MSH-10 " + event.idempotencyKey()
-                        + " was used before for a different message"), false, false);
+                return new Ack(ack(message, AcknowledgmentCode.AE, "MSH-10 " + siu.controlId()
+                        + " was used before for a different message with the same MSH-7",
+                        ErrorCode.DUPLICATE_KEY_IDENTIFIER), false, false);
+            }
+            if (SqlStates.isDataError(cause)) { // the content, not the moment: sending it again never helps
+                return new Ack(ack(message, AcknowledgmentCode.AE, "a field holds what the database cannot store ("
+                        + SqlStates.of(cause) + ")", ErrorCode.DATA_TYPE_ERROR), false, false);
             }
             LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
                     cause.getClass().getSimpleName());
-            return new Ack(ack(message, AcknowledgmentCode.AR, "not stored, send it again"), false, true);
+            return new Ack(ack(message, AcknowledgmentCode.AR, "not stored, send it again",
+                    ErrorCode.APPLICATION_INTERNAL_ERROR), false, true);
         });
     }
 
     /** A resend is the same MSH-3, MSH-4 and MSH-10. */
     private static String key(SiuMessage siu) {
         String key = SOURCE + ":" + siu.sender() + ":" + siu.controlId();
-        if (key.length() > 255) {
-            throw new SiuException("MSH-3, MSH-4 and MSH-10 together are longer than 255 characters");
+        if (key.length() > 200) {
+            throw new SiuException("MSH-3, MSH-4 and MSH-10 together are longer than 200 characters",
+                    ErrorCode.DATA_TYPE_ERROR);
         }
         return key;
     }
 
-    private NewEvent event(SiuMessage siu) {
+    /**
+     * The message's key: its sender and control id, as a resend carries them. Engines reuse control ids (a restart,
+     * a reinstall, a cloned channel): when a stored message has the key, different content and a different MSH-7,
+     * this is a new message, stored under the key and its MSH-7 (a resend of it has the same), with a WARN and
+     * {@code bridge_hl7v2_reused_control_ids_total}. Same MSH-7 (or none) and different content stays a conflict.
+     */
+    private String controlIdKey(SiuMessage siu) {
         String key = key(siu);
+        if (siu.occurredAt() == null) {
+            return key;
+        }
+        List<Object[]> stored = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
+                SELECT request_hash, occurred_at FROM event WHERE source = :source AND idempotency_key = :key""",
+                Object[].class).addScalar("request_hash", String.class).addScalar("occurred_at", OffsetDateTime.class)
+                .setParameter("source", siu.source()).setParameter("key", key).getResultList());
+        if (stored.isEmpty() || hash(siu).equals(stored.get(0)[0])) {
+            return key; // new, or a resend
+        }
+        OffsetDateTime before = (OffsetDateTime) stored.get(0)[1];
+        if (before.toInstant().equals(siu.occurredAt().truncatedTo(ChronoUnit.MICROS).toInstant())) {
+            return key; // the same MSH-7: a conflict, answered AE by the store
+        }
+        String reused = key + "@" + siu.occurredAt().toInstant();
+        if (reused.length() > 255) {
+            throw new SiuException("MSH-3, MSH-4, MSH-10 and MSH-7 together are longer than 255 characters",
+                    ErrorCode.DATA_TYPE_ERROR);
+        }
+        boolean known = !QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
+                SELECT 1 FROM event WHERE source = :source AND idempotency_key = :key""", Integer.class)
+                .setParameter("source", siu.source()).setParameter("key", reused).getResultList()).isEmpty();
+        if (known) {
+            return reused; // a resend of the message that reused the id
+        }
+        registry.counter("bridge.hl7v2.reused.control.ids", "source", siu.source()).increment();
+        LOG.warnf("HL7 v2 control id %s from %s was used before for another message (MSH-7 %s, now %s): stored as a"
+                + " new message", siu.controlId(), siu.sender(), before.toInstant(), siu.occurredAt().toInstant());
+        return reused;
+    }
+
+    private static String hash(SiuMessage siu) {
+        return InboundEventService.fingerprint(siu.source(), siu.toString());
+    }
+
+    private NewEvent event(SiuMessage siu, String key) {
+        String source = siu.source();
         CanonicalEvent.Appointment now = new CanonicalEvent.Appointment(siu.appointmentId(), null,
                 iso(siu.start()), iso(siu.end()), siu.durationMinutes(), siu.providerId(), siu.locationId(),
                 siu.patientId());
         CanonicalEvent.Appointment before = switch (siu.trigger()) {
-            case "S13", "S14" -> last(siu.appointmentId(), key);
+            case "S13", "S14" -> last(source, siu.appointmentId(), key);
             default -> null;
         };
         Optional<EventType> type = switch (siu.trigger()) {
@@ -170,7 +234,7 @@ public class Hl7v2Intake {
         OffsetDateTime occurredAt = (siu.occurredAt() != null ? siu.occurredAt() : OffsetDateTime.now())
                 .truncatedTo(ChronoUnit.MICROS);
         UUID uuid = UUID.randomUUID();
-        CanonicalEvent canonical = new CanonicalEvent(uuid.toString(), storedType, SOURCE,
+        CanonicalEvent canonical = new CanonicalEvent(uuid.toString(), storedType, source,
                 occurredAt.toInstant().toString(), now, type.orElse(null) == EventType.RESCHEDULED ? before : null,
                 siu.patientId() == null ? null : new CanonicalEvent.Patient(siu.patientId(), null, null), null,
                 "S17".equals(siu.trigger()) ? CanonicalEvent.REASON_DELETED : null);
@@ -182,14 +246,14 @@ public class Hl7v2Intake {
         }
         // The message's own fields, not what is derived from them (the time of receipt when MSH-7 is empty, the
         // previous event, an S14's type): a resend must match the stored message whatever arrived in between.
-        String hash = InboundEventService.fingerprint(SOURCE, siu.toString());
-        return new NewEvent(uuid, type.orElse(null), SOURCE, siu.appointmentId(), siu.patientId(), occurredAt, key,
+        String hash = hash(siu);
+        return new NewEvent(uuid, type.orElse(null), source, siu.appointmentId(), siu.patientId(), occurredAt, key,
                 hash, null, payload, type.isPresent() ? null : storedType);
     }
 
-    private CanonicalEvent.Appointment last(String appointmentId, String key) {
+    private CanonicalEvent.Appointment last(String source, String appointmentId, String key) {
         List<String> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(LAST, String.class)
-                .setParameter("source", SOURCE).setParameter("appointment", appointmentId).setParameter("key", key)
+                .setParameter("source", source).setParameter("appointment", appointmentId).setParameter("key", key)
                 .getResultList());
         if (rows.isEmpty()) {
             return null;
@@ -216,9 +280,11 @@ public class Hl7v2Intake {
         return time == null ? null : time.toInstant().toString();
     }
 
-    private String ack(Message message, AcknowledgmentCode code, String text) {
+    /** The acknowledgement; a refusal carries its reason and its HL7 table 0357 code in ERR. */
+    private String ack(Message message, AcknowledgmentCode code, String text, ErrorCode error) {
         try {
-            Message ack = text == null ? message.generateACK() : message.generateACK(code, new HL7Exception(text));
+            Message ack = text == null ? message.generateACK() : message.generateACK(code, new HL7Exception(text,
+                    error == null ? ErrorCode.APPLICATION_INTERNAL_ERROR : error));
             return parser.encode(ack);
         } catch (HL7Exception | java.io.IOException | RuntimeException e) {
             return Hl7Acks.raw(message.toString(), code.name(), text);

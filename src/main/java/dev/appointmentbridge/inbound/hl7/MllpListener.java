@@ -2,7 +2,6 @@ package dev.appointmentbridge.inbound.hl7;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,7 +35,6 @@ public class MllpListener {
     private static final byte START = 0x0B;
     private static final byte END = 0x1C;
     private static final byte CR = 0x0D;
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "0:0:0:0:0:0:0:1", "::1");
 
     @Inject
     Vertx vertx;
@@ -48,6 +46,7 @@ public class MllpListener {
     Hl7v2Intake intake;
 
     private NetServer server;
+    private AllowedPeers peers;
     private final AtomicInteger connections = new AtomicInteger();
 
     void start(@Observes StartupEvent ignored) throws Exception {
@@ -55,6 +54,7 @@ public class MllpListener {
             return;
         }
         InboundConfig.Mllp mllp = config.mllp();
+        peers = AllowedPeers.of(mllp.allowedAddresses().orElse(List.of()));
         server = vertx.createNetServer(new NetServerOptions().setHost(mllp.host()).setPort(mllp.port().get())
                 .setIdleTimeout((int) Math.max(1, mllp.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS));
         server.connectHandler(this::connected);
@@ -75,8 +75,11 @@ public class MllpListener {
     }
 
     private boolean allowed(String address) {
-        List<String> allowed = config.mllp().allowedAddresses().orElse(List.of());
-        return allowed.isEmpty() ? LOOPBACK.contains(address) : allowed.contains("*") || allowed.contains(address);
+        try {
+            return peers.allows(java.net.InetAddress.getByName(address)); // a literal from the socket: no lookup
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private void connected(NetSocket socket) {

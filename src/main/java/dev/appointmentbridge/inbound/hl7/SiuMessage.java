@@ -1,6 +1,9 @@
 package dev.appointmentbridge.inbound.hl7;
 
 import java.time.OffsetDateTime;
+
+import ca.uhn.hl7v2.ErrorCode;
+import dev.appointmentbridge.common.LoggableId;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -26,31 +29,40 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
         String providerId, String locationId, OffsetDateTime start, OffsetDateTime end, Integer durationMinutes,
         OffsetDateTime occurredAt) {
 
+    /**
+     * The event source of a sender: each sending application and facility (MSH-3, MSH-4) is its own id space, so
+     * facility B's {@code A200} is never facility A's, and a receiver tells them apart by {@code source}.
+     */
+    String source() {
+        return Hl7v2Intake.SOURCE + ":" + sender;
+    }
+
     static SiuMessage read(Message message, ZoneId zone) throws HL7Exception {
         if (!(message instanceof SIU_S12 siu)) {
-            throw new SiuException("not an SIU message (" + message.getName() + ")");
+            throw new SiuException("not an SIU message (" + message.getName() + ")", ErrorCode.UNSUPPORTED_MESSAGE_TYPE);
         }
         MSH msh = siu.getMSH();
         String trigger = text(msh.getMessageType().getTriggerEvent().getValue()).toUpperCase(Locale.ROOT);
-        String controlId = text(msh.getMessageControlID().getValue());
+        String controlId = id(msh.getMessageControlID().getValue(), "MSH-10");
         if (controlId.isEmpty()) {
-            throw new SiuException("MSH-10 (message control id) is empty");
+            throw new SiuException("MSH-10 (message control id) is empty", ErrorCode.REQUIRED_FIELD_MISSING);
         }
-        String sender = text(msh.getSendingApplication().getNamespaceID().getValue()) + "^"
-                + text(msh.getSendingFacility().getNamespaceID().getValue());
+        String sender = id(msh.getSendingApplication().getNamespaceID().getValue(), "MSH-3") + "^"
+                + id(msh.getSendingFacility().getNamespaceID().getValue(), "MSH-4");
         SCH sch = siu.getSCH();
-        String appointmentId = text(sch.getFillerAppointmentID().getEntityIdentifier().getValue());
+        String appointmentId = id(sch.getFillerAppointmentID().getEntityIdentifier().getValue(), "SCH-2");
         if (appointmentId.isEmpty()) {
-            appointmentId = text(sch.getPlacerAppointmentID().getEntityIdentifier().getValue());
+            appointmentId = id(sch.getPlacerAppointmentID().getEntityIdentifier().getValue(), "SCH-1");
         }
         if (appointmentId.isEmpty()) {
-            throw new SiuException("SCH-2 (filler appointment id) and SCH-1 (placer appointment id) are both empty");
+            throw new SiuException("SCH-2 (filler appointment id) and SCH-1 (placer appointment id) are both empty",
+                    ErrorCode.REQUIRED_FIELD_MISSING);
         }
         if (appointmentId.length() > 200) {
             throw new SiuException("the appointment id is longer than 200 characters");
         }
-        String patientId = siu.getPATIENTReps() == 0 ? "" : text(siu.getPATIENT(0).getPID()
-                .getPatientIdentifierList(0).getIDNumber().getValue());
+        String patientId = siu.getPATIENTReps() == 0 ? "" : id(siu.getPATIENT(0).getPID()
+                .getPatientIdentifierList(0).getIDNumber().getValue(), "PID-3");
         String providerId = "";
         String locationId = "";
         AIS ais = null;
@@ -61,13 +73,13 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
             }
             if (providerId.isEmpty() && resources.getPERSONNEL_RESOURCEReps() > 0) {
                 AIP aip = resources.getPERSONNEL_RESOURCE(0).getAIP();
-                providerId = text(aip.getPersonnelResourceID(0).getIDNumber().getValue());
+                providerId = id(aip.getPersonnelResourceID(0).getIDNumber().getValue(), "AIP-3");
             }
             if (locationId.isEmpty() && resources.getLOCATION_RESOURCEReps() > 0) {
                 AIL ail = resources.getLOCATION_RESOURCE(0).getAIL();
-                locationId = text(ail.getLocationResourceID(0).getPointOfCare().getValue());
+                locationId = id(ail.getLocationResourceID(0).getPointOfCare().getValue(), "AIL-3.1");
                 if (locationId.isEmpty()) {
-                    locationId = text(ail.getLocationResourceID(0).getFacility().getNamespaceID().getValue());
+                    locationId = id(ail.getLocationResourceID(0).getFacility().getNamespaceID().getValue(), "AIL-3.4");
                 }
             }
         }
@@ -128,6 +140,28 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
 
     private static String text(String value) {
         return value == null ? "" : value.trim();
+    }
+
+    /**
+     * An id as stored, logged and delivered: no control character (a NUL is refused by PostgreSQL on every try, so
+     * it must be a content error, never "send it again"), no line separator or formatting character (a
+     * bidirectional override could forge a log line or hide what it names), and no HL7 delimiter that an escape
+     * sequence ({@code \F\}, {@code \S\}, ...) decoded into it. The other intakes refuse the same.
+     */
+    private static String id(String value, String field) {
+        String id = text(value);
+        int bad = LoggableId.firstUnloggableAt(id);
+        if (bad >= 0) {
+            throw new SiuException(field + " contains a control or formatting character (U+" + String.format("%04X",
+                    (int) id.charAt(bad)) + ") at position " + (bad + 1), ErrorCode.DATA_TYPE_ERROR);
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if ("|^~\\&".indexOf(id.charAt(i)) >= 0) {
+                throw new SiuException(field + " contains an HL7 delimiter or escape sequence at position " + (i + 1),
+                        ErrorCode.DATA_TYPE_ERROR);
+            }
+        }
+        return id;
     }
 
     private static String blankToNull(String value) {

@@ -199,6 +199,88 @@ class Hl7v2IntakeTest {
                 events(apt).getList("events.event_type"));
     }
 
+    /** Facility B's reschedule of its own A200 never carries facility A's A200 (its patient, its provider). */
+    @Test
+    void eachSenderIsItsOwnIdSpaceAndSource() throws Exception {
+        String apt = id("A200");
+        String fromA = siu("S12", id("C"), apt, "20261210103000", "20261210110000");
+        String fromB = siu("S13", id("C"), apt, "20261211140000", "20261211143000").replace("|EPIC|CLINIC|",
+                "|EPIC|NORTH|").replace("PAT-7", "PAT-9").replace("DR-1", "DR-2");
+        try (Socket socket = connect()) {
+            assertTrue(send(socket, fromA).contains("MSA|AA"));
+            assertTrue(send(socket, fromB).contains("MSA|AA"));
+        }
+        JsonPath events = events(apt);
+        assertEquals(List.of("hl7v2:EPIC^NORTH", "hl7v2:EPIC^CLINIC"), events.getList("events.source"));
+        assertEquals("PAT-9", events.getString("events[0].patient_id"));
+        assertTrue(events.get("events[0].payload.previous") == null, "no previous from another sender");
+        assertEquals("hl7v2:EPIC^NORTH", events.getString("events[0].payload.source"));
+    }
+
+    /**
+     * A NUL in an id was refused by PostgreSQL on every try and answered AR ("send it again"), so an engine's queue
+     * stopped behind it; control and bidirectional characters and decoded delimiters were stored and logged as they
+     * are. Each is an AE naming the field (ERR-3 102), nothing stored, and the connection goes on.
+     */
+    @Test
+    void idsTheBridgeCannotStoreOrLogAreAnAeNamingTheField() throws Exception {
+        String apt = id("N");
+        try (Socket socket = connect()) {
+            String nul = send(socket, siu("S12", id("C"), apt + "\u0000x".translateEscapes(), "20261210103000",
+                    "20261210110000"));
+            assertTrue(nul.contains("MSA|AE") && nul.contains("SCH-2") && nul.contains("102"), nul);
+            String bidi = send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000")
+                    .replace("PAT-7", "PAT-\u202E7".translateEscapes()));
+            assertTrue(bidi.contains("MSA|AE") && bidi.contains("PID-3"), bidi);
+            String escaped = send(socket, siu("S12", id("C"), apt + "\\F\\1", "20261210103000",
+                    "20261210110000"));
+            assertTrue(escaped.contains("MSA|AE") && escaped.contains("SCH-2"), escaped);
+            String control = send(socket, siu("S12", id("C") + "\u0007z".translateEscapes(), apt, "20261210103000",
+                    "20261210110000"));
+            assertTrue(control.contains("MSA|AE") && control.contains("MSH-10"), control);
+            assertTrue(send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000"))
+                    .contains("MSA|AA"), "the connection goes on");
+        }
+        assertEquals(1, events(apt).getList("events").size());
+    }
+
+    /** A control id reused with other content and another MSH-7 is a new message (before: AE, the change lost). */
+    @Test
+    void aReusedControlIdWithAnotherMsh7IsANewMessageTheSameMsh7IsADuplicateKey() throws Exception {
+        String apt = id("U");
+        String control = id("C");
+        String first = siu("S12", control, apt, "20261210103000", "20261210110000");
+        String reused = siu("S15", control, apt, "20261210103000", "20261210110000").replace("20261204093000",
+                "20261205120000");
+        String sameTime = siu("S26", control, apt, "20261210103000", "20261210110000");
+        try (Socket socket = connect()) {
+            assertTrue(send(socket, first).contains("MSA|AA"));
+            String ack = send(socket, reused);
+            assertTrue(ack.contains("MSA|AA"), ack);
+            assertTrue(send(socket, reused).contains("MSA|AA"), "its resend");
+            String conflict = send(socket, sameTime);
+            assertTrue(conflict.contains("MSA|AE") && conflict.contains("205"), conflict);
+        }
+        assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), events(apt).getList("events.event_type"));
+        dev.appointmentbridge.support.Management.given().get("/q/metrics").then().body(containsString(
+                "bridge_hl7v2_reused_control_ids_total{source=\"hl7v2:EPIC^CLINIC\"} 1.0"));
+    }
+
+    /** HAPI's default id generator wrote a counter file into the working directory; ACK ids repeated across pods. */
+    @Test
+    void acknowledgementIdsNeedNoFileAndDoNotRepeat() throws Exception {
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("id_file"));
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        try (Socket socket = connect()) {
+            for (int i = 0; i < 3; i++) {
+                String ack = send(socket, siu("S12", id("C"), id("I"), "20261210103000", "20261210110000"));
+                ids.add(ack.split("\r")[0].split("\\|")[9]);
+            }
+        }
+        assertEquals(3, ids.size(), "three different ACK control ids: " + ids);
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("id_file")), "no id_file written");
+    }
+
     @Test
     void overHttpBehindTheInboundKey() {
         String apt = id("H");
