@@ -278,6 +278,8 @@ class Hl7v2IntakeTest {
             }
         }
         assertEquals(3, ids.size(), "three different ACK control ids: " + ids);
+        assertTrue(ids.stream().allMatch(i -> i.matches("[0-9a-f]{20}")),
+                "random ids, not a per-process counter that another pod repeats: " + ids);
         assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("id_file")), "no id_file written");
     }
 
