@@ -30,6 +30,10 @@ public class BodySizeGuard {
         // The same body the resource answers for a chunked oversized request.
         String tooLarge = mapper.writeValueAsString(BodyLimits.tooLarge(config.maxBodyBytes()).error());
         router.post("/webhook/*").order(-100).handler(ctx -> {
+            if ("/webhook/hl7v2".equals(ctx.normalizedPath())) {
+                ctx.next(); // its own limit, answered in HL7 (Hl7v2HttpChecks)
+                return;
+            }
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && exceeds(length)) {
                 rejections.count(413);

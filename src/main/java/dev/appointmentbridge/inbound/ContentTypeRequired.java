@@ -16,8 +16,9 @@ public class ContentTypeRequired {
 
     @ServerRequestFilter(preMatching = true)
     public Response check(ContainerRequestContext request) {
-        if (!"POST".equals(request.getMethod()) || !request.getUriInfo().getPath().startsWith("/webhook/")) {
-            return null;
+        if (!"POST".equals(request.getMethod()) || !request.getUriInfo().getPath().startsWith("/webhook/")
+                || "/webhook/hl7v2".equals(request.getUriInfo().getPath())) {
+            return null; // HL7 v2 answers in HL7 (Hl7v2HttpChecks)
         }
         String type = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
         if (type != null && !type.isBlank()) {

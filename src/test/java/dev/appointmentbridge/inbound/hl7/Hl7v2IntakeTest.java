@@ -298,4 +298,22 @@ class Hl7v2IntakeTest {
                 .statusCode(400).body(containsString("does not exist in Europe/Berlin"));
         assertEquals(1, events(apt).getList("events").size());
     }
+
+    /**
+     * Refusals over HTTP are HL7 ACKs: a wrong media type is a 415 naming the HL7 types (before: a JSON "must be
+     * application/json"), and the limit is max-message-bytes (8192 in this profile), a 413, not the JSON pushes'.
+     */
+    @Test
+    void overHttpEveryRefusalIsAnAckNamingTheHl7Limits() {
+        String message = siu("S12", id("C"), id("H"), "20261210103000", "20261210110000");
+        given().header("X-API-Key", Hl7v2Profile.KEY).contentType("application/json")
+                .body(message.getBytes(StandardCharsets.UTF_8)).post("/webhook/hl7v2").then().statusCode(415)
+                .contentType(containsString("hl7-v2")).body(containsString("MSA|AE"))
+                .body(containsString("x-application/hl7-v2+er7 or application/hl7-v2"));
+        String large = message + "NTE|1||" + "x".repeat(9000) + "\r";
+        given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7")
+                .body(large.getBytes(StandardCharsets.UTF_8)).post("/webhook/hl7v2").then().statusCode(413)
+                .contentType(containsString("hl7-v2")).body(containsString("MSA|AE"))
+                .body(containsString("max-message-bytes"));
+    }
 }
