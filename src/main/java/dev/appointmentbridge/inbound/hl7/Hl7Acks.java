@@ -19,6 +19,8 @@ final class Hl7Acks {
     static String raw(String message, String code, String text) {
         String[] msh = new String[0];
         String start = message == null ? "" : message.stripLeading();
+        int header = start.startsWith("MSH") ? 0 : start.indexOf("\rMSH") + 1; // a batch's first message
+        start = header > 0 ? start.substring(header) : start;
         if (start.startsWith("MSH") && start.length() > 4) {
             char separator = start.charAt(3);
             int end = start.indexOf('\r');

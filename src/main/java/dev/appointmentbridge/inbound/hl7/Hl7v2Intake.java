@@ -82,6 +82,7 @@ public class Hl7v2Intake {
     io.micrometer.core.instrument.MeterRegistry registry;
 
     private PipeParser parser;
+
     private ZoneId zone;
 
     @PostConstruct
@@ -104,20 +105,25 @@ public class Hl7v2Intake {
             return done(Hl7Acks.raw(er7, "AE", "message larger than bridge.inbound.hl7v2.max-message-bytes ("
                     + config.hl7v2().maxMessageBytes() + ")"), false);
         }
+        String received = Er7Frames.normalize(er7);
+        String several = Er7Frames.notOneMessage(received);
+        if (several != null) { // all or nothing: never one acknowledged while another is dropped
+            return done(Hl7Acks.raw(received, "AE", several), false);
+        }
         Message message;
         try {
-            message = parser.parse(er7.replace("\r\n", "\r").replace('\n', '\r').strip());
+            message = parser.parse(received);
         } catch (HL7Exception | RuntimeException e) {
-            return done(Hl7Acks.raw(er7, "AE", "not a readable HL7 v2 message: " + Hl7Acks.reason(e)), false);
+            return done(Hl7Acks.raw(received, "AE", "not a readable HL7 v2 message: " + Hl7Acks.reason(e)), false);
         }
         SiuMessage siu;
         try {
             siu = SiuMessage.read(message, zone);
             key(siu);
         } catch (SiuException e) {
-            return done(ack(message, AcknowledgmentCode.AE, e.getMessage(), e.code()), false);
+            return done(ack(message, received, AcknowledgmentCode.AE, e.getMessage(), e.code()), false);
         } catch (HL7Exception | RuntimeException e) {
-            return done(ack(message, AcknowledgmentCode.AE, "not a readable SIU message: " + Hl7Acks.reason(e),
+            return done(ack(message, received, AcknowledgmentCode.AE, "not a readable SIU message: " + Hl7Acks.reason(e),
                     ErrorCode.DATA_TYPE_ERROR), false);
         }
         NewEvent event;
@@ -125,37 +131,37 @@ public class Hl7v2Intake {
             String key = controlIdKey(siu); // a control id reused for another message gets a key of its own
             event = event(siu, key); // reads the appointment's last stored event: the database may be away
         } catch (SiuException e) {
-            return done(ack(message, AcknowledgmentCode.AE, e.getMessage(), e.code()), false);
+            return done(ack(message, received, AcknowledgmentCode.AE, e.getMessage(), e.code()), false);
         } catch (RuntimeException e) {
             LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
                     e.getClass().getSimpleName());
-            return CompletableFuture.completedFuture(new Ack(ack(message, AcknowledgmentCode.AR,
+            return CompletableFuture.completedFuture(new Ack(ack(message, received, AcknowledgmentCode.AR,
                     "not stored, send it again", ErrorCode.APPLICATION_INTERNAL_ERROR), false, true));
         }
         CompletionStage<InboundEventService.Outcome> stored;
         try {
             stored = events.receive(event);
         } catch (ApiException e) {
-            return done(ack(message, AcknowledgmentCode.AE, e.getMessage(), ErrorCode.DATA_TYPE_ERROR), false);
+            return done(ack(message, received, AcknowledgmentCode.AE, e.getMessage(), ErrorCode.DATA_TYPE_ERROR), false);
         }
         return stored.handle((outcome, failure) -> {
             if (failure == null) {
-                return new Ack(ack(message, AcknowledgmentCode.AA, null, null), true, false);
+                return new Ack(ack(message, received, AcknowledgmentCode.AA, null, null), true, false);
             }
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof ApiException api && api.status() == 409) {
-                return new Ack(ack(message, AcknowledgmentCode.AE, "MSH-10 " + siu.controlId()
+                return new Ack(ack(message, received, AcknowledgmentCode.AE, "MSH-10 " + siu.controlId()
                         + " was used before for a different message with the same MSH-7",
                         ErrorCode.DUPLICATE_KEY_IDENTIFIER), false, false);
             }
             if (SqlStates.isDataError(cause)) { // the content, not the moment: sending it again never helps
-                return new Ack(ack(message, AcknowledgmentCode.AE, "a field holds what the database cannot store ("
+                return new Ack(ack(message, received, AcknowledgmentCode.AE, "a field holds what the database cannot store ("
                         + SqlStates.of(cause) + ")", ErrorCode.DATA_TYPE_ERROR), false, false);
             }
             LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
                     cause.getClass().getSimpleName());
-            return new Ack(ack(message, AcknowledgmentCode.AR, "not stored, send it again",
+            return new Ack(ack(message, received, AcknowledgmentCode.AR, "not stored, send it again",
                     ErrorCode.APPLICATION_INTERNAL_ERROR), false, true);
         });
     }
@@ -281,13 +287,13 @@ public class Hl7v2Intake {
     }
 
     /** The acknowledgement; a refusal carries its reason and its HL7 table 0357 code in ERR. */
-    private String ack(Message message, AcknowledgmentCode code, String text, ErrorCode error) {
+    private String ack(Message message, String received, AcknowledgmentCode code, String text, ErrorCode error) {
         try {
             Message ack = text == null ? message.generateACK() : message.generateACK(code, new HL7Exception(text,
                     error == null ? ErrorCode.APPLICATION_INTERNAL_ERROR : error));
             return parser.encode(ack);
         } catch (HL7Exception | java.io.IOException | RuntimeException e) {
-            return Hl7Acks.raw(message.toString(), code.name(), text);
+            return Hl7Acks.raw(received, code.name(), text);
         }
     }
 

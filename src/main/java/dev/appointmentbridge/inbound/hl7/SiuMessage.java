@@ -23,7 +23,7 @@ import ca.uhn.hl7v2.model.v25.segment.SCH;
  * id (MSH-3, MSH-4, MSH-10: a resend is the same message), the appointment's id (SCH-2 filler id, else SCH-1 placer
  * id), the patient (PID-3, first identifier), the provider (AIP-3, first), the location (AIL-3: point of care, else
  * facility), the start (SCH-11.4, else AIS-4) and its end (SCH-11.5) or duration (SCH-9/10, else AIS-7/8, in minutes
- * or hours), and when it happened (MSH-7). Every SIU trigger of v2.3 to v2.5.1 parses into the v2.5 SIU_S12 structure.
+ * or hours), and when it happened (MSH-7). SCH-11 empty, the times come from TQ1-7 and TQ1-8 (v2.5 and later). Every SIU trigger of v2.3 to v2.5.1 parses into the v2.5 SIU_S12 structure.
  */
 record SiuMessage(String trigger, String sender, String controlId, String appointmentId, String patientId,
         String providerId, String locationId, OffsetDateTime start, OffsetDateTime end, Integer durationMinutes,
@@ -88,6 +88,10 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
         if (sch.getAppointmentTimingQuantityReps() > 0) {
             start = time(sch.getAppointmentTimingQuantity(0).getStartDateTime(), "SCH-11.4", zone);
             end = time(sch.getAppointmentTimingQuantity(0).getEndDateTime(), "SCH-11.5", zone);
+        }
+        if (start == null && end == null && siu.getTQ1Reps() > 0) { // v2.5+: timing in TQ1, SCH-11 left empty
+            start = time(siu.getTQ1(0).getStartDateTime(), "TQ1-7", zone);
+            end = time(siu.getTQ1(0).getEndDateTime(), "TQ1-8", zone);
         }
         if (start == null && ais != null) {
             start = time(ais.getStartDateTime(), "AIS-4", zone);

@@ -283,6 +283,72 @@ class Hl7v2IntakeTest {
         assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("id_file")), "no id_file written");
     }
 
+    /** ER7 as engines write it: a line feed inside a field of a CR-delimited message is content, not a break. */
+    @Test
+    void aLineFeedInsideAFieldIsContent() throws Exception {
+        String apt = id("L");
+        String message = siu("S12", id("C"), apt, "20261210103000", "20261210110000") + "NTE|1||first line\nsecond line\r";
+        try (Socket socket = connect()) {
+            String ack = send(socket, message);
+            assertTrue(ack.contains("MSA|AA"), ack);
+        }
+        assertEquals(1, events(apt).getList("events").size());
+    }
+
+    /** A v2.7 message (MSH-2 with the truncation character) is acknowledged with MSA-2 and MSH-5/6 echoed. */
+    @Test
+    void aV27MessageIsAcknowledgedWithItsControlIdAndSender() throws Exception {
+        String apt = id("V");
+        String control = id("C");
+        String message = siu("S12", control, apt, "20261210103000", "20261210110000").replace("MSH|^~\\&|", "MSH|^~\\&#|")
+                .replace("|P|2.5", "|P|2.7");
+        try (Socket socket = connect()) {
+            String ack = send(socket, message);
+            assertTrue(ack.contains("MSA|AA|" + control), ack);
+            String[] msh = ack.split("\r")[0].split("\\|", -1);
+            assertEquals("EPIC", msh[4], ack);
+            assertEquals("CLINIC", msh[5], ack);
+        }
+        assertEquals(1, events(apt).getList("events").size());
+    }
+
+    /**
+     * A booking and its cancellation in one frame: before, one AA and the cancellation silently dropped (the parser
+     * filed its segments into the first message). Now the whole frame is refused, naming why, and nothing is stored.
+     */
+    @Test
+    void twoMessagesInOneFrameAreRefusedTogether() throws Exception {
+        String apt = id("F");
+        String both = siu("S12", id("C"), apt, "20261210103000", "20261210110000")
+                + siu("S15", id("C"), apt, "20261210103000", "20261210110000");
+        String batch = "FHS|^~\\&|EPIC|CLINIC\rBHS|^~\\&|EPIC|CLINIC\r" + both + "BTS|2\rFTS|1\r";
+        try (Socket socket = connect()) {
+            String ack = send(socket, both);
+            assertTrue(ack.contains("MSA|AE") && ack.contains("2 messages"), ack);
+            String batchAck = send(socket, batch);
+            assertTrue(batchAck.contains("MSA|AE") && batchAck.contains("batch"), batchAck);
+        }
+        assertEquals(0, events(apt).getList("events").size());
+    }
+
+    /** Times given only in TQ1 (SCH-11 empty) are the appointment's start and end (before: start null). */
+    @Test
+    void timesFromTq1WhenSch11IsEmpty() throws Exception {
+        String apt = id("T");
+        String message = String.join("\r",
+                "MSH|^~\\&|EPIC|CLINIC|BRIDGE|BRIDGE|20261204093000||SIU^S12^SIU_S12|" + id("C") + "|P|2.5",
+                "SCH|PL-" + apt + "|" + apt + "||||||ROUTINE|30|MIN",
+                "TQ1|1||||||20261210103000|20261210110000",
+                "PID|1||PAT-7^^^MRN") + "\r";
+        try (Socket socket = connect()) {
+            String ack = send(socket, message);
+            assertTrue(ack.contains("MSA|AA"), ack);
+        }
+        JsonPath events = events(apt);
+        assertEquals("2026-12-10T09:30:00Z", events.getString("events[0].payload.appointment.start"));
+        assertEquals("2026-12-10T10:00:00Z", events.getString("events[0].payload.appointment.end"));
+    }
+
     @Test
     void overHttpBehindTheInboundKey() {
         String apt = id("H");
