@@ -32,9 +32,6 @@ import jakarta.inject.Inject;
 public class MllpListener {
 
     private static final Logger LOG = Logger.getLogger(MllpListener.class);
-    private static final byte START = 0x0B;
-    private static final byte END = 0x1C;
-    private static final byte CR = 0x0D;
 
     @Inject
     Vertx vertx;
@@ -103,7 +100,7 @@ public class MllpListener {
     /** One sender's connection: its bytes, the frame being read, and whether a message is being stored. */
     private final class Connection {
         private final NetSocket socket;
-        private Buffer pending = Buffer.buffer();
+        private final MllpFrames frames = new MllpFrames();
         private boolean busy;
         private long frameTimer = -1;
 
@@ -113,7 +110,7 @@ public class MllpListener {
 
         void listen() {
             socket.handler(chunk -> {
-                pending.appendBuffer(chunk);
+                frames.append(chunk);
                 drain();
             });
         }
@@ -123,25 +120,13 @@ public class MllpListener {
             if (busy) {
                 return;
             }
-            int start = indexOf(START, 0);
-            if (start < 0) {
-                pending = Buffer.buffer(); // bytes outside a frame: dropped
-                return;
-            }
-            int end = -1;
-            for (int i = start + 1; i + 1 < pending.length(); i++) {
-                if (pending.getByte(i) == END && pending.getByte(i + 1) == CR) {
-                    end = i;
-                    break;
-                }
-            }
+            byte[] frame = frames.next();
             int max = config.hl7v2().maxMessageBytes();
-            if (end < 0) {
-                if (pending.length() - start > max + 2) {
-                    refuse(Hl7Acks.raw(pending.getString(start + 1, Math.min(pending.length(), start + 4096),
-                            "ISO-8859-1"), "AE", "message larger than bridge.inbound.hl7v2.max-message-bytes (" + max
-                            + ")"));
-                } else if (frameTimer < 0) {
+            if (frame == null) {
+                if (frames.unfinished() > max + 2) {
+                    refuse(Hl7Acks.raw(frames.unfinishedHead(4096), "AE",
+                            "message larger than bridge.inbound.hl7v2.max-message-bytes (" + max + ")"));
+                } else if (frames.unfinished() > 0 && frameTimer < 0) {
                     long deadline = Math.max(1000, config.mllp().idleTimeout().toMillis());
                     frameTimer = vertx.setTimer(deadline, id -> {
                         LOG.infof("MLLP connection closed: a message was not finished within %d ms", deadline);
@@ -151,14 +136,6 @@ public class MllpListener {
                 return;
             }
             cancelTimer();
-            for (int i = end - 1; i > start; i--) { // a stray start byte before the real one: the frame is the last
-                if (pending.getByte(i) == START) {
-                    start = i;
-                    break;
-                }
-            }
-            byte[] frame = pending.getBytes(start + 1, end);
-            pending = pending.getBuffer(end + 2, pending.length());
             busy = true;
             socket.pause();
             vertx.<java.util.concurrent.CompletionStage<Hl7v2Intake.Ack>>executeBlocking(() -> intake.receive(
@@ -168,8 +145,8 @@ public class MllpListener {
                         String ack = done.succeeded() ? done.result().er7()
                                 : Hl7Acks.raw(new String(frame, StandardCharsets.ISO_8859_1), "AR",
                                         "not stored, send it again");
-                        socket.write(Buffer.buffer().appendByte(START).appendString(ack, "ISO-8859-1")
-                                .appendByte(END).appendByte(CR));
+                        socket.write(Buffer.buffer().appendByte(MllpFrames.START).appendString(ack, "ISO-8859-1")
+                                .appendByte(MllpFrames.END).appendByte(MllpFrames.CR));
                         busy = false;
                         socket.resume();
                         drain();
@@ -179,9 +156,9 @@ public class MllpListener {
         private void refuse(String ack) {
             cancelTimer();
             socket.pause();
-            socket.write(Buffer.buffer().appendByte(START).appendString(ack, "ISO-8859-1").appendByte(END)
-                    .appendByte(CR)).onComplete(v -> socket.close());
-            pending = Buffer.buffer();
+            socket.write(Buffer.buffer().appendByte(MllpFrames.START).appendString(ack, "ISO-8859-1")
+                    .appendByte(MllpFrames.END).appendByte(MllpFrames.CR)).onComplete(v -> socket.close());
+            frames.clear();
             busy = true; // nothing more is read from this connection
         }
 
@@ -192,13 +169,5 @@ public class MllpListener {
             }
         }
 
-        private int indexOf(byte b, int from) {
-            for (int i = from; i < pending.length(); i++) {
-                if (pending.getByte(i) == b) {
-                    return i;
-                }
-            }
-            return -1;
-        }
     }
 }
