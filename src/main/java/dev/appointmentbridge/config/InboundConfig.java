@@ -82,6 +82,12 @@ public interface InboundConfig {
         /** Connections at once at most; more are closed on arrival. */
         @WithDefault("32")
         int maxConnections();
+
+        /**
+         * A named TLS configuration of the Quarkus TLS registry ({@code quarkus.tls.<name>.key-store...}, and a
+         * trust store to require client certificates): the listener then speaks MLLP over TLS only. Unset: plain TCP.
+         */
+        Optional<String> tlsConfigurationName();
     }
 
     /** {@code bridge.inbound.canvas.*}: the Canvas appointment-sync plugin's pushes. */

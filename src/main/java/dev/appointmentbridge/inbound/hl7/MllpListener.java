@@ -11,6 +11,8 @@ import dev.appointmentbridge.config.InboundConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
@@ -42,6 +44,9 @@ public class MllpListener {
     @Inject
     Hl7v2Intake intake;
 
+    @Inject
+    TlsConfigurationRegistry tls;
+
     private NetServer server;
     private AllowedPeers peers;
     private final AtomicInteger connections = new AtomicInteger();
@@ -52,11 +57,28 @@ public class MllpListener {
         }
         InboundConfig.Mllp mllp = config.mllp();
         peers = AllowedPeers.of(mllp.allowedAddresses().orElse(List.of()));
-        server = vertx.createNetServer(new NetServerOptions().setHost(mllp.host()).setPort(mllp.port().get())
-                .setIdleTimeout((int) Math.max(1, mllp.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS));
+        NetServerOptions options = new NetServerOptions().setHost(mllp.host()).setPort(mllp.port().get())
+                .setIdleTimeout((int) Math.max(1, mllp.idleTimeout().toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        if (mllp.tlsConfigurationName().isPresent()) {
+            String name = mllp.tlsConfigurationName().get();
+            TlsConfiguration tlsConfig = tls.get(name).orElseThrow(() -> new IllegalArgumentException(
+                    "bridge.inbound.mllp.tls-configuration-name: no TLS configuration " + name
+                            + " (quarkus.tls." + name + ".key-store...)"));
+            if (tlsConfig.getKeyStoreOptions() == null) {
+                throw new IllegalArgumentException("bridge.inbound.mllp.tls-configuration-name: quarkus.tls." + name
+                        + " has no key store: a TLS listener needs its certificate and key");
+            }
+            options.setSsl(true).setKeyCertOptions(tlsConfig.getKeyStoreOptions());
+            if (tlsConfig.getTrustStoreOptions() != null) { // a trust store: senders must present a certificate
+                options.setTrustOptions(tlsConfig.getTrustStoreOptions())
+                        .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+            }
+        }
+        server = vertx.createNetServer(options);
         server.connectHandler(this::connected);
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.infof("MLLP listener on %s:%d (HL7 v2 SIU), accepting %s", mllp.host(), server.actualPort(),
+        LOG.infof("MLLP listener on %s:%d (HL7 v2 SIU%s), accepting %s", mllp.host(), server.actualPort(),
+                mllp.tlsConfigurationName().map(n -> " over TLS " + n).orElse(""),
                 mllp.allowedAddresses().map(List::toString).orElse("loopback only"));
     }
 
