@@ -1,5 +1,7 @@
 package dev.appointmentbridge.diff;
 
+import java.time.Duration;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,8 +26,21 @@ public final class DiffRules {
      * @param previous this appointment's snapshot, or null when first seen
      * @param replaced snapshot of the appointment {@code current} was rebooked from, or null
      */
+    /** The default cursor overlap: a versionId that went back is a reset when dated later by more than this. */
+    public static final Duration DEFAULT_VERSION_RESET = Duration.ofSeconds(2);
+
     public static Change derive(Snapshot previous, AppointmentRecord current, Snapshot replaced) {
-        if (previous != null && isOlder(current, previous)) {
+        return derive(previous, current, replaced, DEFAULT_VERSION_RESET);
+    }
+
+    /**
+     * @param versionReset how much later than the snapshot a record with a lower versionId must be dated to be a
+     *                     new life of the resource (re-created after a delete, renumbered by a migration), not an
+     *                     older version (the source's cursor overlap)
+     */
+    public static Change derive(Snapshot previous, AppointmentRecord current, Snapshot replaced,
+            Duration versionReset) {
+        if (previous != null && isOlder(current, previous, versionReset)) {
             return new Change(null, current, previous, null);
         }
         String hash = contentHash(current);
@@ -76,12 +91,28 @@ public final class DiffRules {
      * server whose nodes' clocks drift may date version 2 before version 1, which must not drop it), else by
      * lastUpdated.
      */
-    private static boolean isOlder(AppointmentRecord current, Snapshot previous) {
+    private static boolean isOlder(AppointmentRecord current, Snapshot previous, Duration versionReset) {
         if (current.versionId() != null && previous.versionId() != null) {
-            return current.versionId() < previous.versionId();
+            return current.versionId() < previous.versionId() && !isVersionReset(current, previous, versionReset);
         }
         return current.lastUpdated() != null && previous.lastUpdated() != null
                 && current.lastUpdated().isBefore(previous.lastUpdated());
+    }
+
+    /** Whether the record's versionId is lower than the snapshot's (a reset, or an older version). */
+    public static boolean versionWentBack(Snapshot previous, AppointmentRecord current) {
+        return previous != null && current.versionId() != null && previous.versionId() != null
+                && current.versionId() < previous.versionId();
+    }
+
+    /**
+     * A lower versionId dated later than the snapshot by more than the overlap: the resource's versions restarted
+     * (re-created after a delete, renumbered by a migration), so it is newer, not older; within the overlap the
+     * dates cannot tell, and the version number stands.
+     */
+    public static boolean isVersionReset(AppointmentRecord current, Snapshot previous, Duration versionReset) {
+        return current.lastUpdated() != null && previous.lastUpdated() != null
+                && current.lastUpdated().isAfter(previous.lastUpdated().plus(versionReset));
     }
 
     private static String millis(java.time.Instant instant) {

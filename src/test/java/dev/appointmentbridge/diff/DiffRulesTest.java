@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 
@@ -156,5 +157,29 @@ class DiffRulesTest {
     void unknownStatusIsNoEvent() {
         Snapshot previous = snapshotOf(booked(T1));
         assertNull(DiffRules.derive(previous, record("something-new", START, "dr-1", "loc-1", T2), null).event());
+    }
+
+    private static AppointmentRecord versioned(String status, Instant updated, long version) {
+        return new AppointmentRecord("a1", status, START, START.plusSeconds(1800), 30, "dr-1", "loc-1", "p1", null,
+                updated, version);
+    }
+
+    /**
+     * A resource re-created after a delete, or renumbered by a migration, restarts at versionId 1: dated later than
+     * the snapshot by more than the overlap it is a new version (before: every later change dropped as "older"); within
+     * the overlap the version number stands, as for a server whose nodes' clocks drift.
+     */
+    @Test
+    void aLowerVersionIdDatedLaterThanTheOverlapIsANewVersion() {
+        Snapshot v7 = snapshotOf(versioned("booked", T1, 7));
+        AppointmentRecord recreated = versioned("cancelled", T1.plusSeconds(60), 1);
+        assertEquals(EventType.CANCELLED, DiffRules.derive(v7, recreated, null, java.time.Duration.ofSeconds(2))
+                .event());
+        assertTrue(DiffRules.versionWentBack(v7, recreated));
+        AppointmentRecord withinOverlap = versioned("cancelled", T1.plusSeconds(1), 1);
+        assertNull(DiffRules.derive(v7, withinOverlap, null, java.time.Duration.ofSeconds(2)).event(),
+                "within the overlap the lower version is older");
+        assertNull(DiffRules.derive(v7, versioned("cancelled", T1.minusSeconds(60), 6), null,
+                java.time.Duration.ofSeconds(2)).event(), "an older version dated earlier");
     }
 }

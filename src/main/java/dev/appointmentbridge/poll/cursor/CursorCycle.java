@@ -76,7 +76,8 @@ public final class CursorCycle {
     private CycleResult run(Lease lease) throws SourceFetchException {
         Instant now = clock.instant();
         boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
-        writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory));
+        writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory)
+                .versionReset(settings.overlap()));
 
         Instant cursor = lease.cursor();
         SourcePage page = feed.search(cursor);

@@ -26,7 +26,10 @@ import dev.appointmentbridge.source.SourcePage;
  */
 public final class PageDiff {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PageDiff.class);
+
     private final String source;
+    private java.time.Duration versionReset = DiffRules.DEFAULT_VERSION_RESET;
     private final boolean baseline;
     private final Instant now;
     private final PollEventFactory events;
@@ -54,6 +57,12 @@ public final class PageDiff {
         this.events = events;
         this.reason = reason;
         this.trustedThrough = trustedThrough;
+    }
+
+    /** The cursor overlap: a lower versionId dated later than the snapshot by more is a reset (DiffRules). */
+    public PageDiff versionReset(java.time.Duration overlap) {
+        versionReset = overlap;
+        return this;
     }
 
     /**
@@ -110,7 +119,15 @@ public final class PageDiff {
             commit.unquarantine.add(r.id());
             Snapshot previous = known.get(r.id());
             Snapshot replaced = previous == null && r.replacesId() != null ? foldable(known.get(r.replacesId())) : null;
-            Change change = DiffRules.derive(previous, r, replaced);
+            Change change = DiffRules.derive(previous, r, replaced, versionReset);
+            if (DiffRules.versionWentBack(previous, r)) {
+                boolean reset = DiffRules.isVersionReset(r, previous, versionReset);
+                io.micrometer.core.instrument.Metrics.counter("bridge.poll.version.back", "source", source, "taken",
+                        reset ? "newer" : "older").increment();
+                LOG.warnf("Source %s appointment %s: versionId %d after %d, %s", source, r.id(), r.versionId(),
+                        previous.versionId(), reset ? "dated later by more than " + versionReset
+                                + ": taken as a new version (re-created or renumbered)" : "dropped as an older version");
+            }
             if (!change.writesSnapshot()) {
                 continue;
             }
