@@ -63,15 +63,18 @@ public class DeliveryAdminResource {
 
     @POST
     @Path("/deliveries/{id}/retry")
-    @Operation(summary = "Send a delivery again now", description = "Any status; the retry schedule starts over. A sent"
-            + " or dead delivery that a newer delivery of its appointment followed is refused (409: it would arrive"
-            + " after the newer state) unless force=true.")
-    public Map<String, Object> retry(@PathParam("id") String id, @QueryParam("force") String force) {
-        if (force != null && !force.equals("true") && !force.equals("false")) {
-            throw bad("force", "Input should be true or false");
+    @Operation(summary = "Send a delivery again", description = "Pending, sent or dead; the retry schedule starts over"
+            + " and an attempt in flight records nothing. It goes as soon as nothing of its appointment is in flight to"
+            + " the target. A sent or dead delivery that a newer delivery of its appointment followed is refused (409:"
+            + " it would arrive after the newer state) unless force=true; a skipped one is refused (409: never sent).")
+    public Map<String, Object> retry(@PathParam("id") String id, @QueryParam("force") List<String> force) {
+        if (force.size() > 1 || force.size() == 1 && !force.get(0).equals("true") && !force.get(0).equals("false")) {
+            throw bad("force", "Input should be true or false, given once");
         }
-        switch (service.retry(number("id", id), "true".equals(force))) {
+        switch (service.retry(number("id", id), force.size() == 1 && force.get(0).equals("true"))) {
             case NOT_FOUND -> throw notFound("delivery", id);
+            case SKIPPED -> throw conflict("this delivery was skipped: the target's format cannot carry this event,"
+                    + " so it is never sent");
             case FOLLOWED -> throw conflict("a newer delivery of this appointment was sent to the target since; retrying"
                     + " this one would send an older state after it. Retry with ?force=true to send it anyway");
             case QUEUED -> {

@@ -7,10 +7,12 @@ import java.util.regex.Pattern;
 public final class SafeUrl {
 
     /**
-     * A first path segment that reads as a word ({@code services}, {@code hooks}, {@code webhookb2}, {@code api}):
-     * letters, then at most a trailing digit or two, short. Anything else could be a token.
+     * A first path segment that reads as a word ({@code services}, {@code hooks}, {@code webhookb2}, {@code api},
+     * {@code v1}): lower-case letters (and - or _), at most one trailing digit, at most 16 characters, and not made of
+     * hexadecimal letters only ({@code deadbeefcafe}). Anything else could be a token.
      */
-    private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z_-]{0,23}[0-9]{0,2}");
+    private static final Pattern WORD = Pattern.compile("[a-z][a-z_-]{0,14}[0-9]?");
+    private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
 
     private SafeUrl() {
     }
@@ -43,7 +45,7 @@ public final class SafeUrl {
             }
             String first = segments[1];
             boolean more = segments.length > 2 && !(segments.length == 3 && segments[2].isEmpty());
-            if (!WORD.matcher(first).matches()) {
+            if (!WORD.matcher(first).matches() || HEX.matcher(first).matches() && first.length() > 4) {
                 return shown + "/…";
             }
             return shown + "/" + first + (more ? "/…" : path.endsWith("/") && segments.length == 3 ? "/" : "");

@@ -229,7 +229,7 @@ public class DeliveryWorker {
         if (eligible.isEmpty()) {
             return 0;
         }
-        int share = Math.max(1, config.maxInFlight() / eligible.size());
+        int share = config.maxInFlight() / eligible.size(); // rounded down: the shares never add up beyond the cap
         int total = 0;
         int start = Math.floorMod(rotation++, eligible.size());
         for (int i = 0; i < eligible.size(); i++) {

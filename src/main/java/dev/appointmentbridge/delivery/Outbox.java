@@ -3,6 +3,8 @@ package dev.appointmentbridge.delivery;
 import dev.appointmentbridge.delivery.store.DeliveryOrder;
 import dev.appointmentbridge.delivery.format.FormatSupport;
 import dev.appointmentbridge.delivery.target.TargetRegistry;
+import dev.appointmentbridge.replica.ReplicaRegistry;
+import dev.appointmentbridge.replica.TargetSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,13 +67,18 @@ public class Outbox implements OutboxPort {
     @Inject
     DeliveryOrder order;
 
+    @Inject
+    ReplicaRegistry replicas;
+
     /**
-     * One row per (event, target whose filter matches); formats that cannot express it are 'skipped'. Each
+     * One row per (event, target whose filter matches), this replica's targets and those only other live replicas
+     * have; formats that cannot express it are 'skipped'. Each
      * row carries its event's source and appointment id for the in-order claim (see DeliveryStore).
      */
     @Override
     public void enqueue(List<Long> eventIds, List<NewEvent> events) {
-        if (targets.all().isEmpty() || eventIds.isEmpty()) {
+        List<TargetSpec> foreign = replicas.foreignTargets();
+        if (targets.all().isEmpty() && foreign.isEmpty() || eventIds.isEmpty()) {
             return;
         }
         List<Long> ids = new ArrayList<>();
@@ -89,6 +96,18 @@ public class Outbox implements OutboxPort {
                     ids.add(eventIds.get(i));
                     names.add(t.name());
                     statuses.add(FormatSupport.canDeliver(t.config().format(), type, events.get(i).patientId())
+                            ? "pending" : "skipped");
+                    appointments.add(events.get(i).appointmentId());
+                    sources.add(events.get(i).source());
+                }
+            }
+            // Targets only another live replica has (a canary started narrower, a rollout half done): their rows
+            // too, or an event taken in here would never reach them. That replica claims and sends them.
+            for (TargetSpec t : foreign) {
+                if (t.wants(type.wireName())) {
+                    ids.add(eventIds.get(i));
+                    names.add(t.name());
+                    statuses.add(FormatSupport.canDeliver(t.format(), type, events.get(i).patientId())
                             ? "pending" : "skipped");
                     appointments.add(events.get(i).appointmentId());
                     sources.add(events.get(i).source());

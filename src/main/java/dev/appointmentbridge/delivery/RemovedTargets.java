@@ -47,11 +47,13 @@ public class RemovedTargets {
     public void retire() {
         try {
             Set<String> served = replicas.liveTargets(targets.names());
-            long retired = store.retireRemovedTargets(served, replicas.grace(), 5000);
-            if (retired > 0) {
-                LOG.warnf("%d pending deliveries belong to targets that no replica seen within %s has: marked dead"
-                        + " (\"%s\"). Configure the target again and replay it (POST /admin/targets/<name>/replay) to"
-                        + " send them", retired, replicas.grace(), DeliveryStore.TARGET_REMOVED);
+            java.util.Map<String, Long> retired = store.retireRemovedTargets(served, replicas.grace(), 5000);
+            if (!retired.isEmpty()) {
+                LOG.warnf("%d pending deliveries belong to targets that no replica seen within %s has (%s): marked"
+                        + " dead (\"%s\"). Configure the target again and replay it (POST"
+                        + " /admin/targets/<name>/replay) to send them",
+                        retired.values().stream().mapToLong(Long::longValue).sum(), replicas.grace(), retired,
+                        DeliveryStore.TARGET_REMOVED);
             }
         } catch (RuntimeException e) {
             LOG.warnf("Could not retire the deliveries of removed targets now: %s", SqlStates.of(e));

@@ -26,6 +26,11 @@ public class ReplicaEntity extends PanacheEntityBase {
 
     public String[] targets;
 
+    /** Each target's name, format and event filter, JSON (TargetSpec): what the others' outboxes write rows for. */
+    @Column(name = "target_specs")
+    @org.hibernate.annotations.JdbcTypeCode(org.hibernate.type.SqlTypes.JSON)
+    public String targetSpecs;
+
     public String[] sources;
 
     @Column(name = "started_at")

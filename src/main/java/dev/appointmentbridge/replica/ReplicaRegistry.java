@@ -47,11 +47,20 @@ public class ReplicaRegistry {
     private static final String FORGET_AFTER = "7 days";
 
     private static final String UPSERT = """
-            INSERT INTO replica AS r (instance, version, fingerprint, targets, sources)
-            VALUES (:instance, :version, :fingerprint, CAST(:targets AS text[]), CAST(:sources AS text[]))
+            INSERT INTO replica AS r (instance, version, fingerprint, targets, target_specs, sources)
+            VALUES (:instance, :version, :fingerprint, CAST(:targets AS text[]), CAST(:specs AS jsonb),
+                    CAST(:sources AS text[]))
             ON CONFLICT (instance) DO UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint,
-                targets = excluded.targets, sources = excluded.sources, last_seen = now()
+                targets = excluded.targets, target_specs = excluded.target_specs, sources = excluded.sources,
+                last_seen = now()
             """;
+
+    /** The targets of the other live replicas (the newest word on each name), as JSON text. */
+    private static final String FOREIGN = """
+            SELECT DISTINCT ON (s->>'name') CAST(s AS text) AS spec
+              FROM replica r, jsonb_array_elements(r.target_specs) s
+             WHERE r.last_seen >= now() - make_interval(secs => :grace) AND r.instance <> :instance
+             ORDER BY s->>'name', r.last_seen DESC""";
 
     @Inject
     StatelessSession session;
@@ -74,19 +83,27 @@ public class ReplicaRegistry {
     @Inject
     Instance<Flyway> flyway;
 
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper mapper;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
     String applicationVersion;
 
     private String version;
     private String fingerprint;
+    private String ownSpecs;
+    /** Targets only other live replicas have, refreshed every heartbeat; read by the outbox in every transaction. */
+    private volatile List<TargetSpec> foreign = List.of();
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong configurations = new AtomicLong();
     private volatile String mismatch = "";
 
     /** Before the other start observers: the delivery worker retires targets by what live replicas serve. */
     void start(@Observes @Priority(1000) StartupEvent ignored) {
+        checkTiming(config.heartbeat(), config.grace());
         version = applicationVersion + " (schema " + schemaVersion() + ")";
         fingerprint = ReplicaFingerprint.of(sources, targets);
+        ownSpecs = specsJson();
         Gauge.builder("bridge.replicas.live", live, AtomicLong::get)
                 .description("Replicas seen within bridge.replicas.grace, this one included").register(registry);
         Gauge.builder("bridge.replicas.configurations", configurations, AtomicLong::get)
@@ -106,6 +123,66 @@ public class ReplicaRegistry {
                         LOG.debugf("Replica heartbeat not recorded: %s", e.getClass().getSimpleName());
                     }
                 }).schedule();
+    }
+
+    /**
+     * A replica is counted live for {@code grace} after its last heartbeat, so the grace must cover several beats (a
+     * slow database, a GC pause): else a running replica would look gone and its targets' deliveries be retired.
+     */
+    static void checkTiming(java.time.Duration heartbeat, java.time.Duration grace) {
+        if (heartbeat.toMillis() < 1000) {
+            throw new IllegalArgumentException("bridge.replicas.heartbeat (" + heartbeat + ") must be at least 1s");
+        }
+        if (grace.compareTo(heartbeat.multipliedBy(3)) < 0) {
+            throw new IllegalArgumentException("bridge.replicas.grace (" + grace + ") must be at least three times"
+                    + " bridge.replicas.heartbeat (" + heartbeat + "): a replica is taken for gone after the grace");
+        }
+    }
+
+    private String specsJson() {
+        List<java.util.Map<String, Object>> specs = new ArrayList<>();
+        for (var e : new java.util.TreeMap<>(targets.targets()).entrySet()) {
+            specs.add(java.util.Map.of("name", e.getKey(), "format", e.getValue().format().name(), "events",
+                    e.getValue().events().map(l -> l.stream().map(String::trim).sorted().toList()).orElse(List.of())));
+        }
+        try {
+            return mapper.writeValueAsString(specs);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The targets that other live replicas deliver to and this one does not have: the outbox writes their rows too,
+     * so an event taken in here reaches them (another replica claims them). Known within one heartbeat of a replica
+     * starting; dropped once it has not been seen for the grace period.
+     */
+    public List<TargetSpec> foreignTargets() {
+        return foreign;
+    }
+
+    private void refreshForeign() {
+        List<String> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(FOREIGN,
+                String.class).setParameter("grace", (double) config.grace().toSeconds())
+                .setParameter("instance", InstanceName.get()).getResultList());
+        List<TargetSpec> specs = new ArrayList<>();
+        for (String row : rows) {
+            try {
+                var node = mapper.readTree(row);
+                String name = node.path("name").asText();
+                if (targets.targets().containsKey(name)) {
+                    continue; // this replica's own configuration of it wins
+                }
+                Set<String> events = new TreeSet<>();
+                node.path("events").forEach(e -> events.add(e.asText()));
+                specs.add(new TargetSpec(name, dev.appointmentbridge.config.Format.valueOf(node.path("format")
+                        .asText()), Set.copyOf(events)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                LOG.warnf("A replica's target description could not be read (%s): skipped",
+                        e.getClass().getSimpleName());
+            }
+        }
+        foreign = List.copyOf(specs);
     }
 
     /** The newest migration this release carries (not the database's, which a newer replica may have moved on). */
@@ -128,10 +205,11 @@ public class ReplicaRegistry {
                     .setParameter("version", version).setParameter("fingerprint", fingerprint)
                     .setParameter("targets", new TreeSet<>(targets.targets().keySet()).toArray(new String[0]))
                     .setParameter("sources", new TreeSet<>(sources.sources().keySet()).toArray(new String[0]))
-                    .executeUpdate();
+                    .setParameter("specs", ownSpecs).executeUpdate();
             session.createNativeMutationQuery("DELETE FROM replica WHERE last_seen < now() - CAST(:age AS interval)")
                     .setParameter("age", FORGET_AFTER).executeUpdate();
         });
+        refreshForeign();
         observe(replicas());
     }
 

@@ -24,6 +24,9 @@ class SafeUrlTest {
         assertEquals("https://example.com/…", SafeUrl.origin("https://example.com/a8f3k2j9x7q1w5e4r6t0y8u2"));
         assertEquals("https://example.com/…", SafeUrl.origin("https://example.com/3f9a"));
         assertEquals("https://example.com/…", SafeUrl.origin("https://example.com/this-is-a-very-long-segment-name"));
+        assertEquals("http://host/…", SafeUrl.origin("http://host/abcdefSECRETTEN"), "mixed case");
+        assertEquals("http://host/…", SafeUrl.origin("http://host/deadbeefcafe"), "hexadecimal letters only");
+        assertEquals("http://host/v1/…", SafeUrl.origin("http://host/v1/hook/abc"));
     }
 
     @Test

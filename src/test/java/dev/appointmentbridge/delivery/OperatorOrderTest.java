@@ -54,8 +54,11 @@ class OperatorOrderTest {
         assertEquals(newest, inFlight.id());
 
         assertEquals(2, store.requeue(target, since), "the two sent deliveries are re-queued");
+        assertEquals(List.of(), store.claim(target, 10, LEASE),
+                "nothing of the appointment goes while its newest state is in flight (no two on the wire)");
         assertEquals(1, store.record(List.of(inFlight.outcome("sent", Instant.now(), null, 200, 5, null, "ok"))),
                 "the answer to the attempt in flight records nothing: its claim moved on");
+        endLeases(target); // the in-flight attempt's lease is over
 
         List<Long> sentOrder = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -87,9 +90,11 @@ class OperatorOrderTest {
         long id = delivery(target, "apt-4", "pending", true);
         ClaimedDelivery inFlight = only(store.claim(target, 10, LEASE));
         assertEquals(DeliveryStore.Retry.QUEUED, store.requeue(id, false));
+        assertEquals(List.of(), store.claim(target, 10, LEASE), "not sent again beside the attempt in flight");
         assertEquals(1, store.record(List.of(inFlight.outcome("dead", Instant.now(), null, 500, 5, "HTTP 500", null))),
                 "the attempt that was in flight records nothing");
         assertEquals("pending", status(id));
+        endLeases(target);
         ClaimedDelivery again = only(store.claim(target, 10, LEASE));
         assertEquals(inFlight.claim() + 2, again.claim(), "the retry and the new claim each moved it on");
         assertEquals(0, store.record(List.of(again.outcome("sent", Instant.now(), null, 200, 5, null, "ok"))));
@@ -110,6 +115,25 @@ class OperatorOrderTest {
         assertEquals(List.of(1L, 2L), claimed.stream().map(ClaimedDelivery::sequence).sorted().toList());
         assertEquals("2", query("SELECT last FROM target_sequence WHERE target = '" + target + "'"));
         assertEquals("2", query("SELECT count(*) FROM delivery WHERE target = '" + target + "' AND sequence IS NOT NULL"));
+    }
+
+    /** A skipped delivery is never sent: a retry would number it and leave a gap in the target's sequence. */
+    @Test
+    void aSkippedDeliveryIsNotRetried() throws SQLException {
+        String target = "skipped-" + UUID.randomUUID().toString().substring(0, 8);
+        long id = delivery(target, "apt-7", "skipped", false);
+        assertEquals(DeliveryStore.Retry.SKIPPED, store.requeue(id, true));
+        assertEquals("skipped", status(id));
+        assertEquals(List.of(), store.claim(target, 10, LEASE));
+    }
+
+    private void endLeases(String target) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE delivery SET next_attempt_at = now() - interval '1 second', in_flight_until = NULL"
+                        + " WHERE target = ? AND status = 'pending'")) {
+            ps.setString(1, target);
+            ps.executeUpdate();
+        }
     }
 
     private static ClaimedDelivery only(List<ClaimedDelivery> claimed) {

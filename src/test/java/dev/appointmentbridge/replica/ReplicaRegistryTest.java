@@ -62,6 +62,63 @@ class ReplicaRegistryTest {
         }
     }
 
+    /**
+     * Before: a replica started narrower wrote rows only for its own targets, so events it took in never reached the
+     * other replica's extra target. Now its outbox writes rows for the targets of every live replica.
+     */
+    @Test
+    void anEventTakenInHereGetsRowsForTheTargetsOfOtherLiveReplicas() throws SQLException {
+        update("INSERT INTO replica (instance, version, fingerprint, targets, target_specs, sources) VALUES"
+                + " ('wide-pod:8', 'x', 'abc', ARRAY['crm'], '[{\"name\": \"crm\", \"format\": \"STANDARD\","
+                + " \"events\": [\"appointment.scheduled\"]}]', ARRAY[]::text[])"
+                + " ON CONFLICT (instance) DO UPDATE SET last_seen = now(), target_specs = excluded.target_specs");
+        try {
+            registry.heartbeat();
+            String apt = "wide-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            push("appointment.scheduled", apt);
+            push("appointment.cancelled", apt);
+            org.junit.jupiter.api.Assertions.assertEquals("1", query("SELECT count(*) FROM delivery d JOIN event e"
+                    + " ON e.id = d.event_id WHERE d.target = 'crm' AND e.appointment_id = '" + apt + "'"),
+                    "the scheduled event has a crm row (its filter leaves the cancellation out)");
+            org.junit.jupiter.api.Assertions.assertEquals("pending", query("SELECT d.status FROM delivery d JOIN event"
+                    + " e ON e.id = d.event_id WHERE d.target = 'crm' AND e.appointment_id = '" + apt + "'"));
+
+            update("UPDATE replica SET last_seen = now() - interval '1 hour' WHERE instance = 'wide-pod:8'");
+            registry.heartbeat();
+            String later = "gone-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            push("appointment.scheduled", later);
+            org.junit.jupiter.api.Assertions.assertEquals("0", query("SELECT count(*) FROM delivery d JOIN event e"
+                    + " ON e.id = d.event_id WHERE d.target = 'crm' AND e.appointment_id = '" + later + "'"),
+                    "no live replica has crm any more");
+        } finally {
+            update("DELETE FROM replica WHERE instance = 'wide-pod:8'");
+            update("DELETE FROM delivery WHERE target = 'crm'");
+            registry.heartbeat();
+        }
+    }
+
+    @Test
+    void aGraceShorterThanThreeHeartbeatsStopsTheStart() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ReplicaRegistry.checkTiming(java.time.Duration.ofMinutes(2), java.time.Duration.ofSeconds(30)));
+        assertTrue(e.getMessage().contains("bridge.replicas.grace") && e.getMessage().contains("three times"));
+        ReplicaRegistry.checkTiming(java.time.Duration.ofSeconds(15), java.time.Duration.ofMinutes(10));
+    }
+
+    private static void push(String type, String appointmentId) {
+        given().contentType(io.restassured.http.ContentType.JSON).body("""
+                {"event_type":"%s","appointment_id":"%s","patient_id":"pat-1","timestamp":"2025-01-10T12:30:00Z"}
+                """.formatted(type, appointmentId)).post("/webhook/appointment").then().statusCode(201);
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private void update(String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.executeUpdate();

@@ -212,7 +212,8 @@ public final class KafkaPublisher {
             if (p == null) {
                 p = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
                 producer = p;
-                LOG.infof("Kafka target %s: producer ready", target.name());
+                LOG.infof("Kafka target %s: producer created (it connects to the broker when it first sends)",
+                        target.name());
             }
             return p;
         }

@@ -39,7 +39,7 @@ public class DeliveryStore {
     private static final String CLAIM = """
             UPDATE delivery d
                SET next_attempt_at = now() + make_interval(secs => :lease), attempts = d.attempts + 1,
-                   claim = d.claim + 1
+                   claim = d.claim + 1, in_flight_until = now() + make_interval(secs => :lease)
               FROM event e
              WHERE d.id = ANY(ARRAY(%s FOR UPDATE SKIP LOCKED))
                AND e.id = d.event_id
@@ -65,7 +65,7 @@ public class DeliveryStore {
                SET status = x.status, next_attempt_at = COALESCE(x.next_at, d.next_attempt_at),
                    attempts = GREATEST(d.attempts - x.refund, 0),
                    last_attempt_at = x.at, last_status_code = x.code, last_error = x.err,
-                   sent_at = CASE WHEN x.status = 'sent' THEN x.at ELSE d.sent_at END
+                   sent_at = CASE WHEN x.status = 'sent' THEN x.at ELSE d.sent_at END, in_flight_until = NULL
               FROM unnest(CAST(:ids AS bigint[]), CAST(:statuses AS text[]), CAST(:nextAts AS timestamptz[]),
                           CAST(:ats AS timestamptz[]), CAST(:codes AS int[]), CAST(:errors AS text[]),
                           CAST(:claims AS bigint[]), CAST(:refunds AS int[]))
@@ -210,6 +210,8 @@ public class DeliveryStore {
     /** What an operator's retry of one delivery did. */
     public enum Retry {
         QUEUED, NOT_FOUND,
+        /** Skipped: the target's format cannot carry the event, so it is never sent (and takes no number). */
+        SKIPPED,
         /** A newer delivery of its appointment was sent since: retrying would send an older state after it. */
         FOLLOWED
     }
@@ -222,6 +224,7 @@ public class DeliveryStore {
             SELECT EXISTS (SELECT 1 FROM event e JOIN delivery n ON n.event_id = e.id AND n.target = d.target
                             WHERE e.appointment_id = d.appointment_id AND n.id > d.id AND n.status = 'sent'
                               AND (n.source = d.source OR n.source = '' OR d.source = ''))
+                   AS followed, d.status
               FROM delivery d WHERE d.id = :id""";
 
     /**
@@ -232,15 +235,19 @@ public class DeliveryStore {
     public Retry requeue(long id, boolean force) {
         return QuarkusTransaction.requiringNew().call(() -> {
             order.lockRows(List.of(id));
-            List<Boolean> followed = session.createNativeQuery(FOLLOWED, Boolean.class).setParameter("id", id)
+            List<Object[]> found = session.createNativeQuery(FOLLOWED, Object[].class)
+                    .addScalar("followed", Boolean.class).addScalar("status", String.class).setParameter("id", id)
                     .getResultList();
-            if (followed.isEmpty()) {
+            if (found.isEmpty()) {
                 return Retry.NOT_FOUND;
             }
-            if (followed.get(0) && !force) {
+            if ("skipped".equals(found.get(0)[1])) {
+                return Retry.SKIPPED;
+            }
+            if ((Boolean) found.get(0)[0] && !force) {
                 return Retry.FOLLOWED;
             }
-            return requeue(List.of(id), "'pending', 'sent', 'dead', 'skipped'") > 0 ? Retry.QUEUED : Retry.NOT_FOUND;
+            return requeue(List.of(id), "'pending', 'sent', 'dead'") > 0 ? Retry.QUEUED : Retry.NOT_FOUND;
         });
     }
 
@@ -294,14 +301,21 @@ public class DeliveryStore {
     /**
      * Pending again, claim moved on. A newer row of the same key that may be in flight (pending and head) has its
      * claim moved on too and goes again after the re-queued ones: its answer, if any, records nothing, so the
-     * appointment's newest state is the last one the receiver gets, never an older one after it.
+     * appointment's newest state is the last one the receiver gets, never an older one after it. The re-queued rows
+     * wait until what is in flight of their appointment has ended (at most its lease).
      */
     private int requeue(List<Long> ids, String fromStatuses) {
         order.lockRows(ids);
         Long[] array = ids.toArray(new Long[0]);
+        // Each waits until no delivery of its appointment from itself on is in flight (their claims' leases): the
+        // receiver never has an older state on the wire beside a newer one, the older finishing last.
         int updated = session.createNativeMutationQuery("""
-                UPDATE delivery SET status = 'pending', next_attempt_at = now(), attempts = 0, claim = claim + 1
-                 WHERE id = ANY(CAST(:ids AS bigint[])) AND status IN (%s)""".formatted(fromStatuses))
+                UPDATE delivery r SET status = 'pending', attempts = 0, claim = r.claim + 1,
+                       next_attempt_at = GREATEST(now(), (SELECT max(f.in_flight_until) FROM delivery f
+                                                           WHERE f.status = 'pending' AND f.target = r.target
+                                                             AND f.appointment_id = r.appointment_id
+                                                             AND f.id >= r.id AND f.in_flight_until > now()))
+                 WHERE r.id = ANY(CAST(:ids AS bigint[])) AND r.status IN (%s)""".formatted(fromStatuses))
                 .setParameter("ids", array).executeUpdate();
         session.createNativeMutationQuery("""
                 UPDATE delivery n SET claim = n.claim + 1, next_attempt_at = LEAST(n.next_attempt_at, now())
@@ -336,32 +350,51 @@ public class DeliveryStore {
      * In batches of {@code batch} rows, each its own short transaction. Returns how many. A target configured again
      * gets them back with a replay.
      */
-    public long retireRemovedTargets(Collection<String> configured, Duration olderThan, int batch) {
+    public java.util.Map<String, Long> retireRemovedTargets(Collection<String> configured, Duration olderThan,
+            int batch) {
         String[] names = configured.toArray(new String[0]);
-        long total = 0;
-        while (true) {
-            int[] done = QuarkusTransaction.requiringNew().call(() -> {
-                List<Long> ids = session.createNativeQuery("""
-                        SELECT id FROM delivery WHERE status = 'pending' AND target <> ALL(CAST(:names AS text[]))
-                           AND created_at < now() - make_interval(secs => :age)
-                         ORDER BY id LIMIT :batch""", Long.class)
-                        .setParameter("names", names).setParameter("age", (double) olderThan.toSeconds())
-                        .setParameter("batch", batch).getResultList();
-                // under the keys' locks: a replica that still has the target may be inserting behind these rows
-                order.lockRows(ids);
-                int updated = session.createNativeMutationQuery("""
-                        UPDATE delivery SET status = 'dead', last_error = :reason, claim = claim + 1
-                         WHERE id = ANY(CAST(:ids AS bigint[])) AND status = 'pending'""")
-                        .setParameter("reason", TARGET_REMOVED).setParameter("ids", ids.toArray(new Long[0]))
-                        .executeUpdate();
-                order.rehead(ids);
-                return new int[] { ids.size(), updated };
-            });
-            total += done[1];
-            if (done[0] < batch) {
-                return total;
+        double age = (double) olderThan.toSeconds();
+        // The targets with rows, by a skip scan of delivery_target_idx (one probe per target, whatever the backlog),
+        // then those not served that have an old pending row: this runs every minute.
+        List<String> removed = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
+                WITH RECURSIVE t AS (
+                    SELECT min(target) AS target FROM delivery
+                    UNION ALL
+                    SELECT (SELECT min(d.target) FROM delivery d WHERE d.target > t.target) FROM t
+                     WHERE t.target IS NOT NULL)
+                SELECT t.target FROM t
+                 WHERE t.target IS NOT NULL AND t.target <> ALL(CAST(:names AS text[]))
+                   AND EXISTS (SELECT 1 FROM delivery p WHERE p.target = t.target AND p.status = 'pending'
+                                  AND p.created_at < now() - make_interval(secs => :age))""", String.class)
+                .setParameter("names", names).setParameter("age", age).getResultList());
+        java.util.Map<String, Long> retired = new java.util.TreeMap<>();
+        for (String target : removed) {
+            while (true) {
+                int[] done = QuarkusTransaction.requiringNew().call(() -> {
+                    List<Long> ids = session.createNativeQuery("""
+                            SELECT id FROM delivery WHERE target = :target AND status = 'pending'
+                               AND created_at < now() - make_interval(secs => :age)
+                             ORDER BY id LIMIT :batch""", Long.class)
+                            .setParameter("target", target).setParameter("age", age).setParameter("batch", batch)
+                            .getResultList();
+                    // under the keys' locks: a replica that still has the target may be inserting behind these rows
+                    order.lockRows(ids);
+                    int updated = session.createNativeMutationQuery("""
+                            UPDATE delivery SET status = 'dead', last_error = :reason, claim = claim + 1
+                             WHERE id = ANY(CAST(:ids AS bigint[])) AND status = 'pending'""")
+                            .setParameter("reason", TARGET_REMOVED).setParameter("ids", ids.toArray(new Long[0]))
+                            .executeUpdate();
+                    order.rehead(ids);
+                    return new int[] { ids.size(), updated };
+                });
+                retired.merge(target, (long) done[1], Long::sum);
+                if (done[0] < batch) {
+                    break;
+                }
             }
         }
+        retired.values().removeIf(n -> n == 0);
+        return retired;
     }
 
     private static OffsetDateTime utc(Instant instant) {

@@ -109,8 +109,9 @@ public class TargetRegistry {
                 throw new IllegalArgumentException("bridge.targets." + name + ".heartbeat: at least 1s");
             }
             if (signer == null) { // an empty BRIDGE_TARGETS_X_SECRET reads as unset: say so, loudly
-                LOG.warnf("Target %s has no bridge.targets.%s.secret: its requests are not signed, and a receiver"
-                        + " cannot tell them from forged ones", name, name);
+                LOG.warnf("Target %s has no bridge.targets.%s.secret: its %s not signed, and a %s cannot tell them"
+                        + " from forged ones", name, name, t.kafka().isPresent() ? "records are" : "requests are",
+                        t.kafka().isPresent() ? "consumer" : "receiver");
             }
             targets.put(name, new Target(name, t, events, signer));
         }
