@@ -12,9 +12,10 @@ public final class LoggableId {
 
     /** Index of the first control or formatting character in {@code value}, or -1 when it can be logged as is. */
     public static int firstUnloggableAt(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT) {
+        for (int i = 0; i < value.length(); i = value.offsetByCodePoints(i, 1)) {
+            int c = value.codePointAt(i); // by code point: tag characters (U+E0000...) are format characters too
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.SURROGATE) { // a lone surrogate is no character at all
                 return i;
             }
         }

@@ -14,17 +14,8 @@ public final class SqlStates {
             if (t instanceof JDBCException jdbc) {
                 return jdbc.getSQLState();
             }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
         }
         return null;
-    }
-
-    /** True when the failure is PostgreSQL refusing the values themselves (SQLSTATE class 22): storing again fails. */
-    public static boolean isDataError(Throwable e) {
-        String state = of(e);
-        return state != null && state.startsWith("22");
     }
 
     /** True for SQLSTATE class 22 (data exception) or 23 (integrity constraint): the data, not the database. */

@@ -67,12 +67,25 @@ final class AllowedPeers {
                     throw new IllegalArgumentException(name + ": the prefix length must be 0 to " + network.length * 8);
                 }
             }
-            peers.ranges.add(new Range(network, bits));
+            Range range = new Range(network, bits);
+            byte[] masked = network.clone();
+            for (int b = 0; b < masked.length; b++) {
+                int keep = Math.max(0, Math.min(8, bits - b * 8));
+                masked[b] = (byte) (masked[b] & (0xFF << (8 - keep)) & 0xFF);
+            }
+            if (!java.util.Arrays.equals(masked, network)) { // 10.20.5.5/16: a typo for /32, or for 10.20.0.0/16?
+                throw new IllegalArgumentException(name + ": the address has bits set beyond the /" + bits
+                        + " prefix; write the range's first address");
+            }
+            peers.ranges.add(range);
         }
         return peers;
     }
 
     boolean allows(InetAddress peer) {
+        if (peer == null) {
+            return false;
+        }
         if (anyone) {
             return true;
         }
@@ -98,7 +111,8 @@ final class AllowedPeers {
     }
 
     private static byte[] literal(String text, String name) {
-        if (!text.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+        // four decimal octets (Java would read 192.168.1 as 192.168.0.1), or an IPv6 literal
+        if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
             throw new IllegalArgumentException(name + ": an IP address or CIDR range (a.b.c.d/n), not a host name");
         }
         try {

@@ -2,8 +2,8 @@ package dev.appointmentbridge.inbound.hl7;
 
 /**
  * ER7 as interface engines write it, before HAPI reads it. Segments end with a carriage return; a line feed is a
- * segment break only in a message that has no carriage return at all (files edited on Unix), and otherwise content
- * inside a field (a note typed over two lines), kept as it is. A v2.7 header's fifth encoding character (the
+ * segment break in a message that has no carriage return at all (files edited on Unix), or where a segment name and
+ * the field separator follow it, and otherwise content inside a field (a note typed over two lines), kept as it is. A v2.7 header's fifth encoding character (the
  * truncation character, {@code ^~\&#}) is dropped: the v2.5 structures the bridge reads have four, and HAPI would
  * otherwise fail to build the acknowledgement. One message per frame: a frame with several, or a batch (FHS/BHS),
  * is refused as a whole.
@@ -15,7 +15,15 @@ final class Er7Frames {
 
     static String normalize(String er7) {
         String text = er7.strip();
-        text = text.indexOf('\r') >= 0 ? text.replace("\r\n", "\r") : text.replace('\n', '\r');
+        if (text.indexOf('\r') < 0) {
+            text = text.replace('\n', '\r');
+        } else {
+            text = text.replace("\r\n", "\r");
+            if (text.startsWith("MSH") && text.length() > 3) { // a line feed that starts a segment is a break after all
+                text = text.replaceAll("\n(?=[A-Z][A-Z0-9]{2}" + java.util.regex.Pattern.quote(String.valueOf(
+                        text.charAt(3))) + ")", "\r");
+            }
+        }
         if (text.startsWith("MSH") && text.length() > 9) {
             char separator = text.charAt(3);
             int end = text.indexOf(separator, 4);

@@ -51,6 +51,11 @@ public class Hl7v2HttpChecks {
     }
 
     private static Response refuse(int status, String reason) {
-        return Response.status(status).type(Hl7v2Resource.ER7).entity(Hl7Acks.raw(null, "AE", reason)).build();
+        Response.ResponseBuilder answer = Response.status(status).type(Hl7v2Resource.ER7)
+                .entity(Hl7Acks.raw(null, "AE", reason));
+        if (status == 413) {
+            answer.header("Connection", "close"); // the body announced is not read
+        }
+        return answer.build();
     }
 }

@@ -27,7 +27,7 @@ import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import dev.appointmentbridge.common.ApiException;
-import dev.appointmentbridge.common.SqlStates;
+import dev.appointmentbridge.event.EventRejectedException;
 import dev.appointmentbridge.config.InboundConfig;
 import dev.appointmentbridge.event.CanonicalEvent;
 import dev.appointmentbridge.event.EventType;
@@ -155,9 +155,9 @@ public class Hl7v2Intake {
                         + " was used before for a different message with the same MSH-7",
                         ErrorCode.DUPLICATE_KEY_IDENTIFIER), false, false);
             }
-            if (SqlStates.isDataError(cause)) { // the content, not the moment: sending it again never helps
-                return new Ack(ack(message, received, AcknowledgmentCode.AE, "a field holds what the database cannot store ("
-                        + SqlStates.of(cause) + ")", ErrorCode.DATA_TYPE_ERROR), false, false);
+            if (cause instanceof EventRejectedException rejected) { // the content, not the moment: never resend
+                return new Ack(ack(message, received, AcknowledgmentCode.AE, "a field holds what the database cannot"
+                        + " store (SQLSTATE " + rejected.sqlState() + ")", ErrorCode.DATA_TYPE_ERROR), false, false);
             }
             LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
                     cause.getClass().getSimpleName());
@@ -169,8 +169,8 @@ public class Hl7v2Intake {
     /** A resend is the same MSH-3, MSH-4 and MSH-10. */
     private static String key(SiuMessage siu) {
         String key = SOURCE + ":" + siu.sender() + ":" + siu.controlId();
-        if (key.length() > 200) {
-            throw new SiuException("MSH-3, MSH-4 and MSH-10 together are longer than 200 characters",
+        if (key.length() > 255) {
+            throw new SiuException("MSH-3, MSH-4 and MSH-10 together are longer than 255 characters",
                     ErrorCode.DATA_TYPE_ERROR);
         }
         return key;
@@ -198,25 +198,25 @@ public class Hl7v2Intake {
         if (before.toInstant().equals(siu.occurredAt().truncatedTo(ChronoUnit.MICROS).toInstant())) {
             return key; // the same MSH-7: a conflict, answered AE by the store
         }
-        String reused = key + "@" + siu.occurredAt().toInstant();
-        if (reused.length() > 255) {
-            throw new SiuException("MSH-3, MSH-4, MSH-10 and MSH-7 together are longer than 255 characters",
-                    ErrorCode.DATA_TYPE_ERROR);
-        }
+        String reused = key + "@" + siu.occurredAt().toInstant(); // the column is text: no length to exceed
         boolean known = !QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
                 SELECT 1 FROM event WHERE source = :source AND idempotency_key = :key""", Integer.class)
                 .setParameter("source", siu.source()).setParameter("key", reused).getResultList()).isEmpty();
         if (known) {
             return reused; // a resend of the message that reused the id
         }
-        registry.counter("bridge.hl7v2.reused.control.ids", "source", siu.source()).increment();
+        registry.counter("bridge.hl7v2.reused.control.ids").increment(); // no sender tag: senders name themselves
         LOG.warnf("HL7 v2 control id %s from %s was used before for another message (MSH-7 %s, now %s): stored as a"
                 + " new message", siu.controlId(), siu.sender(), before.toInstant(), siu.occurredAt().toInstant());
         return reused;
     }
 
+    /**
+     * The message's own fields but MSH-7: a resend is the same message whatever time its engine stamps on it again;
+     * a control id reused for another message differs in its content.
+     */
     private static String hash(SiuMessage siu) {
-        return InboundEventService.fingerprint(siu.source(), siu.toString());
+        return InboundEventService.fingerprint(siu.source(), siu.withoutTime().toString());
     }
 
     private NewEvent event(SiuMessage siu, String key) {

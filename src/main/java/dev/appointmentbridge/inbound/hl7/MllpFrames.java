@@ -15,6 +15,8 @@ final class MllpFrames {
     static final byte CR = 0x0D;
 
     private Buffer pending = Buffer.buffer();
+    /** Where the unread bytes begin in {@code pending}: consumed frames are dropped in one copy, not one each. */
+    private int base;
     /** Where the current frame's start byte is in {@code pending}, or -1 before one arrived. */
     private int start = -1;
     /** The next byte of {@code pending} to examine. */
@@ -42,9 +44,12 @@ final class MllpFrames {
                 }
                 if (pending.getByte(i + 1) == CR) {
                     byte[] frame = pending.getBytes(start + 1, i);
-                    pending = pending.getBuffer(i + 2, length);
+                    base = i + 2;
                     start = -1;
-                    scanned = 0;
+                    scanned = base;
+                    if (base > pending.length() / 2) {
+                        compact();
+                    }
                     return frame;
                 }
             }
@@ -66,6 +71,7 @@ final class MllpFrames {
 
     void clear() {
         pending = Buffer.buffer();
+        base = 0;
         start = -1;
         scanned = 0;
     }
@@ -74,15 +80,20 @@ final class MllpFrames {
         return examined;
     }
 
-    /** Drops what lies before the frame's start (or everything, when none began): bytes outside a frame. */
+    /**
+     * Drops what is consumed or lies outside a frame: everything before the frame's start byte, or, when none began,
+     * everything examined. One copy of what is kept.
+     */
     private void compact() {
-        if (start < 0) {
-            pending = Buffer.buffer();
-            scanned = 0;
-        } else if (start > 0) {
-            pending = pending.getBuffer(start, pending.length());
-            scanned -= start;
-            start = 0;
+        int keepFrom = start >= 0 ? start : Math.max(base, scanned);
+        if (keepFrom == 0) {
+            return;
         }
+        pending = keepFrom >= pending.length() ? Buffer.buffer() : pending.getBuffer(keepFrom, pending.length());
+        scanned -= Math.min(scanned, keepFrom);
+        if (start >= 0) {
+            start -= keepFrom;
+        }
+        base = 0;
     }
 }

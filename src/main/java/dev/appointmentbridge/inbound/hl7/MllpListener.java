@@ -94,6 +94,9 @@ public class MllpListener {
     }
 
     private boolean allowed(String address) {
+        if (address == null || address.isEmpty()) { // getByName would read "" as loopback
+            return false;
+        }
         try {
             return peers.allows(java.net.InetAddress.getByName(address)); // a literal from the socket: no lookup
         } catch (java.net.UnknownHostException e) {

@@ -37,22 +37,34 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
         return Hl7v2Intake.SOURCE + ":" + sender;
     }
 
+    /** The message without MSH-7, to tell a resend (stamped again) from another message. */
+    SiuMessage withoutTime() {
+        return new SiuMessage(trigger, sender, controlId, appointmentId, patientId, providerId, locationId, start, end,
+                durationMinutes, null);
+    }
+
     static SiuMessage read(Message message, ZoneId zone) throws HL7Exception {
         if (!(message instanceof SIU_S12 siu)) {
             throw new SiuException("not an SIU message (" + message.getName() + ")", ErrorCode.UNSUPPORTED_MESSAGE_TYPE);
         }
         MSH msh = siu.getMSH();
+        String delimiters = text(msh.getFieldSeparator().getValue()) + text(msh.getEncodingCharacters().getValue());
+        String delims = delimiters.isEmpty() ? "|^~\\&" : delimiters;
         String trigger = text(msh.getMessageType().getTriggerEvent().getValue()).toUpperCase(Locale.ROOT);
-        String controlId = id(msh.getMessageControlID().getValue(), "MSH-10");
+        if (!trigger.matches("[A-Z0-9]{1,7}")) { // stored in the event type and logged: letters and digits only
+            throw new SiuException("MSH-9.2 (trigger event) must be letters and digits, at most 7",
+                    ErrorCode.DATA_TYPE_ERROR);
+        }
+        String controlId = id(msh.getMessageControlID().getValue(), "MSH-10", delims);
         if (controlId.isEmpty()) {
             throw new SiuException("MSH-10 (message control id) is empty", ErrorCode.REQUIRED_FIELD_MISSING);
         }
-        String sender = id(msh.getSendingApplication().getNamespaceID().getValue(), "MSH-3") + "^"
-                + id(msh.getSendingFacility().getNamespaceID().getValue(), "MSH-4");
+        String sender = id(msh.getSendingApplication().getNamespaceID().getValue(), "MSH-3", delims) + "^"
+                + id(msh.getSendingFacility().getNamespaceID().getValue(), "MSH-4", delims);
         SCH sch = siu.getSCH();
-        String appointmentId = id(sch.getFillerAppointmentID().getEntityIdentifier().getValue(), "SCH-2");
+        String appointmentId = id(sch.getFillerAppointmentID().getEntityIdentifier().getValue(), "SCH-2", delims);
         if (appointmentId.isEmpty()) {
-            appointmentId = id(sch.getPlacerAppointmentID().getEntityIdentifier().getValue(), "SCH-1");
+            appointmentId = id(sch.getPlacerAppointmentID().getEntityIdentifier().getValue(), "SCH-1", delims);
         }
         if (appointmentId.isEmpty()) {
             throw new SiuException("SCH-2 (filler appointment id) and SCH-1 (placer appointment id) are both empty",
@@ -62,7 +74,7 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
             throw new SiuException("the appointment id is longer than 200 characters");
         }
         String patientId = siu.getPATIENTReps() == 0 ? "" : id(siu.getPATIENT(0).getPID()
-                .getPatientIdentifierList(0).getIDNumber().getValue(), "PID-3");
+                .getPatientIdentifierList(0).getIDNumber().getValue(), "PID-3", delims);
         String providerId = "";
         String locationId = "";
         AIS ais = null;
@@ -73,13 +85,14 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
             }
             if (providerId.isEmpty() && resources.getPERSONNEL_RESOURCEReps() > 0) {
                 AIP aip = resources.getPERSONNEL_RESOURCE(0).getAIP();
-                providerId = id(aip.getPersonnelResourceID(0).getIDNumber().getValue(), "AIP-3");
+                providerId = id(aip.getPersonnelResourceID(0).getIDNumber().getValue(), "AIP-3", delims);
             }
             if (locationId.isEmpty() && resources.getLOCATION_RESOURCEReps() > 0) {
                 AIL ail = resources.getLOCATION_RESOURCE(0).getAIL();
-                locationId = id(ail.getLocationResourceID(0).getPointOfCare().getValue(), "AIL-3.1");
+                locationId = id(ail.getLocationResourceID(0).getPointOfCare().getValue(), "AIL-3.1", delims);
                 if (locationId.isEmpty()) {
-                    locationId = id(ail.getLocationResourceID(0).getFacility().getNamespaceID().getValue(), "AIL-3.4");
+                    locationId = id(ail.getLocationResourceID(0).getFacility().getNamespaceID().getValue(), "AIL-3.4",
+                            delims);
                 }
             }
         }
@@ -152,15 +165,15 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
      * bidirectional override could forge a log line or hide what it names), and no HL7 delimiter that an escape
      * sequence ({@code \F\}, {@code \S\}, ...) decoded into it. The other intakes refuse the same.
      */
-    private static String id(String value, String field) {
+    private static String id(String value, String field, String delimiters) {
         String id = text(value);
         int bad = LoggableId.firstUnloggableAt(id);
         if (bad >= 0) {
             throw new SiuException(field + " contains a control or formatting character (U+" + String.format("%04X",
-                    (int) id.charAt(bad)) + ") at position " + (bad + 1), ErrorCode.DATA_TYPE_ERROR);
+                    id.codePointAt(bad)) + ") at position " + (bad + 1), ErrorCode.DATA_TYPE_ERROR);
         }
         for (int i = 0; i < id.length(); i++) {
-            if ("|^~\\&".indexOf(id.charAt(i)) >= 0) {
+            if (delimiters.indexOf(id.charAt(i)) >= 0) {
                 throw new SiuException(field + " contains an HL7 delimiter or escape sequence at position " + (i + 1),
                         ErrorCode.DATA_TYPE_ERROR);
             }

@@ -25,7 +25,8 @@ class AllowedPeersTest {
         assertFalse(peers.allows(ip("192.168.1.8")));
         assertTrue(peers.allows(ip("fd12::1")));
         assertFalse(peers.allows(ip("fe80::1")));
-        assertTrue(peers.allows(ip("::ffff:10.20.3.4")), "an IPv4-mapped peer is its IPv4 address");
+        assertTrue(peers.allows(java.net.Inet6Address.getByAddress(null, new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                (byte) 0xFF, (byte) 0xFF, 10, 20, 3, 4 }, -1)), "an IPv4-mapped peer is its IPv4 address");
         assertFalse(peers.allows(ip("127.0.0.1")), "a list replaces the loopback default");
     }
 
@@ -43,6 +44,10 @@ class AllowedPeersTest {
                 () -> AllowedPeers.of(List.of("10.0.0.1", "engine.example.com")));
         assertTrue(name.getMessage().contains("allowed-addresses[1]") && name.getMessage().contains("host name"));
         assertThrows(IllegalArgumentException.class, () -> AllowedPeers.of(List.of("10.0.0.0/33")));
+        assertThrows(IllegalArgumentException.class, () -> AllowedPeers.of(List.of("192.168.1/24")),
+                "a short form Java would read as another address");
+        assertThrows(IllegalArgumentException.class, () -> AllowedPeers.of(List.of("10.20.5.5/16")),
+                "bits set beyond the prefix");
         assertThrows(IllegalArgumentException.class, () -> AllowedPeers.of(List.of("10.0.0.0/x")));
     }
 }

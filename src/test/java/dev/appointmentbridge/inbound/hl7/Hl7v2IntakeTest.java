@@ -258,12 +258,14 @@ class Hl7v2IntakeTest {
             String ack = send(socket, reused);
             assertTrue(ack.contains("MSA|AA"), ack);
             assertTrue(send(socket, reused).contains("MSA|AA"), "its resend");
+            assertTrue(send(socket, first.replace("20261204093000", "20261204093500")).contains("MSA|AA"),
+                    "a resend its engine stamped again (MSH-7) is the same message");
             String conflict = send(socket, sameTime);
             assertTrue(conflict.contains("MSA|AE") && conflict.contains("205"), conflict);
         }
         assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), events(apt).getList("events.event_type"));
         dev.appointmentbridge.support.Management.given().get("/q/metrics").then().body(containsString(
-                "bridge_hl7v2_reused_control_ids_total{source=\"hl7v2:EPIC^CLINIC\"} 1.0"));
+                "bridge_hl7v2_reused_control_ids_total 1.0"));
     }
 
     /** HAPI's default id generator wrote a counter file into the working directory; ACK ids repeated across pods. */
@@ -283,16 +285,39 @@ class Hl7v2IntakeTest {
         assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("id_file")), "no id_file written");
     }
 
-    /** ER7 as engines write it: a line feed inside a field of a CR-delimited message is content, not a break. */
+    /**
+     * ER7 as engines write it: a line feed inside a field of a CR-delimited message is content, not a break (before:
+     * the SCH segment was cut at SCH-7 and the message refused); one that starts a segment is a break.
+     */
     @Test
-    void aLineFeedInsideAFieldIsContent() throws Exception {
+    void aLineFeedInsideAFieldIsContentOneBeforeASegmentIsABreak() throws Exception {
         String apt = id("L");
-        String message = siu("S12", id("C"), apt, "20261210103000", "20261210110000") + "NTE|1||first line\nsecond line\r";
+        String message = String.join("\r",
+                "MSH|^~\\&|EPIC|CLINIC|BRIDGE|BRIDGE|20261204093000||SIU^S12^SIU_S12|" + id("C") + "|P|2.5",
+                "SCH|PL-" + apt + "|" + apt + "|||||first line\nsecond line|ROUTINE|30|MIN|^^30^20261210103000^"
+                        + "20261210110000") + "\nPID|1||PAT-8^^^MRN\r";
         try (Socket socket = connect()) {
             String ack = send(socket, message);
             assertTrue(ack.contains("MSA|AA"), ack);
+            String two = siu("S12", id("C"), id("L"), "20261210103000", "20261210110000") + "\n"
+                    + siu("S15", id("C"), id("L"), "20261210103000", "20261210110000");
+            String refused = send(socket, two);
+            assertTrue(refused.contains("MSA|AE") && refused.contains("2 messages"), "an MSH after a line feed: " + refused);
         }
-        assertEquals(1, events(apt).getList("events").size());
+        JsonPath events = events(apt);
+        assertEquals("2026-12-10T09:30:00Z", events.getString("events[0].payload.appointment.start"));
+        assertEquals("2026-12-10T10:00:00Z", events.getString("events[0].payload.appointment.end"));
+        assertEquals("PAT-8", events.getString("events[0].patient_id"));
+    }
+
+    /** The trigger is stored in the event type and logged: letters and digits only (a line feed forged log lines). */
+    @Test
+    void aTriggerThatIsNotLettersAndDigitsIsAnAe() throws Exception {
+        try (Socket socket = connect()) {
+            String ack = send(socket, siu("S12", id("C"), id("G"), "20261210103000", "20261210110000")
+                    .replace("SIU^S12^SIU_S12", "SIU^S99\u202Ex^SIU_S12".translateEscapes()));
+            assertTrue(ack.contains("MSA|AE") && ack.contains("MSH-9.2"), ack);
+        }
     }
 
     /** A v2.7 message (MSH-2 with the truncation character) is acknowledged with MSA-2 and MSH-5/6 echoed. */
