@@ -5,3 +5,9 @@
 SET LOCAL lock_timeout = '5s';
 
 ALTER TABLE delivery ADD COLUMN in_flight_until TIMESTAMPTZ;
+
+-- Each replica's targets as the outbox needs them (name, format, event filter; no address, no secret), so an event
+-- any replica takes in gets a row for the targets of every live replica: [{"name", "format", "events": [...]}].
+-- A constant default on a small table; replicas of the release before write none (their targets are then known to
+-- the others only once they run this release).
+ALTER TABLE replica ADD COLUMN target_specs JSONB NOT NULL DEFAULT '[]';
