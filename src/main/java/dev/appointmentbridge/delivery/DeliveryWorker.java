@@ -151,13 +151,13 @@ public class DeliveryWorker {
         return pacing.pausedUntil(target, Instant.now());
     }
 
-    /** A heartbeat was answered 429 or 503: a pause it asks for holds the target's deliveries too. */
-    void heartbeatAskedToSlowDown(String target, int code, String retryAfter) {
+    /** A heartbeat was answered: a pause it asks for (RetryPolicy.slowsDown) holds the target's deliveries too. */
+    void heartbeatAnswered(String target, int code, String retryAfter) {
         if (retries == null) {
             return;
         }
         Instant now = Instant.now();
-        if (code == 429 || retries.asked(retryAfter, now)) {
+        if (retries.slowsDown(code, retryAfter, now)) {
             Instant until = retries.pacedAttempt(pacing.streak(target) + 1, now, retryAfter);
             pacing.slowDown(target, now, until);
             wakeBy(until);

@@ -127,8 +127,8 @@ public class Heartbeats {
         sender.send(t, "heartbeat_" + UUID.randomUUID(), last, "bridge.heartbeat", body).onComplete(result -> {
             Integer code = result.succeeded() ? result.result().statusCode() : null;
             boolean ok = code != null && code / 100 == 2;
-            if (code != null && (code == 429 || code == 503)) {
-                worker.heartbeatAskedToSlowDown(t.name(), code, result.result().retryAfter());
+            if (code != null) {
+                worker.heartbeatAnswered(t.name(), code, result.result().retryAfter());
             }
             registry.counter("bridge.heartbeats", "target", t.name(), "outcome", ok ? "sent" : "failed").increment();
             if (!ok) {

@@ -2,6 +2,7 @@ package dev.appointmentbridge.delivery;
 
 import dev.appointmentbridge.delivery.store.DeliveryOrder;
 import dev.appointmentbridge.delivery.format.FormatSupport;
+import dev.appointmentbridge.config.Format;
 import dev.appointmentbridge.delivery.target.TargetRegistry;
 import dev.appointmentbridge.replica.ReplicaRegistry;
 import dev.appointmentbridge.replica.TargetSpec;
@@ -91,26 +92,25 @@ public class Outbox implements OutboxPort {
             if (type == null) {
                 continue; // a pushed name that maps to no canonical type: stored and listed, not delivered
             }
+            NewEvent event = events.get(i);
+            long eventId = eventIds.get(i);
+            java.util.function.BiConsumer<String, Format> row = (target, format) -> {
+                ids.add(eventId);
+                names.add(target);
+                statuses.add(FormatSupport.canDeliver(format, type, event.patientId()) ? "pending" : "skipped");
+                appointments.add(event.appointmentId());
+                sources.add(event.source());
+            };
             for (TargetRegistry.Target t : targets.all()) {
                 if (t.wants(type)) {
-                    ids.add(eventIds.get(i));
-                    names.add(t.name());
-                    statuses.add(FormatSupport.canDeliver(t.config().format(), type, events.get(i).patientId())
-                            ? "pending" : "skipped");
-                    appointments.add(events.get(i).appointmentId());
-                    sources.add(events.get(i).source());
+                    row.accept(t.name(), t.config().format());
                 }
             }
             // Targets only another live replica has (a canary started narrower, a rollout half done): their rows
             // too, or an event taken in here would never reach them. That replica claims and sends them.
             for (TargetSpec t : foreign) {
                 if (t.wants(type.wireName())) {
-                    ids.add(eventIds.get(i));
-                    names.add(t.name());
-                    statuses.add(FormatSupport.canDeliver(t.format(), type, events.get(i).patientId())
-                            ? "pending" : "skipped");
-                    appointments.add(events.get(i).appointmentId());
-                    sources.add(events.get(i).source());
+                    row.accept(t.name(), t.format());
                 }
             }
         }

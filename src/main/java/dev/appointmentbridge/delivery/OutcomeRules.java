@@ -56,9 +56,7 @@ final class OutcomeRules {
                     "410 Gone: target disabled", r.body());
         }
         Instant now = Instant.now();
-        // A 503 is a slow-down only when it says until when; with a Retry-After that is absent, negative or unreadable
-        // it is a failure like any other, on the schedule, the same every time.
-        boolean slowDown = code != null && (code == 429 || code == 503 && retries.asked(r.retryAfter(), now));
+        boolean slowDown = retries.slowsDown(code, r.retryAfter(), now);
         if (slowDown && Duration.between(d.createdAt(), now).compareTo(maxPacing) < 0) {
             // Asked to slow down, not failed: the wait is the receiver's, the whole target waits with it, and the
             // attempts meant to ride out an outage are kept for one.

@@ -70,6 +70,14 @@ public final class RetryPolicy {
         return parseRetryAfter(retryAfter, now).isPresent();
     }
 
+    /**
+     * Whether an answer asks to slow down rather than failing: a 429, or a 503 that says until when (with a
+     * Retry-After absent, negative or unreadable a 503 is a failure like any other, the same every time).
+     */
+    public boolean slowsDown(Integer code, String retryAfter, Instant now) {
+        return code != null && (code == 429 || code == 503 && asked(retryAfter, now));
+    }
+
     private Instant scheduled(int attempt, Instant now) {
         return jittered(schedule.get(Math.max(1, attempt) - 1).toMillis(), now);
     }

@@ -140,10 +140,10 @@ public class ReplicaRegistry {
     }
 
     private String specsJson() {
-        List<java.util.Map<String, Object>> specs = new ArrayList<>();
+        List<TargetSpec> specs = new ArrayList<>();
         for (var e : new java.util.TreeMap<>(targets.targets()).entrySet()) {
-            specs.add(java.util.Map.of("name", e.getKey(), "format", e.getValue().format().name(), "events",
-                    e.getValue().events().map(l -> l.stream().map(String::trim).sorted().toList()).orElse(List.of())));
+            specs.add(new TargetSpec(e.getKey(), e.getValue().format(), e.getValue().events()
+                    .map(l -> (Set<String>) new TreeSet<>(l.stream().map(String::trim).toList())).orElse(Set.of())));
         }
         try {
             return mapper.writeValueAsString(specs);
@@ -168,15 +168,10 @@ public class ReplicaRegistry {
         List<TargetSpec> specs = new ArrayList<>();
         for (String row : rows) {
             try {
-                var node = mapper.readTree(row);
-                String name = node.path("name").asText();
-                if (targets.targets().containsKey(name)) {
-                    continue; // this replica's own configuration of it wins
+                TargetSpec spec = mapper.readValue(row, TargetSpec.class);
+                if (!targets.targets().containsKey(spec.name())) { // this replica's own configuration of it wins
+                    specs.add(spec);
                 }
-                Set<String> events = new TreeSet<>();
-                node.path("events").forEach(e -> events.add(e.asText()));
-                specs.add(new TargetSpec(name, dev.appointmentbridge.config.Format.valueOf(node.path("format")
-                        .asText()), Set.copyOf(events)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
                 LOG.warnf("A replica's target description could not be read (%s): skipped",
                         e.getClass().getSimpleName());

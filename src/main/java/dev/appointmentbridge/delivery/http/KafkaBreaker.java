@@ -20,17 +20,11 @@ final class KafkaBreaker {
 
     /** Null when an attempt may go now (and takes the probe when half-open); else until when none goes. */
     synchronized Instant tryPass(Instant now) {
-        if (failures == 0) {
-            return null;
+        Instant blocked = blockedUntil(now);
+        if (blocked == null && failures > 0) {
+            probing = true;
         }
-        if (now.isBefore(openUntil)) {
-            return openUntil;
-        }
-        if (probing) {
-            return now.plus(FIRST_OPEN);
-        }
-        probing = true;
-        return null;
+        return blocked;
     }
 
     /** Like {@link #tryPass} without taking the probe: whether the dispatcher should claim for the target now. */
