@@ -134,8 +134,8 @@ public class ClockwisePushService {
     Fetched fetch(String source, Push push) {
         PollService.FetchOutcome outcome = polls.fetch(source, push.appointmentId());
         if (outcome.result() == null) {
-            return new Fetched("accepted", "Not fetched now (" + outcome.notDone() + "); the next poll of " + source
-                    + " sees the change", source, push.appointmentId(), 0);
+            return new Fetched("accepted", "Not fetched now (" + outcome.notDone() + ")" + (outcome.deferred() ? ""
+                    : "; the next poll of " + source + " sees the change"), source, push.appointmentId(), 0);
         }
         LOG.infof("Clockwise push appointment=%s event=%s fetched from source=%s: %d events", push.appointmentId(),
                 push.eventType(), source, outcome.result().eventCount());

@@ -84,9 +84,15 @@ public class PollCycle {
     }
 
     /** Reads one appointment of the source by id and diffs it now; empty when another replica holds the source. */
-    public java.util.Optional<CycleResult> fetch(PolledSource source, String appointmentId) throws SourceFetchException {
+    public java.util.Optional<CycleResult> fetch(PolledSource source, String appointmentId, boolean duringFirstSync)
+            throws SourceFetchException {
         return new PushFetch(settings(source, config), source, store,
-                eventFactory, clock).run(appointmentId);
+                eventFactory, clock).run(appointmentId, duringFirstSync);
+    }
+
+    /** Whether the source's first sync has completed (on any replica). */
+    public boolean firstSyncDone(String source) {
+        return store.firstSyncDone(source);
     }
 
     /**

@@ -45,6 +45,13 @@ public class PollService {
     PollMetrics metrics;
 
     private final Map<String, Semaphore> inProcess = new ConcurrentHashMap<>();
+    /**
+     * Appointments pushed while the source's first sync ran (here or on another replica), or before it when the
+     * read failed: fetched once it has ended, announced even if it stored them silently. In this process only.
+     */
+    private final Map<String, java.util.Set<String>> pushedBeforeFirstSync = new ConcurrentHashMap<>();
+    /** Deferred pushes kept per source at most; beyond it the first sync's silent baseline has the last word. */
+    static final int MAX_DEFERRED = 10_000;
     /** Push-triggered fetches waiting for or holding each source: a cycle waits for them, briefly. */
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> fetching = new ConcurrentHashMap<>();
 
@@ -98,19 +105,54 @@ public class PollService {
             return pollHeld(name, source.get());
         } finally {
             running.release();
+            fetchDeferred(name);
+        }
+    }
+
+    /** The pushes deferred until the source's first sync ended, once it has; those that cannot run yet stay. */
+    private void fetchDeferred(String name) {
+        java.util.Set<String> ids = pushedBeforeFirstSync.get(name);
+        if (ids == null || ids.isEmpty() || !cycle.firstSyncDone(name)) {
+            return;
+        }
+        for (String id : List.copyOf(ids)) {
+            if (fetch(name, id, true).result() == null) {
+                return; // the source or its lease is busy: the next cycle's end tries again
+            }
+            ids.remove(id);
         }
     }
 
     /**
      * A push said this appointment changed: reads it from the source now and diffs it like a poll.
      * Waits up to 5 s for a cycle of the source running here; returns why not when it cannot run now or the
-     * source could not be read (the next poll sees the change either way).
+     * source could not be read: the next poll sees the change, or, before a silent first sync has ended, the push
+     * is deferred until it has.
      */
     public FetchOutcome fetch(String name, String appointmentId) {
         String problem = cannotFetch(name);
         if (problem != null) {
             return FetchOutcome.notDone(problem);
         }
+        FetchOutcome outcome = fetch(name, appointmentId, false);
+        if (outcome.result() != null || sources.find(name).orElseThrow().config().emitOnFirstSync()
+                || cycle.firstSyncDone(name)) {
+            return outcome;
+        }
+        // Before the first sync has ended, "the next poll sees it" is not true: that sync stores what it lists
+        // without events. The push is fetched when it has ended and announced.
+        java.util.Set<String> ids = pushedBeforeFirstSync.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet());
+        if (ids.size() >= MAX_DEFERRED) {
+            LOG.warnf("Source %s: %d pushes already wait for its first sync; appointment=%s is left to it", name,
+                    ids.size(), appointmentId);
+            return outcome;
+        }
+        ids.add(appointmentId);
+        return FetchOutcome.deferred(outcome.notDone() + "; the first sync of " + name + " has not ended: the "
+                + "appointment is fetched and announced when it has");
+    }
+
+    private FetchOutcome fetch(String name, String appointmentId, boolean duringFirstSync) {
         Semaphore running = semaphore(name);
         java.util.concurrent.atomic.AtomicInteger pushes = fetching.computeIfAbsent(name,
                 n -> new java.util.concurrent.atomic.AtomicInteger());
@@ -129,7 +171,7 @@ public class PollService {
             throw e;
         }
         try {
-            Optional<CycleResult> result = cycle.fetch(sources.find(name).orElseThrow(), appointmentId);
+            Optional<CycleResult> result = cycle.fetch(sources.find(name).orElseThrow(), appointmentId, duringFirstSync);
             result.ifPresent(r -> registry.counter("bridge.push.fetches", "source", name).increment());
             return result.map(FetchOutcome::done)
                     .orElseGet(() -> FetchOutcome.notDone("another replica is polling " + name));
@@ -184,14 +226,18 @@ public class PollService {
     }
 
     /** What a push-triggered fetch did: its result, or why it did not run. */
-    public record FetchOutcome(CycleResult result, String notDone) {
+    public record FetchOutcome(CycleResult result, String notDone, boolean deferred) {
 
         static FetchOutcome done(CycleResult result) {
-            return new FetchOutcome(result, null);
+            return new FetchOutcome(result, null, false);
         }
 
         static FetchOutcome notDone(String why) {
-            return new FetchOutcome(null, why);
+            return new FetchOutcome(null, why, false);
+        }
+
+        static FetchOutcome deferred(String why) {
+            return new FetchOutcome(null, why, true);
         }
     }
 

@@ -51,7 +51,9 @@ class SyncTokenPollTest {
             c.put(p + "fields.id", "/id");
             c.put(p + "fields.status", "/status");
             c.put(p + "fields.start", "/start/dateTime");
+            c.put(p + "fields.start-zone", "/start/timeZone");
             c.put(p + "fields.end", "/end/dateTime");
+            c.put(p + "fields.end-zone", "/end/timeZone");
             c.put(p + "status-map.booked", "confirmed");
             c.put(p + "status-map.cancelled", "cancelled");
             return c;
@@ -90,6 +92,10 @@ class SyncTokenPollTest {
         assertEquals(List.of("appointment.rescheduled"), types("g-b"));
         assertEquals(List.of("appointment.scheduled"), types("g-d"));
         assertEquals(List.of("appointment.cancelled"), types("g-a"));
+        io.restassured.path.json.JsonPath tombstone = EventLogApi.eventsOf("g-a").get(0);
+        assertEquals(SOON, Instant.parse(tombstone.getString("payload.appointment.start")),
+                "a {id, status: cancelled} entry cancels the appointment as last known");
+        assertEquals("deleted", tombstone.getString("payload.reason"));
         assertEquals(0, poll().eventCount(), "nothing changed since the token");
 
         // while the token expires: g-c is deleted without a trace, g-e is new, g-b moves again, and the listing

@@ -20,9 +20,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A Google Calendar-like events API with sync tokens: {@code GET /events?syncToken=&pageToken=} lists everything
- * (cancelled events left out, as Google does without showDeleted) when the token is empty, and otherwise every
- * event changed since the token, cancelled ones included; each listing's last page carries {@code nextSyncToken}.
+ * Google Calendar's events.list with sync tokens as documented (developers.google.com/calendar/api/guides/sync):
+ * {@code GET /events?syncToken=&pageToken=} lists everything (cancelled events left out, as Google does without
+ * showDeleted) when the token is empty, and otherwise every event changed since the token, deleted ones included as
+ * {@code status: cancelled} entries carrying only their id; each listing's last page carries {@code nextSyncToken}.
  * An expired token answers {@code 410 Gone}. A hard delete makes an event vanish from every listing and from
  * {@code GET /events/{id}} (404): only a full listing and a read by id can tell. Pages hold two events.
  */
@@ -119,9 +120,25 @@ public final class FakeSyncTokenApi implements AutoCloseable {
         respond(ex, 200, body.append("}").toString());
     }
 
+    private static final java.time.ZoneId ZONE = java.time.ZoneId.of("America/New_York");
+
+    /**
+     * An event as events.list returns it: times with their offset and the calendar's zone; a cancelled (deleted)
+     * event only as {@code {kind, etag, id, status}}, the fields Google promises for one.
+     */
     private static String json(Event e) {
-        return "{\"id\":\"" + e.id() + "\",\"status\":\"" + e.status() + "\",\"start\":{\"dateTime\":\"" + e.start()
-                + "\"},\"end\":{\"dateTime\":\"" + e.start().plusSeconds(1800) + "\"}}";
+        if ("cancelled".equals(e.status())) {
+            return "{\"kind\":\"calendar#event\",\"etag\":\"\\\"" + e.version() + "\\\"\",\"id\":\"" + e.id()
+                    + "\",\"status\":\"cancelled\"}";
+        }
+        return "{\"kind\":\"calendar#event\",\"etag\":\"\\\"" + e.version() + "\\\"\",\"id\":\"" + e.id()
+                + "\",\"status\":\"" + e.status() + "\",\"start\":{\"dateTime\":\"" + local(e.start())
+                + "\",\"timeZone\":\"America/New_York\"},\"end\":{\"dateTime\":\"" + local(e.start().plusSeconds(1800))
+                + "\",\"timeZone\":\"America/New_York\"}}";
+    }
+
+    private static String local(Instant t) {
+        return java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atZone(ZONE).toOffsetDateTime());
     }
 
     private static Map<String, String> query(String raw) {

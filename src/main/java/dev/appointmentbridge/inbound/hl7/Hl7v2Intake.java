@@ -179,7 +179,8 @@ public class Hl7v2Intake {
     /**
      * The message's key: its sender and control id, as a resend carries them. Engines reuse control ids (a restart,
      * a reinstall, a cloned channel): when a stored message has the key, different content and a different MSH-7,
-     * this is a new message, stored under the key and its MSH-7 (a resend of it has the same), with a WARN and
+     * this is a new message, stored under the key and its content's hash (which leaves MSH-7 out, so a resend of it
+     * has the same key however its engine stamps it again), with a WARN and
      * {@code bridge_hl7v2_reused_control_ids_total}. Same MSH-7 (or none) and different content stays a conflict.
      */
     private String controlIdKey(SiuMessage siu) {
@@ -198,7 +199,7 @@ public class Hl7v2Intake {
         if (before.toInstant().equals(siu.occurredAt().truncatedTo(ChronoUnit.MICROS).toInstant())) {
             return key; // the same MSH-7: a conflict, answered AE by the store
         }
-        String reused = key + "@" + siu.occurredAt().toInstant(); // the column is text: no length to exceed
+        String reused = key + "#" + hash(siu); // the column is text: no length to exceed
         boolean known = !QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
                 SELECT 1 FROM event WHERE source = :source AND idempotency_key = :key""", Integer.class)
                 .setParameter("source", siu.source()).setParameter("key", reused).getResultList()).isEmpty();

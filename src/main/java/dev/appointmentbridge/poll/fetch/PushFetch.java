@@ -21,7 +21,9 @@ import dev.appointmentbridge.source.SourceFetchException;
  * A push-triggered fetch of one appointment (a Clockwise push names only an id and a change): the
  * appointment is read by id from its source and diffed against its snapshot exactly as a poll page would be,
  * under the source's lease. Its snapshot is then current, so the next poll that sees the same version adds
- * nothing. Found → the usual events; 404/410 → cancelled, reason {@code deleted}.
+ * nothing. Found → the usual events; 404/410 → cancelled, reason {@code deleted}. A push names a change, so its
+ * fetch is never a silent baseline, even before the source's first sync: that sync then finds the snapshot
+ * current and adds nothing.
  */
 public final class PushFetch {
 
@@ -39,15 +41,23 @@ public final class PushFetch {
         this.clock = clock;
     }
 
-    /** Empty when another replica holds the source's lease (its cycle will see the change). */
-    public Optional<CycleResult> run(String appointmentId) throws SourceFetchException {
-        return UnderLease.run(store, settings.source(), settings.lease(), lease -> fetch(lease, appointmentId));
+    /**
+     * Empty when another replica holds the source's lease. {@code duringFirstSync}: the push arrived while the
+     * source's first sync ran (see {@link PageDiff#announceBaselined()}).
+     */
+    public Optional<CycleResult> run(String appointmentId, boolean duringFirstSync) throws SourceFetchException {
+        return UnderLease.run(store, settings.source(), settings.lease(),
+                lease -> fetch(lease, appointmentId, duringFirstSync));
     }
 
-    private CycleResult fetch(Lease lease, String appointmentId) throws SourceFetchException {
+    private CycleResult fetch(Lease lease, String appointmentId, boolean duringFirstSync) throws SourceFetchException {
         Instant now = clock.instant();
-        boolean baseline = !lease.baselineDone() && !settings.emitOnFirstSync();
-        PageWriter writer = new PageWriter(store, new PageDiff(settings.source(), baseline, now, factory));
+        boolean baseline = false;
+        PageDiff diff = new PageDiff(settings.source(), baseline, now, factory);
+        if (duringFirstSync) {
+            diff.announceBaselined();
+        }
+        PageWriter writer = new PageWriter(store, diff);
         ReadResult read = source.read(appointmentId);
         if (read instanceof ReadResult.Found found) {
             writer.commit(lease, found.asPage(), now, null, null);

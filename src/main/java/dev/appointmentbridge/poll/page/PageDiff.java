@@ -39,6 +39,7 @@ public final class PageDiff {
     private java.util.Map<String, String> listedInScan;
     private boolean quietNew;
     private Instant quietNewBefore;
+    private boolean announceBaselined;
 
     public PageDiff(String source, boolean baseline, Instant now, PollEventFactory events) {
         this(source, baseline, now, events, null, null);
@@ -62,6 +63,16 @@ public final class PageDiff {
     /** The cursor overlap: a lower versionId dated later than the snapshot by more is a reset (DiffRules). */
     public PageDiff versionReset(java.time.Duration overlap) {
         versionReset = overlap;
+        return this;
+    }
+
+    /**
+     * A push that arrived while the source's first sync ran: that sync stored what it listed without events, so
+     * when the appointment is as that sync stored it, it is announced as first seen (the push named a change the
+     * silent baseline took in).
+     */
+    public PageDiff announceBaselined() {
+        announceBaselined = true;
         return this;
     }
 
@@ -118,6 +129,9 @@ public final class PageDiff {
             }
             commit.unquarantine.add(r.id());
             Snapshot previous = known.get(r.id());
+            if (announceBaselined && previous != null && previous.contentHash().equals(DiffRules.contentHash(r))) {
+                previous = null;
+            }
             Snapshot replaced = previous == null && r.replacesId() != null ? foldable(known.get(r.replacesId())) : null;
             Change change = DiffRules.derive(previous, r, replaced, versionReset);
             if (DiffRules.versionWentBack(previous, r)) {

@@ -67,17 +67,22 @@ public final class PageWriter {
 
     private void commit(Lease lease, SourcePage page, Instant searchTime, Instant cursor, Instant firstHistoryCursor,
             boolean listing) {
+        // A tombstone says the source deleted it: nothing to read back, the last known state is what is cancelled.
+        // Before the records, whose commit may carry the cursor past the page. A page names each id once.
+        for (String id : page.removed()) {
+            gone(lease, id, CanonicalEvent.REASON_DELETED);
+        }
         List<AppointmentRecord> all = page.appointments();
         if (all.size() <= MAX_RECORDS_PER_COMMIT) {
             commitPart(lease, page, searchTime, cursor, firstHistoryCursor, listing);
-            return;
-        }
-        for (int from = 0; from < all.size(); from += MAX_RECORDS_PER_COMMIT) {
-            int to = Math.min(all.size(), from + MAX_RECORDS_PER_COMMIT);
-            SourcePage part = new SourcePage(all.subList(from, to), from == 0 ? page.poison() : List.of(),
-                    page.patients(), page.next(), page.searchTime(), page.sortedByLastUpdated());
-            commitPart(lease, part, searchTime, to == all.size() ? cursor : null, from == 0 ? firstHistoryCursor : null,
-                    listing);
+        } else {
+            for (int from = 0; from < all.size(); from += MAX_RECORDS_PER_COMMIT) {
+                int to = Math.min(all.size(), from + MAX_RECORDS_PER_COMMIT);
+                SourcePage part = new SourcePage(all.subList(from, to), from == 0 ? page.poison() : List.of(),
+                        page.patients(), page.next(), page.searchTime(), page.sortedByLastUpdated());
+                commitPart(lease, part, searchTime, to == all.size() ? cursor : null,
+                        from == 0 ? firstHistoryCursor : null, listing);
+            }
         }
     }
 

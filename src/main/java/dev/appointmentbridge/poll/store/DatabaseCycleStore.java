@@ -289,6 +289,14 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
         });
     }
 
+    /** Whether the source's first sync has completed, on any replica. */
+    public boolean firstSyncDone(String source) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            SourceStateEntity s = session.get(SourceStateEntity.class, source);
+            return s != null && s.baselineDone;
+        });
+    }
+
     /** Records a failed cycle in its own transaction. */
     public void recordFailure(String source, String error) {
         QuarkusTransaction.requiringNew().run(() -> SourceStateStore.recordFailure(session, source, error));

@@ -27,10 +27,23 @@ final class JsonItemMapper {
 
     /** The fields a source may map; {@code id} and {@code status} are required. */
     static final Set<String> FIELDS = Set.of("id", "status", "start", "end", "duration", "provider", "location",
-            "patient-id", "patient-first-name", "patient-last-name", "updated", "replaces");
+            "patient-id", "patient-first-name", "patient-last-name", "updated", "replaces", "removed", "start-zone",
+            "end-zone");
 
-    /** An item as a record, or why it is quarantined; {@code patient} when the item names the patient. */
-    record Mapped(AppointmentRecord record, PoisonRecord poison, PatientName patient) {
+    /**
+     * An item as a record, or why it is quarantined, or the id of a tombstone ({@code removed}); {@code patient}
+     * when the item names the patient.
+     */
+    record Mapped(AppointmentRecord record, PoisonRecord poison, PatientName patient, String removed) {
+
+        Mapped(AppointmentRecord record, PoisonRecord poison, PatientName patient) {
+            this(record, poison, patient, null);
+        }
+
+        /** The id this item is about, whichever it turned out to be. */
+        String id() {
+            return record != null ? record.id() : poison != null ? poison.appointmentId() : removed;
+        }
     }
 
     private final Map<String, JsonPointer> fields = new HashMap<>();
@@ -99,6 +112,9 @@ final class JsonItemMapper {
         if (idProblem != null) {
             return poison(StorableValues.escaped(id), "id " + idProblem, null);
         }
+        if (present(item, "removed")) {
+            return new Mapped(null, null, null, id); // Microsoft Graph's {"id": ..., "@removed": {"reason": ...}}
+        }
         Instant updated = null;
         try {
             updated = instant(item, "updated");
@@ -109,6 +125,10 @@ final class JsonItemMapper {
             String status = statuses.get(word.toLowerCase(Locale.ROOT));
             if (status == null) {
                 return poison(id, "status '" + printable(word) + "' is not in " + key("status-map"), updated);
+            }
+            if ("cancelled".equals(status) && fields.containsKey("start") && !present(item, "start")) {
+                // Google Calendar's deleted event: {"id": ..., "status": "cancelled"} and nothing else it promises.
+                return new Mapped(null, null, null, id);
             }
             Instant start = instant(item, "start");
             Instant end = instant(item, "end");
@@ -153,7 +173,21 @@ final class JsonItemMapper {
         return new Mapped(null, new PoisonRecord(id, reason, updated), null);
     }
 
-    /** A text or number at the field's pointer; null when unmapped, absent, null or blank. */
+    /** The field is mapped and the item has a value there other than null, false or blank. */
+    private boolean present(JsonNode item, String field) {
+        JsonPointer pointer = fields.get(field);
+        if (pointer == null) {
+            return false;
+        }
+        JsonNode value = item.at(pointer);
+        return !(value.isMissingNode() || value.isNull() || value.isBoolean() && !value.asBoolean()
+                || value.isTextual() && value.asText().isBlank());
+    }
+
+    /**
+     * A text or number at the field's pointer (a status also a boolean, as {@code true} or {@code false}: Microsoft
+     * Graph's {@code isCancelled}); null when unmapped, absent, null or blank.
+     */
     private String scalar(JsonNode item, String field) {
         JsonPointer pointer = fields.get(field);
         if (pointer == null) {
@@ -163,7 +197,7 @@ final class JsonItemMapper {
         if (value.isTextual()) {
             return value.asText().isBlank() ? null : value.asText();
         }
-        if (value.isIntegralNumber()) {
+        if (value.isIntegralNumber() || value.isBoolean() && field.equals("status")) {
             return value.asText();
         }
         if (value.isMissingNode() || value.isNull()) {
@@ -172,7 +206,10 @@ final class JsonItemMapper {
         throw new IllegalArgumentException(key("fields." + field) + " is not a text or an integer");
     }
 
-    /** An ISO-8601 instant with a zone offset; a local time has no instant and is refused, not guessed. */
+    /**
+     * An ISO-8601 instant with a zone offset, or a local time with its zone in {@code fields.<field>-zone} (Microsoft
+     * Graph's {@code {"dateTime", "timeZone"}}); a local time without one has no instant and is refused, not guessed.
+     */
     private Instant instant(JsonNode item, String field) {
         String value = scalar(item, field);
         if (value == null) {
@@ -182,12 +219,33 @@ final class JsonItemMapper {
         try {
             parsed = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(key("fields." + field) + " is not an ISO-8601 time with a zone offset");
+            String zone = fields.containsKey(field + "-zone") ? scalar(item, field + "-zone") : null;
+            if (zone == null) {
+                throw new IllegalArgumentException(key("fields." + field) + " is not an ISO-8601 time with a zone offset"
+                        + (fields.containsKey(field + "-zone") ? " and " + key("fields." + field + "-zone")
+                                + " is empty" : ""));
+            }
+            parsed = local(value, zone, field);
         }
         if (!StorableValues.storable(parsed)) {
             throw new IllegalArgumentException(key("fields." + field) + " is outside the years 1 to 9999");
         }
         return parsed;
+    }
+
+    private Instant local(String value, String zone, String field) {
+        java.time.ZoneId id;
+        try {
+            id = java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException(key("fields." + field + "-zone") + " '" + printable(zone)
+                    + "' is not an IANA time zone or UTC (Microsoft Graph: ask for Prefer: outlook.timezone=\"UTC\")");
+        }
+        try {
+            return java.time.LocalDateTime.parse(value).atZone(id).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key("fields." + field) + " is not an ISO-8601 date and time");
+        }
     }
 
     private Integer integer(JsonNode item, String field) {

@@ -123,10 +123,28 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
         return first(url(), vars);
     }
 
+    /**
+     * The listing from {@code token}: a token that is a URL (Microsoft Graph's {@code @odata.deltaLink}) is
+     * requested as given, on the source's origin; any other fills {@code {cursor}} of {@code url}.
+     */
     @Override
     public SourcePage list(String token) throws SourceFetchException {
         syncToken = null;
+        if (token != null && isUrl(token)) {
+            contexts.clear();
+            URI base = URI.create(displayUrl());
+            return pageFrom(URI.create(http.checkedNext(base, token)));
+        }
+        if (token != null && !token.isEmpty() && !url().contains("{cursor}")) {
+            throw new SourceFetchException("the stored sync token is not a URL and bridge.sources." + name
+                    + ".url has no {cursor} to put it in", 0, null);
+        }
         return first(url(), new HashMap<>(Map.of("cursor", token == null ? "" : token)));
+    }
+
+    private static boolean isUrl(String token) {
+        String lower = token.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://");
     }
 
     @Override
@@ -203,8 +221,9 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
         List<AppointmentRecord> records = new ArrayList<>(1);
         List<PoisonRecord> poison = new ArrayList<>(1);
         Map<String, PatientName> patients = new HashMap<>();
-        PageRecords.add(mapper.map(item), records, poison, patients);
-        return new ReadResult.Found(new SourcePage(records, poison, patients, null, fetched.date(), false));
+        List<String> removed = new ArrayList<>(0);
+        PageRecords.add(mapper.map(item), records, poison, patients, removed);
+        return new ReadResult.Found(new SourcePage(records, poison, patients, null, fetched.date(), false, removed));
     }
 
     /**
@@ -238,20 +257,35 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
         }
         if (syncPointer != null) { // the last page read holds it: Google sends nextSyncToken on the last page only
             JsonNode token = root.at(syncPointer);
-            syncToken = token.isValueNode() && !token.isNull() && !token.asText().isBlank() ? token.asText() : null;
+            String value = token.isValueNode() && !token.isNull() && !token.asText().isBlank() ? token.asText() : null;
+            // A token that is a URL (Microsoft Graph's @odata.deltaLink) is followed as given, so it must stay on
+            // the source's origin like a next link: checked before it is stored, not when it is used.
+            if (value != null && !isUrl(value) && !url().contains("{cursor}")) {
+                throw new SourceFetchException("the listing's sync token is not a URL, and bridge.sources." + name
+                        + ".url has no {cursor} to ask with it", 0, null);
+            }
+            syncToken = value != null && isUrl(value) ? http.checkedNext(url, value) : value;
         }
         JsonNode list = root.at(items);
         if (!list.isArray()) {
             throw new SourceFetchException("malformed page: bridge.sources." + name + ".items ('" + config.items().orElse("")
                     + "') is not an array in GET " + url.getPath(), 0, null);
         }
+        List<JsonItemMapper.Mapped> mapped = new ArrayList<>(list.size());
+        for (JsonNode item : list) {
+            mapped.add(mapper.map(item));
+        }
+        if (mode == Mode.SYNC_TOKEN) {
+            mapped = PageRecords.lastOccurrences(mapped);
+        }
         List<AppointmentRecord> records = new ArrayList<>(list.size());
         List<PoisonRecord> poison = new ArrayList<>();
         Map<String, PatientName> patients = new HashMap<>();
-        for (JsonNode item : list) {
-            PageRecords.add(mapper.map(item), records, poison, patients);
+        List<String> removed = new ArrayList<>();
+        for (JsonItemMapper.Mapped m : mapped) {
+            PageRecords.add(m, records, poison, patients, removed);
         }
-        PageRecords.listedOnce(records, poison);
+        PageRecords.listedOnce(records, poison, removed);
         int ids = records.stream().map(AppointmentRecord::id).toList().hashCode() * 31 + poison.size();
         if (paging == JsonSourceChecks.Paging.PAGE_PARAM && number > 1 && !list.isEmpty() && ids == previousIds) {
             // An API that ignores {page} answers page 1 forever: without this, up to max-pages requests per cycle.
@@ -273,7 +307,7 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
                         ? following(template, vars, token.asText(), number + 1, ids) : null;
             }
         };
-        return new SourcePage(records, poison, patients, next, fetched.date(), false);
+        return new SourcePage(records, poison, patients, next, fetched.date(), false, removed);
     }
 
     /** The URL of the page after this one, remembered with its variables so that page can count on. */

@@ -39,10 +39,10 @@ final class JsonSourceChecks {
             throw new IllegalArgumentException(prefix + "fields.updated is required for mode=changed-since");
         }
         if (mode == Mode.SYNC_TOKEN) {
-            if (config.syncToken().isEmpty() || !url.contains("{cursor}")) {
-                throw new IllegalArgumentException(prefix + (config.syncToken().isEmpty() ? "sync-token (a JSON Pointer"
-                        + " to the token in a listing's last page) is required" : "url needs {cursor} (the stored"
-                        + " token)") + " for mode=sync-token");
+            // url without {cursor}: the tokens are URLs (Microsoft Graph's @odata.deltaLink), followed as given.
+            if (config.syncToken().isEmpty()) {
+                throw new IllegalArgumentException(prefix + "sync-token (a JSON Pointer to the token in a listing's"
+                        + " last page) is required for mode=sync-token");
             }
             if (config.itemUrl().isEmpty()) {
                 throw new IllegalArgumentException(prefix + "item-url is required for mode=sync-token: after a full"

@@ -253,19 +253,32 @@ class Hl7v2IntakeTest {
         String reused = siu("S15", control, apt, "20261210103000", "20261210110000").replace("20261204093000",
                 "20261205120000");
         String sameTime = siu("S26", control, apt, "20261210103000", "20261210110000");
+        double reusedBefore = reusedControlIds();
         try (Socket socket = connect()) {
             assertTrue(send(socket, first).contains("MSA|AA"));
             String ack = send(socket, reused);
             assertTrue(ack.contains("MSA|AA"), ack);
             assertTrue(send(socket, reused).contains("MSA|AA"), "its resend");
+            assertTrue(send(socket, reused.replace("20261205120000", "20261205121500")).contains("MSA|AA"),
+                    "its resend stamped again: the same message (before: stored a third time)");
             assertTrue(send(socket, first.replace("20261204093000", "20261204093500")).contains("MSA|AA"),
                     "a resend its engine stamped again (MSH-7) is the same message");
             String conflict = send(socket, sameTime);
             assertTrue(conflict.contains("MSA|AE") && conflict.contains("205"), conflict);
         }
         assertEquals(List.of("appointment.cancelled", "appointment.scheduled"), events(apt).getList("events.event_type"));
-        dev.appointmentbridge.support.Management.given().get("/q/metrics").then().body(containsString(
-                "bridge_hl7v2_reused_control_ids_total 1.0"));
+        assertEquals(reusedBefore + 1, reusedControlIds());
+    }
+
+    private static double reusedControlIds() {
+        String metrics = dev.appointmentbridge.support.Management.given().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("bridge_hl7v2_reused_control_ids_total ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+            }
+        }
+        return 0;
     }
 
     /** HAPI's default id generator wrote a counter file into the working directory; ACK ids repeated across pods. */

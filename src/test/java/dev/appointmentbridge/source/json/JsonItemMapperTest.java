@@ -65,8 +65,9 @@ class JsonItemMapperTest {
 
     @Test
     void configurationThatCannotWorkIsRefusedNamingTheSetting() {
-        assertEquals("bridge.sources.x.fields.colour: not a field; one of [duration, end, id, location, patient-first-name,"
-                + " patient-id, patient-last-name, provider, replaces, start, status, updated]",
+        assertEquals("bridge.sources.x.fields.colour: not a field; one of [duration, end, end-zone, id, location,"
+                + " patient-first-name, patient-id, patient-last-name, provider, removed, replaces, start, start-zone,"
+                + " status, updated]",
                 refused(Map.of("id", "/id", "status", "/s", "colour", "/c"), STATUSES));
         assertEquals("bridge.sources.x.fields.status is required for type=json", refused(Map.of("id", "/id"), STATUSES));
         assertEquals("bridge.sources.x.fields.start: 'starts_at' is not a JSON Pointer (it starts with /)",
@@ -81,8 +82,8 @@ class JsonItemMapperTest {
     /** Review of issue 14: these escaped as IllegalArgumentException and failed the page on every poll. */
     @Test
     void aStatusOfTheWrongKindIsQuarantinedAndAnIdOfTheWrongKindFailsThePageClearly() throws Exception {
-        assertEquals("bridge.sources.x.fields.status is not a text or an integer",
-                mapper.map(item("{\"id\":1,\"state\":true}")).poison().reason());
+        assertEquals("status 'true' is not in bridge.sources.x.status-map",
+                mapper.map(item("{\"id\":1,\"state\":true}")).poison().reason(), "a boolean status is a word to map");
         assertEquals("bridge.sources.x.fields.status is not a text or an integer",
                 mapper.map(item("{\"id\":1,\"state\":[\"confirmed\"]}")).poison().reason());
         for (String id : List.of("true", "1.5", "{}")) {
@@ -113,6 +114,53 @@ class JsonItemMapperTest {
                         .reason());
     }
 
+    /** Issue 37: Microsoft Graph's isCancelled and {dateTime, timeZone} could not be mapped (a boolean was "not a
+     *  text", a local time always quarantined). */
+    @Test
+    void graphEventsMapWithABooleanStatusAndSeparateZones() throws Exception {
+        JsonItemMapper graph = new JsonItemMapper("g", Map.of("id", "/id", "status", "/isCancelled", "start",
+                "/start/dateTime", "start-zone", "/start/timeZone", "end", "/end/dateTime", "end-zone",
+                "/end/timeZone", "removed", "/@removed"), Map.of("booked", List.of("false"), "cancelled",
+                List.of("true")));
+        AppointmentRecord r = graph.map(item("{\"id\":\"AAMk=\",\"isCancelled\":false,\"start\":{\"dateTime\":"
+                + "\"2026-12-10T10:00:00.0000000\",\"timeZone\":\"UTC\"},\"end\":{\"dateTime\":"
+                + "\"2026-12-10T10:30:00.0000000\",\"timeZone\":\"America/New_York\"}}")).record();
+        assertEquals("booked", r.status());
+        assertEquals(Instant.parse("2026-12-10T10:00:00Z"), r.start());
+        assertEquals(Instant.parse("2026-12-10T15:30:00Z"), r.end(), "read in its own zone");
+        assertEquals("cancelled", graph.map(item("{\"id\":\"a\",\"isCancelled\":true,\"start\":{\"dateTime\":"
+                + "\"2026-12-10T10:00:00\",\"timeZone\":\"UTC\"}}")).record().status());
+        assertEquals("a", graph.map(item("{\"id\":\"a\",\"@removed\":{\"reason\":\"deleted\"}}")).removed(),
+                "a tombstone, not quarantined for its missing status");
+        assertEquals("bridge.sources.g.fields.start-zone 'Pacific Standard Time' is not an IANA time zone or UTC"
+                + " (Microsoft Graph: ask for Prefer: outlook.timezone=\"UTC\")", graph.map(item("{\"id\":\"b\","
+                + "\"isCancelled\":false,\"start\":{\"dateTime\":\"2026-12-10T10:00:00\",\"timeZone\":"
+                + "\"Pacific Standard Time\"}}")).poison().reason());
+        assertEquals("bridge.sources.x.fields.provider is not a text or an integer", mapper.map(item(
+                "{\"id\":1,\"state\":\"confirmed\",\"who\":{\"id\":true}}")).poison().reason(),
+                "booleans only as status words");
+    }
+
+    /** Issue 37: Google's deleted event ({"id", "status": "cancelled"} only) is a tombstone. */
+    @Test
+    void aCancelledItemWithoutTimesIsATombstoneAndOneWithTimesACancellation() throws Exception {
+        assertEquals("g1", mapper.map(item("{\"id\":\"g1\",\"state\":\"canceled\"}")).removed());
+        AppointmentRecord withTimes = mapper.map(item("{\"id\":\"g2\",\"state\":\"canceled\",\"at\":"
+                + "\"2026-12-01T09:00:00Z\"}")).record();
+        assertEquals("cancelled", withTimes.status());
+    }
+
+    /** Issue 37: Graph lists an entity twice on one delta page; the last occurrence is its state. */
+    @Test
+    void aChangeFeedPageKeepsTheLastOccurrence() throws Exception {
+        List<JsonItemMapper.Mapped> page = PageRecords.lastOccurrences(List.of(
+                mapper.map(item("{\"id\":\"a\",\"state\":\"confirmed\",\"at\":\"2026-12-01T09:00:00Z\"}")),
+                mapper.map(item("{\"id\":\"b\",\"state\":\"confirmed\"}")),
+                mapper.map(item("{\"id\":\"a\",\"state\":\"canceled\"}"))));
+        assertEquals(List.of("b", "a"), page.stream().map(JsonItemMapper.Mapped::id).toList());
+        assertEquals("a", page.get(1).removed());
+    }
+
     /** Review of issue 14: one id listed twice with different values emitted two events on every cycle. */
     @Test
     void anIdListedTwiceOnOnePageWithDifferentValuesIsQuarantined() {
@@ -123,7 +171,7 @@ class JsonItemMapperTest {
         AppointmentRecord other = new AppointmentRecord("d2", "booked", null, null, null, null, null, null, null, null);
         List<AppointmentRecord> records = new java.util.ArrayList<>(List.of(confirmed, other, canceled, other));
         List<PoisonRecord> poison = new java.util.ArrayList<>();
-        PageRecords.listedOnce(records, poison);
+        PageRecords.listedOnce(records, poison, new java.util.ArrayList<>());
         assertEquals(List.of(other), records, "the same record twice counts once");
         assertEquals(List.of("d1"), poison.stream().map(PoisonRecord::appointmentId).toList());
     }
