@@ -68,6 +68,14 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         HttpServerResponse response = context.response();
         if (!response.ended()) {
             String role = context.get(KeyPolicies.MISSING_ROLE);
+            if ("/webhook/hl7v2".equals(context.normalizedPath())) {
+                // An HL7 sender reads an ACK: AR, not stored, so its engine keeps the message for when the key is right.
+                response.setStatusCode(401).putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer")
+                        .putHeader(HttpHeaderNames.CONTENT_TYPE, "x-application/hl7-v2+er7")
+                        .end(dev.appointmentbridge.common.Hl7Acks.raw(null, "AR", "Missing or invalid API key: "
+                                + keys.whyRefused(role)));
+                return Uni.createFrom().item(true);
+            }
             boolean feed = role != null && role.startsWith("feed:");
             ApiError error = ApiError.of(feed ? "Missing or invalid feed key" : "Missing or invalid API key",
                     List.of(ErrorItem.of("header", feed ? "Authorization" : "X-API-Key", keys.whyRefused(role),

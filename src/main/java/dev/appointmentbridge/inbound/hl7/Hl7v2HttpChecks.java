@@ -1,5 +1,7 @@
 package dev.appointmentbridge.inbound.hl7;
 
+import dev.appointmentbridge.common.Hl7Acks;
+
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.appointmentbridge.config.InboundConfig;

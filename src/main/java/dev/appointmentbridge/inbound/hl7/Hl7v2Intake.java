@@ -1,5 +1,7 @@
 package dev.appointmentbridge.inbound.hl7;
 
+import dev.appointmentbridge.common.Hl7Acks;
+
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package dev.appointmentbridge.inbound.hl7;
+package dev.appointmentbridge.common;
 
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -8,15 +8,16 @@ import java.util.UUID;
 /**
  * Acknowledgements for messages HAPI could not parse: built from whatever MSH fields the raw text has, so the sender
  * can match the answer to its message (MSA-2 = its MSH-10). Nothing of the message but its header ids is echoed.
+ * Also the refusals made before the HL7 intake reads anything (a missing inbound key): an HL7 sender reads an ACK.
  */
-final class Hl7Acks {
+public final class Hl7Acks {
 
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ");
 
     private Hl7Acks() {
     }
 
-    static String raw(String message, String code, String text) {
+    public static String raw(String message, String code, String text) {
         String[] msh = new String[0];
         String start = message == null ? "" : message.stripLeading();
         int header = start.startsWith("MSH") ? 0 : start.indexOf("\rMSH") + 1; // a batch's first message
@@ -43,7 +44,7 @@ final class Hl7Acks {
     }
 
     /** Text safe in one ER7 field: no delimiters, no segment breaks, at most 200 characters. */
-    static String clean(String text) {
+    public static String clean(String text) {
         if (text == null) {
             return "";
         }
@@ -52,7 +53,7 @@ final class Hl7Acks {
     }
 
     /** A parse failure's reason, short and without the message's content. */
-    static String reason(Exception e) {
+    public static String reason(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
         return clean(newline < 0 ? message : message.substring(0, newline));
