@@ -71,6 +71,13 @@ public class MllpListener {
                         + " has no key store: a TLS listener needs its certificate and key");
             }
             options.setSsl(true).setKeyCertOptions(tlsConfig.getKeyStoreOptions());
+            io.vertx.core.net.SSLOptions ssl = tlsConfig.getSSLOptions(); // quarkus.tls.<name>.protocols, cipher-suites
+            if (ssl != null) {
+                options.setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols())
+                        .setSslHandshakeTimeout(ssl.getSslHandshakeTimeout())
+                        .setSslHandshakeTimeoutUnit(ssl.getSslHandshakeTimeoutUnit());
+                ssl.getEnabledCipherSuites().forEach(options::addEnabledCipherSuite);
+            }
             if (tlsConfig.getTrustStoreOptions() != null) { // a trust store: senders must present a certificate
                 options.setTrustOptions(tlsConfig.getTrustStoreOptions())
                         .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);

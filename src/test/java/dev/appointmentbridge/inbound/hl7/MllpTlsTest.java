@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -25,8 +26,9 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 
 /**
- * MLLP over TLS through the Quarkus TLS registry ({@code bridge.inbound.mllp.tls-configuration-name}): a sender that
- * trusts the bridge's certificate gets its AA; a plain TCP sender gets nothing.
+ * MLLP over TLS through the Quarkus TLS registry ({@code bridge.inbound.mllp.tls-configuration-name}), with a trust
+ * store (senders must present a certificate) and {@code quarkus.tls.mllp.protocols=TLSv1.3}: a sender with its
+ * certificate gets its AA; one without a certificate, one that speaks only TLS 1.2 and a plain TCP sender get nothing.
  */
 @QuarkusTest
 @TestProfile(MllpTlsTest.Profile.class)
@@ -39,29 +41,46 @@ class MllpTlsTest {
     MllpListener listener;
 
     @Test
-    void aTlsSenderIsAcknowledgedAPlainOneIsNot() throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
+    void aTlsSenderWithItsCertificateIsAcknowledgedOthersAreNot() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
         try (FileInputStream in = new FileInputStream(keystore.toFile())) {
-            trusted.load(in, PASSWORD.toCharArray());
+            store.load(in, PASSWORD.toCharArray());
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
+        tmf.init(store);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, PASSWORD.toCharArray());
+        SSLContext withCertificate = SSLContext.getInstance("TLS");
+        withCertificate.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        SSLContext withoutCertificate = SSLContext.getInstance("TLS");
+        withoutCertificate.init(null, tmf.getTrustManagers(), null);
         String message = Hl7v2IntakeTest.siu("S12", "C-" + UUID.randomUUID().toString().substring(0, 8),
                 "TLS-" + UUID.randomUUID().toString().substring(0, 8), "20261210103000", "20261210110000");
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", listener.port())) {
-            socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(Hl7v2IntakeTest.frame(message));
-            socket.getOutputStream().flush();
-            String ack = Hl7v2IntakeTest.readFrame(socket.getInputStream());
-            assertTrue(ack != null && ack.contains("MSA|AA"), "over TLS: " + ack);
-        }
+
+        String ack = send(withCertificate, null, message);
+        assertTrue(ack != null && ack.contains("MSA|AA"), "over TLS with a client certificate: " + ack);
+        assertNull(send(withoutCertificate, null, message), "no client certificate: no answer");
+        assertNull(send(withCertificate, "TLSv1.2", message), "TLS 1.2 where the registry allows only 1.3");
         try (Socket plain = new Socket("127.0.0.1", listener.port())) {
             plain.setSoTimeout(20_000);
             plain.getOutputStream().write(Hl7v2IntakeTest.frame(message));
             plain.getOutputStream().flush();
             assertNull(Hl7v2IntakeTest.readFrame(plain.getInputStream()), "no answer without TLS");
+        }
+    }
+
+    /** The ACK, or null when the handshake or the connection failed first. */
+    private String send(SSLContext context, String protocol, String message) {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", listener.port())) {
+            socket.setSoTimeout(20_000);
+            if (protocol != null) {
+                socket.setEnabledProtocols(new String[] {protocol});
+            }
+            socket.getOutputStream().write(Hl7v2IntakeTest.frame(message));
+            socket.getOutputStream().flush();
+            return Hl7v2IntakeTest.readFrame(socket.getInputStream());
+        } catch (java.io.IOException refused) {
+            return null;
         }
     }
 
@@ -101,7 +120,10 @@ class MllpTlsTest {
                 throw new IllegalStateException(e);
             }
             return Map.of("quarkus.tls.mllp.key-store.p12.path", keystore.toAbsolutePath().toString(),
-                    "quarkus.tls.mllp.key-store.p12.password", PASSWORD);
+                    "quarkus.tls.mllp.key-store.p12.password", PASSWORD,
+                    "quarkus.tls.mllp.trust-store.p12.path", keystore.toAbsolutePath().toString(),
+                    "quarkus.tls.mllp.trust-store.p12.password", PASSWORD,
+                    "quarkus.tls.mllp.protocols", "TLSv1.3");
         }
 
         @Override
