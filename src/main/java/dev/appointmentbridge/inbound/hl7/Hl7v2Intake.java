@@ -128,10 +128,20 @@ public class Hl7v2Intake {
             return done(ack(message, received, AcknowledgmentCode.AE, "not a readable SIU message: " + Hl7Acks.reason(e),
                     ErrorCode.DATA_TYPE_ERROR), false);
         }
+        return store(message, received, siu, true);
+    }
+
+    /**
+     * Keys, builds and stores the message; answers when it is stored or refused. {@code againOnConflict}: another
+     * message may have taken the key between looking and storing (a cloned channel sending the same control ids at
+     * once); the key is then looked up once more, off the writer's thread, and a reused id gets its own.
+     */
+    private CompletionStage<Ack> store(Message message, String received, SiuMessage siu, boolean againOnConflict) {
         NewEvent event;
         try {
-            String key = controlIdKey(siu); // a control id reused for another message gets a key of its own
-            event = event(siu, key); // reads the appointment's last stored event: the database may be away
+            // a control id reused for another message gets a key of its own; event() reads the appointment's last
+            // stored event: the database may be away
+            event = event(siu, controlIdKey(siu));
         } catch (SiuException e) {
             return done(ack(message, received, AcknowledgmentCode.AE, e.getMessage(), e.code()), false);
         } catch (RuntimeException e) {
@@ -146,25 +156,32 @@ public class Hl7v2Intake {
         } catch (ApiException e) {
             return done(ack(message, received, AcknowledgmentCode.AE, e.getMessage(), ErrorCode.DATA_TYPE_ERROR), false);
         }
-        return stored.handle((outcome, failure) -> {
+        return stored.handle((outcome, failure) -> failure).thenCompose(failure -> {
             if (failure == null) {
-                return new Ack(ack(message, received, AcknowledgmentCode.AA, null, null), true, false);
+                return CompletableFuture.completedFuture(new Ack(ack(message, received, AcknowledgmentCode.AA, null,
+                        null), true, false));
             }
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof ApiException api && api.status() == 409) {
-                return new Ack(ack(message, received, AcknowledgmentCode.AE, "MSH-10 " + siu.controlId()
-                        + " was used before for a different message with the same MSH-7",
-                        ErrorCode.DUPLICATE_KEY_IDENTIFIER), false, false);
+                if (againOnConflict && siu.occurredAt() != null) {
+                    return CompletableFuture.supplyAsync(() -> store(message, received, siu, false),
+                            io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                            .thenCompose(java.util.function.Function.identity());
+                }
+                return CompletableFuture.completedFuture(new Ack(ack(message, received, AcknowledgmentCode.AE,
+                        "MSH-10 " + siu.controlId() + " was used before for a different message with the same MSH-7",
+                        ErrorCode.DUPLICATE_KEY_IDENTIFIER), false, false));
             }
             if (cause instanceof EventRejectedException rejected) { // the content, not the moment: never resend
-                return new Ack(ack(message, received, AcknowledgmentCode.AE, "a field holds what the database cannot"
-                        + " store (SQLSTATE " + rejected.sqlState() + ")", ErrorCode.DATA_TYPE_ERROR), false, false);
+                return CompletableFuture.completedFuture(new Ack(ack(message, received, AcknowledgmentCode.AE,
+                        "a field holds what the database cannot store (SQLSTATE " + rejected.sqlState() + ")",
+                        ErrorCode.DATA_TYPE_ERROR), false, false));
             }
             LOG.warnf("HL7 v2 message not stored (%s); answered AR so the sender sends it again",
                     cause.getClass().getSimpleName());
-            return new Ack(ack(message, received, AcknowledgmentCode.AR, "not stored, send it again",
-                    ErrorCode.APPLICATION_INTERNAL_ERROR), false, true);
+            return CompletableFuture.completedFuture(new Ack(ack(message, received, AcknowledgmentCode.AR,
+                    "not stored, send it again", ErrorCode.APPLICATION_INTERNAL_ERROR), false, true));
         });
     }
 

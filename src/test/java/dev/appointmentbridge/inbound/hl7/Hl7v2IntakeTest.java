@@ -29,6 +29,9 @@ class Hl7v2IntakeTest {
     @Inject
     MllpListener listener;
 
+    @Inject
+    Hl7v2Intake intake;
+
     static String siu(String trigger, String controlId, String appointmentId, String start, String end) {
         return String.join("\r",
                 "MSH|^~\\&|EPIC|CLINIC|BRIDGE|BRIDGE|20261204093000||SIU^" + trigger + "^SIU_S12|" + controlId
@@ -279,6 +282,41 @@ class Hl7v2IntakeTest {
             }
         }
         return 0;
+    }
+
+    /**
+     * A cloned channel: two channels of one engine number their messages alike and send at once. Each message
+     * looked for its control id before either was stored, so the second was refused as a duplicate key (AE 205) and
+     * lost; now the key is looked up again and the second is stored as a reused control id.
+     */
+    @Test
+    void twoChannelsSendingTheSameControlIdsAtOnceAreBothStored() throws Exception {
+        String run = id("K");
+        List<String> messages = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String control = run + "-" + i;
+            messages.add(siu("S12", control, run + "-a" + i, "20261210103000", "20261210110000"));
+            messages.add(siu("S12", control, run + "-b" + i, "20261211103000", "20261211110000")
+                    .replace("20261204093000", "20261204093100"));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> acks = new java.util.ArrayList<>();
+            for (String m : messages) {
+                acks.add(pool.submit(() -> intake.receive(m).toCompletableFuture().get(30,
+                        java.util.concurrent.TimeUnit.SECONDS).er7()));
+            }
+            for (java.util.concurrent.Future<String> ack : acks) {
+                String answer = ack.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(answer.contains("MSA|AA"), answer.replace('\r', '/'));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < 16; i++) {
+            assertEquals(1, events(run + "-a" + i).getList("events").size(), "a" + i);
+            assertEquals(1, events(run + "-b" + i).getList("events").size(), "b" + i);
+        }
     }
 
     /** HAPI's default id generator wrote a counter file into the working directory; ACK ids repeated across pods. */
