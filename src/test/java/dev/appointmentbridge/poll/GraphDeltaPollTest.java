@@ -129,6 +129,14 @@ class GraphDeltaPollTest {
         assertTrue(asked.stream().noneMatch(r -> r.contains("127.0.0.2")), asked.toString());
         assertEquals(List.of("appointment.scheduled"), types("e6"), "once");
 
+        // a relative delta link (OData allows one) is resolved against the page that carried it
+        api.deltaLinksTo("");
+        api.put("e7", SOON);
+        assertEquals(1, poll().eventCount());
+        api.deltaLinksTo(null);
+        asked = requestsDuring(() -> assertEquals(0, poll().eventCount()));
+        assertTrue(asked.get(0).startsWith("/v1.0/me/calendarView/delta?$deltatoken="), asked.toString());
+
         // the delta link expires while e5 is deleted: 410, the view again, and e5's absence read by id
         api.delete("e5");
         api.expireTokens();

@@ -135,10 +135,6 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
             URI base = URI.create(displayUrl());
             return pageFrom(URI.create(http.checkedNext(base, token)));
         }
-        if (token != null && !token.isEmpty() && !url().contains("{cursor}")) {
-            throw new SourceFetchException("the stored sync token is not a URL and bridge.sources." + name
-                    + ".url has no {cursor} to put it in", 0, null);
-        }
         return first(url(), new HashMap<>(Map.of("cursor", token == null ? "" : token)));
     }
 
@@ -260,11 +256,9 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
             String value = token.isValueNode() && !token.isNull() && !token.asText().isBlank() ? token.asText() : null;
             // A token that is a URL (Microsoft Graph's @odata.deltaLink) is followed as given, so it must stay on
             // the source's origin like a next link: checked before it is stored, not when it is used.
-            if (value != null && !isUrl(value) && !url().contains("{cursor}")) {
-                throw new SourceFetchException("the listing's sync token is not a URL, and bridge.sources." + name
-                        + ".url has no {cursor} to ask with it", 0, null);
-            }
-            syncToken = value != null && isUrl(value) ? http.checkedNext(url, value) : value;
+            // Without {cursor} in url the token can only be a link: a relative one is resolved against this page.
+            syncToken = value != null && (isUrl(value) || !url().contains("{cursor}")) ? http.checkedNext(url, value)
+                    : value;
         }
         JsonNode list = root.at(items);
         if (!list.isArray()) {
