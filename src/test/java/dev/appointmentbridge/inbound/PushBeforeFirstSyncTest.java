@@ -44,6 +44,9 @@ class PushBeforeFirstSyncTest {
     DatabaseCycleStore store;
 
     @Inject
+    dev.appointmentbridge.poll.PollCycle cycle;
+
+    @Inject
     DataSource dataSource;
 
     private static final Instant START = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
@@ -63,21 +66,31 @@ class PushBeforeFirstSyncTest {
         assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("5001")),
                 "announced before the first sync");
 
-        // another replica's first sync holds the source when the next push arrives
+        // another replica's first sync holds the source when the next pushes arrive
         store.acquire("practice", Duration.ofMinutes(2)).orElseThrow();
         sql("UPDATE source_state SET lease_owner = 'other-replica:1' WHERE name = 'practice'");
         api.put(5002, "confirmed", START, 30, "dr-9", "pat-5002");
+        api.put(5003, "confirmed", START, 30, "dr-9", "pat-5003");
         push(5002).body("status", equalTo("accepted")).body("message", containsString("first sync"));
+        push(5003).body("status", equalTo("accepted"));
         assertEquals(List.of(), EventLogApi.eventsOf("5002"));
 
-        // that sync ends having listed 5002 silently (run here, the lease handed over); then the push is fetched
+        // that sync ends having listed both silently (run here, the lease handed over, not through PollService);
+        // then 5003 moves and a poll announces it before this replica fetches the deferred pushes
         sql("UPDATE source_state SET lease_until = now() - interval '1 second' WHERE name = 'practice'");
-        CycleResult first = polls.poll("practice").orElseThrow();
+        CycleResult first = cycle.run(polls.find("practice").orElseThrow());
         assertTrue(first.baseline(), "the first sync is a silent baseline");
         assertEquals(0, first.eventCount());
+        api.update(5003, i -> new FakeJsonApi.Item(i.id(), i.state(), i.start().plusSeconds(3600),
+                i.end().plusSeconds(3600), i.provider(), i.location(), i.patient(), null));
+        assertEquals(1, cycle.run(polls.find("practice").orElseThrow()).eventCount(), "5003 moved");
+
+        assertEquals(0, polls.poll("practice").orElseThrow().eventCount(), "nothing new upstream");
         assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("5002")),
                 "the push deferred until the first sync ended is announced");
         assertEquals("dr-9", EventLogApi.eventsOf("5002").get(0).getString("payload.appointment.provider_id"));
+        assertEquals(List.of("appointment.rescheduled"), EventLogApi.types(EventLogApi.eventsOf("5003")),
+                "announced by the poll: its deferred push adds nothing (before: a second, \"scheduled\")");
         assertEquals(List.of("appointment.scheduled"), EventLogApi.types(EventLogApi.eventsOf("5001")),
                 "the first sync adds no second event");
         assertEquals(List.of(), EventLogApi.eventsOf("5000"), "what was there before is the baseline");

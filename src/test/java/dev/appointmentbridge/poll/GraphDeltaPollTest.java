@@ -129,6 +129,12 @@ class GraphDeltaPollTest {
         assertTrue(asked.stream().noneMatch(r -> r.contains("127.0.0.2")), asked.toString());
         assertEquals(List.of("appointment.scheduled"), types("e6"), "once");
 
+        // moved out of the view's range: @removed with reason "changed", the event still there; read back, it
+        // is a reschedule (before: announced as deleted)
+        api.moveOutOfView("e1", SOON.plus(400, ChronoUnit.DAYS));
+        assertEquals(1, poll().eventCount());
+        assertEquals(List.of("appointment.rescheduled", "appointment.rescheduled"), types("e1"));
+
         // a relative delta link (OData allows one) is resolved against the page that carried it
         api.deltaLinksTo("");
         api.put("e7", SOON);
@@ -136,6 +142,15 @@ class GraphDeltaPollTest {
         api.deltaLinksTo(null);
         asked = requestsDuring(() -> assertEquals(0, poll().eventCount()));
         assertTrue(asked.get(0).startsWith("/v1.0/me/calendarView/delta?$deltatoken="), asked.toString());
+
+        // a stored delta link the API no longer answers (404): the view is listed again, not a failure for ever
+        api.deltaLinkPath("/v1.0/me/calendarView/retired");
+        api.put("e9", SOON);
+        assertEquals(1, poll().eventCount());
+        api.deltaLinkPath("/v1.0/me/calendarView/delta");
+        asked = requestsDuring(() -> assertEquals(0, poll().eventCount()));
+        assertTrue(asked.get(0).startsWith("/v1.0/me/calendarView/retired"), asked.toString());
+        assertTrue(asked.get(1).contains("startDateTime="), "then the view: " + asked);
 
         // the delta link expires while e5 is deleted: 410, the view again, and e5's absence read by id
         api.delete("e5");

@@ -34,8 +34,12 @@ public final class FakeGraphDeltaApi implements AutoCloseable {
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS")
             .withZone(ZoneOffset.UTC);
 
-    /** One change in the log: the event's state after it, or a removal. */
-    private record Change(long version, String id, boolean cancelled, Instant start, boolean removed) {
+    /** One change in the log: the event's state after it, or a removal ({@code reason} deleted or changed). */
+    private record Change(long version, String id, boolean cancelled, Instant start, boolean removed, String reason) {
+
+        Change(long version, String id, boolean cancelled, Instant start, boolean removed) {
+            this(version, id, cancelled, start, removed, "deleted");
+        }
     }
 
     private final HttpServer server;
@@ -44,6 +48,7 @@ public final class FakeGraphDeltaApi implements AutoCloseable {
     private long version;
     private long validFrom;
     private volatile String deltaLinkOrigin;
+    private volatile String deltaLinkPath = "/v1.0/me/calendarView/delta";
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     public FakeGraphDeltaApi() throws IOException {
@@ -78,6 +83,16 @@ public final class FakeGraphDeltaApi implements AutoCloseable {
         change(new Change(++version, id, false, null, true));
     }
 
+    /**
+     * Moves the event to {@code start}, outside the view's range: the delta lists it as {@code @removed} with
+     * reason "changed", while the event itself stays (GET /events/{id} finds it).
+     */
+    public synchronized void moveOutOfView(String id, Instant start) {
+        Change moved = new Change(++version, id, false, start, false);
+        log.add(new Change(moved.version(), id, false, null, true, "changed"));
+        current.put(id, moved);
+    }
+
     /** Every token handed out so far is expired (410). */
     public synchronized void expireTokens() {
         validFrom = ++version;
@@ -86,6 +101,11 @@ public final class FakeGraphDeltaApi implements AutoCloseable {
     /** The next delta links point at this origin instead of the API's own (null: its own). */
     public void deltaLinksTo(String origin) {
         deltaLinkOrigin = origin;
+    }
+
+    /** The next delta links name this path (a path the API answers 404 for, say). */
+    public void deltaLinkPath(String path) {
+        deltaLinkPath = path;
     }
 
     public List<String> requests() {
@@ -175,8 +195,8 @@ public final class FakeGraphDeltaApi implements AutoCloseable {
             String delta = Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(snapshot)
                     .getBytes(StandardCharsets.UTF_8));
             String linkOrigin = deltaLinkOrigin != null ? deltaLinkOrigin : origin();
-            body.append("\"@odata.deltaLink\":\"").append(linkOrigin)
-                    .append("/v1.0/me/calendarView/delta?$deltatoken=").append(delta).append("\"");
+            body.append("\"@odata.deltaLink\":\"").append(linkOrigin).append(deltaLinkPath)
+                    .append("?$deltatoken=").append(delta).append("\"");
         }
         respond(ex, 200, body.append("}").toString());
     }
@@ -184,7 +204,7 @@ public final class FakeGraphDeltaApi implements AutoCloseable {
     private static String json(Change c) {
         if (c.removed()) {
             return "{\"@odata.type\":\"#microsoft.graph.event\",\"id\":\"" + c.id()
-                    + "\",\"@removed\":{\"reason\":\"deleted\"}}";
+                    + "\",\"@removed\":{\"reason\":\"" + c.reason() + "\"}}";
         }
         return "{\"@odata.type\":\"#microsoft.graph.event\",\"@odata.etag\":\"W/\\\"v" + c.version() + "\\\"\",\"id\":\""
                 + c.id() + "\",\"subject\":\"Follow-up\",\"isCancelled\":" + c.cancelled() + ",\"start\":{\"dateTime\":\""

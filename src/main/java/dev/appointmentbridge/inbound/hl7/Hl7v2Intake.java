@@ -170,7 +170,8 @@ public class Hl7v2Intake {
                             .thenCompose(java.util.function.Function.identity());
                 }
                 return CompletableFuture.completedFuture(new Ack(ack(message, received, AcknowledgmentCode.AE,
-                        "MSH-10 " + siu.controlId() + " was used before for a different message with the same MSH-7",
+                        "MSH-10 " + siu.controlId() + " was used before for a different message with "
+                                + (siu.occurredAt() == null ? "no MSH-7 to tell them apart" : "the same MSH-7"),
                         ErrorCode.DUPLICATE_KEY_IDENTIFIER), false, false));
             }
             if (cause instanceof EventRejectedException rejected) { // the content, not the moment: never resend

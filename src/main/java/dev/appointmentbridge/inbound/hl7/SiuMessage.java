@@ -155,8 +155,23 @@ record SiuMessage(String trigger, String sender, String controlId, String appoin
         return (int) minutes;
     }
 
+    /**
+     * The value without the spaces around it. Only spaces: String.trim() also drops NUL and every other control
+     * character at either end, so an id "A\u0000" was stored as "A", another sender's "\u0000EPIC" as "EPIC".
+     */
     private static String text(String value) {
-        return value == null ? "" : value.trim();
+        if (value == null) {
+            return "";
+        }
+        int from = 0;
+        int to = value.length();
+        while (from < to && value.charAt(from) == ' ') {
+            from++;
+        }
+        while (to > from && value.charAt(to - 1) == ' ') {
+            to--;
+        }
+        return value.substring(from, to);
     }
 
     /**

@@ -54,7 +54,8 @@ public final class PushFetch {
         Instant now = clock.instant();
         boolean baseline = false;
         PageDiff diff = new PageDiff(settings.source(), baseline, now, factory);
-        if (duringFirstSync) {
+        // Only what receivers never heard of: another replica's poll may have announced it since the first sync.
+        if (duringFirstSync && !store.announced(settings.source(), appointmentId)) {
             diff.announceBaselined();
         }
         PageWriter writer = new PageWriter(store, diff);

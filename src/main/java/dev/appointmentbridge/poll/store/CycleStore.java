@@ -59,4 +59,9 @@ public interface CycleStore {
 
     /** Releases the lease after a failed cycle (what was committed stays). */
     void abandon(Lease lease);
+
+    /** Whether any event of this source's appointment was ever stored (receivers have heard of it). */
+    default boolean announced(String source, String appointmentId) {
+        return false;
+    }
 }

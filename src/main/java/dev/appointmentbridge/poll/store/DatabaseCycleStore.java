@@ -289,6 +289,13 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
         });
     }
 
+    @Override
+    public boolean announced(String source, String appointmentId) {
+        return QuarkusTransaction.requiringNew().call(() -> !session.createNativeQuery(
+                "SELECT 1 FROM event WHERE source = :source AND appointment_id = :appointment LIMIT 1", Integer.class)
+                .setParameter("source", source).setParameter("appointment", appointmentId).getResultList().isEmpty());
+    }
+
     /** Whether the source's first sync has completed, on any replica. */
     public boolean firstSyncDone(String source) {
         return QuarkusTransaction.requiringNew().call(() -> {

@@ -36,6 +36,9 @@ public final class SyncTokenCycle {
 
     private static final Logger LOG = Logger.getLogger(SyncTokenCycle.class);
 
+    /** Answers to the stored token's request that mean "this token is no good": list everything again. */
+    private static final Set<Integer> REFUSED_TOKEN = Set.of(400, 404, 410, 414);
+
     /** Tunables of one cycle, from the source's configuration. */
     public record Settings(String source, boolean emitOnFirstSync, int maxPages, Duration lease) {
     }
@@ -71,10 +74,13 @@ public final class SyncTokenCycle {
         try {
             page = feed.list(token);
         } catch (SourceFetchException e) {
-            if (full || e.status() != 410) {
+            if (full || !REFUSED_TOKEN.contains(e.status())) {
                 throw e;
             }
-            LOG.infof("Source %s: the sync token expired (410 Gone); reading the full listing", settings.source());
+            // 410 is the documented "expired"; a server refusing the request the stored token makes (a link to a
+            // path it no longer has, a token too long for a URL) would otherwise fail every cycle for ever.
+            LOG.infof("Source %s: the sync token was refused (HTTP %d); reading the full listing", settings.source(),
+                    e.status());
             full = true;
             page = feed.list(null);
         }
@@ -90,7 +96,16 @@ public final class SyncTokenCycle {
             records += page.size();
             page.appointments().forEach(a -> listed.add(a.id()));
             page.poison().forEach(p -> listed.add(p.appointmentId()));
-            writer.commit(lease, page, CursorRules.serverTime(page.searchTime(), now), null, null);
+            // A tombstone is read back before anything is concluded: Graph's @removed also says "moved out of the
+            // view" (reason "changed"), which a read finds and diffs as a reschedule; gone (404/410) is a deletion.
+            for (String id : page.removed()) {
+                listed.add(id);
+                writer.confirmGone(lease, feed, id, CursorRules.serverTime(page.searchTime(), now),
+                        CanonicalEvent.REASON_DELETED);
+            }
+            writer.commit(lease, page.removed().isEmpty() ? page : new SourcePage(page.appointments(), page.poison(),
+                    page.patients(), page.next(), page.searchTime(), page.sortedByLastUpdated()),
+                    CursorRules.serverTime(page.searchTime(), now), null, null);
             if (page.next() == null) {
                 break;
             }

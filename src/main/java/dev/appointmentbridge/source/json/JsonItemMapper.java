@@ -132,6 +132,9 @@ final class JsonItemMapper {
             }
             Instant start = instant(item, "start");
             Instant end = instant(item, "end");
+            if (start != null && end != null && end.isBefore(start)) {
+                return poison(id, key("fields.end") + " is before " + key("fields.start"), updated);
+            }
             Integer duration = integer(item, "duration");
             String provider = reference(item, "provider");
             String location = reference(item, "location");
@@ -233,19 +236,27 @@ final class JsonItemMapper {
         return parsed;
     }
 
+    /** A local time in its zone; one the zone's clock skips or shows twice (a change of offset) is never guessed. */
     private Instant local(String value, String zone, String field) {
         java.time.ZoneId id;
         try {
-            id = java.time.ZoneId.of(zone);
+            id = zone.equalsIgnoreCase("UTC") ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(zone);
         } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException(key("fields." + field + "-zone") + " '" + printable(zone)
                     + "' is not an IANA time zone or UTC (Microsoft Graph: ask for Prefer: outlook.timezone=\"UTC\")");
         }
+        java.time.LocalDateTime time;
         try {
-            return java.time.LocalDateTime.parse(value).atZone(id).toInstant();
+            time = java.time.LocalDateTime.parse(value);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key("fields." + field) + " is not an ISO-8601 date and time");
         }
+        List<java.time.ZoneOffset> offsets = id.getRules().getValidOffsets(time);
+        if (offsets.size() != 1) {
+            throw new IllegalArgumentException(key("fields." + field) + " " + value + " " + (offsets.isEmpty()
+                    ? "does not exist" : "exists twice") + " in " + id + " (a change of offset): not guessed");
+        }
+        return time.toInstant(offsets.get(0));
     }
 
     private Integer integer(JsonNode item, String field) {

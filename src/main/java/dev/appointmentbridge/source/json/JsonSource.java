@@ -52,6 +52,8 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
     /** mode=sync-token: where a page carries the token, and the token of the last page read (null: none). */
     private final JsonPointer syncPointer;
     private volatile String syncToken;
+    /** Graph's delta links run to a few thousand characters; a token far longer would not fit the next URL. */
+    static final int MAX_SYNC_TOKEN = 65_536;
 
     /** @throws IllegalArgumentException naming the setting, when the configuration cannot work */
     public JsonSource(String name, SourcesConfig.Source config, SourceClient client, ObjectReader reader,
@@ -136,6 +138,16 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
             return pageFrom(URI.create(http.checkedNext(base, token)));
         }
         return first(url(), new HashMap<>(Map.of("cursor", token == null ? "" : token)));
+    }
+
+    /** A sync token that is a link, resolved against the page that carried it and kept on the source's origin. */
+    private String tokenLink(URI page, String link) throws SourceFetchException {
+        try {
+            return http.checkedNext(page, link);
+        } catch (SourceFetchException e) {
+            throw new SourceFetchException("the sync token link at bridge.sources." + name + ".sync-token of GET "
+                    + page.getPath() + " is refused (" + e.getMessage() + "): not stored", e.status(), null);
+        }
     }
 
     private static boolean isUrl(String token) {
@@ -254,11 +266,15 @@ public class JsonSource implements PolledSource, dev.appointmentbridge.source.Sy
         if (syncPointer != null) { // the last page read holds it: Google sends nextSyncToken on the last page only
             JsonNode token = root.at(syncPointer);
             String value = token.isValueNode() && !token.isNull() && !token.asText().isBlank() ? token.asText() : null;
+            if (value != null && value.length() > MAX_SYNC_TOKEN) {
+                throw new SourceFetchException("the sync token at bridge.sources." + name + ".sync-token is longer"
+                        + " than " + MAX_SYNC_TOKEN + " characters: not stored, the next cycle asks with the old one",
+                        0, null);
+            }
             // A token that is a URL (Microsoft Graph's @odata.deltaLink) is followed as given, so it must stay on
             // the source's origin like a next link: checked before it is stored, not when it is used.
             // Without {cursor} in url the token can only be a link: a relative one is resolved against this page.
-            syncToken = value != null && (isUrl(value) || !url().contains("{cursor}")) ? http.checkedNext(url, value)
-                    : value;
+            syncToken = value != null && (isUrl(value) || !url().contains("{cursor}")) ? tokenLink(url, value) : value;
         }
         JsonNode list = root.at(items);
         if (!list.isArray()) {

@@ -241,6 +241,13 @@ class Hl7v2IntakeTest {
             String control = send(socket, siu("S12", id("C") + "\u0007z".translateEscapes(), apt, "20261210103000",
                     "20261210110000"));
             assertTrue(control.contains("MSA|AE") && control.contains("MSH-10"), control);
+            // at either end too (before: trimmed away and stored, "A\0" as "A", "\0EPIC" merged into EPIC)
+            String trailing = send(socket, siu("S12", id("C"), apt + "\u0000".translateEscapes(), "20261210103000",
+                    "20261210110000"));
+            assertTrue(trailing.contains("MSA|AE") && trailing.contains("SCH-2"), trailing);
+            String leading = send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000")
+                    .replace("|EPIC|", "|\u0001EPIC|".translateEscapes()));
+            assertTrue(leading.contains("MSA|AE") && leading.contains("MSH-3"), leading);
             assertTrue(send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000"))
                     .contains("MSA|AA"), "the connection goes on");
         }

@@ -141,6 +141,26 @@ class JsonItemMapperTest {
                 "booleans only as status words");
     }
 
+    /** Review of issue 37: a local time in a clock change was shifted; an end before the start was delivered. */
+    @Test
+    void localTimesAChangeOfOffsetSkipsOrRepeatsAndEndsBeforeStartsAreQuarantined() throws Exception {
+        JsonItemMapper zoned = new JsonItemMapper("g", Map.of("id", "/id", "status", "/s", "start", "/start/dateTime",
+                "start-zone", "/start/timeZone", "end", "/end/dateTime", "end-zone", "/end/timeZone"),
+                Map.of("booked", List.of("ok")));
+        assertEquals("bridge.sources.g.fields.start 2026-03-08T02:30:00 does not exist in America/New_York (a change"
+                + " of offset): not guessed", zoned.map(item("{\"id\":\"a\",\"s\":\"ok\",\"start\":{\"dateTime\":"
+                + "\"2026-03-08T02:30:00\",\"timeZone\":\"America/New_York\"}}")).poison().reason());
+        assertEquals("bridge.sources.g.fields.start 2026-11-01T01:30:00 exists twice in America/New_York (a change"
+                + " of offset): not guessed", zoned.map(item("{\"id\":\"a\",\"s\":\"ok\",\"start\":{\"dateTime\":"
+                + "\"2026-11-01T01:30:00\",\"timeZone\":\"America/New_York\"}}")).poison().reason());
+        assertEquals("bridge.sources.g.fields.end is before bridge.sources.g.fields.start", zoned.map(item(
+                "{\"id\":\"a\",\"s\":\"ok\",\"start\":{\"dateTime\":\"2026-12-10T10:00:00\",\"timeZone\":"
+                + "\"America/New_York\"},\"end\":{\"dateTime\":\"2026-12-10T10:30:00\",\"timeZone\":"
+                + "\"Europe/Berlin\"}}")).poison().reason());
+        assertEquals(Instant.parse("2026-12-10T10:00:00Z"), zoned.map(item("{\"id\":\"a\",\"s\":\"ok\","
+                + "\"start\":{\"dateTime\":\"2026-12-10T10:00:00\",\"timeZone\":\"utc\"}}")).record().start());
+    }
+
     /** Issue 37: Google's deleted event ({"id", "status": "cancelled"} only) is a tombstone. */
     @Test
     void aCancelledItemWithoutTimesIsATombstoneAndOneWithTimesACancellation() throws Exception {
