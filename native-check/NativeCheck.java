@@ -84,12 +84,33 @@ public class NativeCheck {
         cmd.add("-H:Class=" + mainClass);
         cmd.add("-H:Name=" + imageName);
         cmd.addAll(hosted);
-        cmd.add("-H:CLibraryPath=" + BuilderStubs.headerStubs(graal, out.resolve("clibraries")));
+        Path clibraries = BuilderStubs.headerStubs(graal, out.resolve("clibraries"));
+        cmd.add("-H:CLibraryPath=" + clibraries);
         cmd.add("-H:ImageBuildID=" + buildId);
-        cmd.add("-H:+ReturnAfterAnalysis");
+        boolean link = "true".equals(System.getenv("NATIVE_LINK"));
+        if (link) {
+            // CI-only link route (native-link/README.md): GraalVM's C helpers and the JDK's libraries from this JDK
+            Path script = Path.of(System.getenv().getOrDefault("NATIVE_LINK_SCRIPTS", "native-link")).toAbsolutePath()
+                            .resolve("build-clibraries.sh");
+            int rc = new ProcessBuilder("bash", script.toString(), System.getProperty("java.home"),
+                            clibraries.resolve("include").toString(), clibraries.toString()).inheritIO().start().waitFor();
+            if (rc != 0) System.exit(rc);
+            cmd.add("-H:NativeLinkerOption=-Wl,-rpath,$ORIGIN");
+            cmd.add("-H:NativeLinkerOption=-Wl,-rpath-link," + clibraries);
+        } else {
+            cmd.add("-H:+ReturnAfterAnalysis");
+        }
         if (System.getenv("NATIVE_CHECK_VERBOSE") != null) System.err.println(String.join(" \\\n  ", cmd));
         Process p = new ProcessBuilder(cmd).directory(out.toFile()).inheritIO().start();
-        System.exit(p.waitFor());
+        int status = p.waitFor();
+        if (status == 0 && link) {
+            // the shared libraries the executable needs, beside it (it looks for them in $ORIGIN)
+            Files.copy(clibraries.resolve("libjvm.so"), out.resolve("libjvm.so"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (String l : List.of("java", "nio", "net", "zip", "extnet", "management_ext", "jaas"))
+                Files.copy(Path.of(System.getProperty("java.home"), "lib", "lib" + l + ".so"), out.resolve("lib" + l + ".so"),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        System.exit(status);
     }
 
     static void option(String a, Deque<String> rest, String origin) throws IOException {
