@@ -56,6 +56,9 @@ public final class Hl7Acks {
     public static String reason(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
-        return clean(newline < 0 ? message : message.substring(0, newline));
+        message = newline < 0 ? message : message.substring(0, newline);
+        // HAPI appends the message's first 50 characters "for reference": none of the message is echoed
+        int quoted = message.indexOf(" The following is the first");
+        return clean(quoted < 0 ? message : message.substring(0, quoted));
     }
 }

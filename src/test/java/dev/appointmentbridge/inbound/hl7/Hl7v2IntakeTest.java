@@ -445,6 +445,10 @@ class Hl7v2IntakeTest {
                 .body(containsString("MSA|AA"));
         given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7").body("garbage".getBytes(StandardCharsets.UTF_8))
                 .post("/webhook/hl7v2").then().statusCode(400).body(containsString("MSA|AE"));
+        // none of an unreadable message is echoed (HAPI's reason quoted its first 50 characters)
+        given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7")
+                .body("Jane Doe 1970-01-01 no header".getBytes(StandardCharsets.UTF_8)).post("/webhook/hl7v2").then()
+                .statusCode(400).body(containsString("MSA|AE")).body(org.hamcrest.Matchers.not(containsString("Jane")));
         given().header("X-API-Key", Hl7v2Profile.KEY).contentType("x-application/hl7-v2+er7")
                 .body(message.replace("20261210103000", "20260329023000").getBytes(StandardCharsets.UTF_8)).post("/webhook/hl7v2").then()
                 .statusCode(400).body(containsString("does not exist in Europe/Berlin"));
