@@ -22,7 +22,7 @@ trap cleanup EXIT
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' /proc/$1/status; }
 peak() { awk '/VmHWM/ {print int($2 / 1024)}' /proc/$1/status; }
 
-run() { # KIND (jar|native) DELIVERY(true|false): starts it, prints ready ms; sets APP
+run() { # KIND (jar|native) DELIVERY(true|false): starts it; sets APP and READY (ms to ready)
   local cmd
   if [ "$1" = jar ]; then cmd=(java -XX:MaxRAM=768m -jar target/quarkus-app/quarkus-run.jar); else cmd=("$EXE" -Xmx256m); fi
   local began=$(date +%s%N)
@@ -32,13 +32,13 @@ run() { # KIND (jar|native) DELIVERY(true|false): starts it, prints ready ms; se
     "${cmd[@]}" >>"$OUT/$1.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$((PORT + 1000))/q/health/ready" >/dev/null 2>&1 && break; sleep 0.05; done
-  echo $(( ($(date +%s%N) - began) / 1000000 ))
+  READY=$(( ($(date +%s%N) - began) / 1000000 ))
 }
 
 measure() { # KIND: one round, one line of figures
   fresh_db $DB
   local ready idle
-  ready=$(run "$1" false)
+  run "$1" false; ready=$READY
   sleep 2; idle=$(rss $APP)
   wrk -t 2 -c 64 -d 5s -s bench/inbound.lua "http://127.0.0.1:$PORT" >/dev/null   # warm-up
   local out rate p99 peak_rss stored
@@ -51,7 +51,7 @@ measure() { # KIND: one round, one line of figures
   rm -f "$OUT/received.log"
   start_receiver $RECV_PORT 0
   wait_http "http://127.0.0.1:$RECV_PORT/control/ok" 30 >/dev/null 2>&1 || true
-  run "$1" true >/dev/null
+  run "$1" true
   local began=$(date +%s%N)
   for _ in $(seq 1 1200); do
     [ "$($PSQL -d $DB -c "select count(*) from delivery where status = 'pending'")" = 0 ] && break; sleep 0.25
