@@ -97,6 +97,10 @@ public class DeliveryAdminResource {
         } catch (DateTimeParseException e) {
             throw bad("since", "Input should be an ISO 8601 datetime with a timezone");
         }
+        int year = from.withOffsetSameInstant(java.time.ZoneOffset.UTC).getYear();
+        if (year < 1 || year > 9999) { // a timestamp column holds no other; JDK 25 throws converting one (a 500)
+            throw bad("since", "Input should be a time in the years 1 to 9999");
+        }
         return Map.of("status", "queued", "target", name, "requeued", service.replay(name, from));
     }
 

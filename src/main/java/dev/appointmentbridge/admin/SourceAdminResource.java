@@ -57,6 +57,10 @@ public class SourceAdminResource {
                     "The pending_removals_through shown on GET /admin/sources (ISO 8601 instant), so only the removals"
                             + " you saw are confirmed", "datetime_parsing")));
         }
+        if (until.isBefore(java.time.Instant.parse("0001-01-01T00:00:00Z"))) { // no timestamp column holds it
+            throw new ApiException(422, "Invalid query parameter", List.of(ErrorItem.of("query", "through",
+                    "Input should be a time in the years 1 to 9999", "datetime_range")));
+        }
         if (until.isAfter(java.time.Instant.now())) {
             throw new ApiException(422, "Invalid query parameter", List.of(ErrorItem.of("query", "through",
                     "A time in the future would confirm removals held after you looked; send the "

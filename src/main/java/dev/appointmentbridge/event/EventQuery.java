@@ -30,6 +30,11 @@ public record EventQuery(String eventType, String appointmentId, String patientI
         if (since != null) {
             try {
                 sinceTime = OffsetDateTime.parse(since);
+                int year = sinceTime.withOffsetSameInstant(java.time.ZoneOffset.UTC).getYear();
+                if (year < 1 || year > 9999) { // a timestamp column holds no other; JDK 25 throws converting one
+                    errors.add(query("since", "Input should be a time in the years 1 to 9999", "datetime_range"));
+                    sinceTime = null;
+                }
             } catch (DateTimeParseException e) {
                 errors.add(query("since", "Input should be an ISO 8601 datetime with a timezone", "datetime_parsing"));
             }

@@ -101,6 +101,10 @@ public class Hl7v2Intake {
         parser = context.getPipeParser();
     }
 
+    /** Made at start, so a bad bridge.inbound.hl7v2.zone stops the start instead of failing every message. */
+    void startup(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
+    }
+
     /** Blocking (parse, one query): call off the event loop. Never throws. */
     public CompletionStage<Ack> receive(String er7) {
         if (er7.getBytes(StandardCharsets.UTF_8).length > config.hl7v2().maxMessageBytes()) {
