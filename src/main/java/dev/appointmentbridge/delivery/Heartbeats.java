@@ -1,5 +1,6 @@
 package dev.appointmentbridge.delivery;
 
+import dev.appointmentbridge.common.NativeColumn;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -115,9 +116,9 @@ public class Heartbeats {
 
     private java.util.Optional<Long> due(TargetRegistry.Target t) {
         double idle = t.config().heartbeat().orElseThrow().toMillis() / 1000.0;
-        return QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(CLAIM, Long.class)
+        return QuarkusTransaction.requiringNew().call(() -> NativeColumn.values(NativeColumn.select(session, CLAIM, "last", Long.class)
                 .setParameter("target", t.name()).setParameter("idle", idle)
-                .setParameter("paced", "%" + DeliveryWorker.PACED + "%").getResultList().stream().findFirst());
+                .setParameter("paced", "%" + DeliveryWorker.PACED + "%").getResultList(), Long.class).stream().findFirst());
     }
 
     private void send(TargetRegistry.Target t, long last) {

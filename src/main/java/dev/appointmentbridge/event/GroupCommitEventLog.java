@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import dev.appointmentbridge.common.SqlStates;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -38,12 +41,25 @@ public class GroupCommitEventLog {
     @Inject
     EventLogConfig config;
 
+    @Inject
+    MeterRegistry registry;
+
     private BlockingQueue<Pending> queue;
+    /** Where a batch's time goes: its statements, then its commit (the WAL flush and any lock held until it). */
+    private Timer statementsTime;
+    private Timer commitTime;
+    private DistributionSummary batchSize;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
     void start(@Observes StartupEvent ignored) {
         queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        statementsTime = Timer.builder("bridge.event.log.batch").tag("phase", "statements")
+                .description("Time of a batch of received events in its transaction's statements").register(registry);
+        commitTime = Timer.builder("bridge.event.log.batch").tag("phase", "commit")
+                .description("Time of a batch of received events in its commit").register(registry);
+        batchSize = DistributionSummary.builder("bridge.event.log.batch.events")
+                .description("Received events committed per batch").register(registry);
         running = true;
         for (int i = 0; i < config.writers(); i++) {
             Thread t = new Thread(this::writeLoop, "event-log-writer-" + i);
@@ -99,8 +115,18 @@ public class GroupCommitEventLog {
             events.add(p.event());
         }
         List<StoredEvent> stored;
+        long start = System.nanoTime();
+        long[] statementsDone = { 0 };
         try {
-            stored = QuarkusTransaction.requiringNew().call(() -> inserter.insert(events));
+            stored = QuarkusTransaction.requiringNew().call(() -> {
+                List<StoredEvent> rows = inserter.insert(events);
+                statementsDone[0] = System.nanoTime();
+                return rows;
+            });
+            long committed = System.nanoTime();
+            statementsTime.record(statementsDone[0] - start, TimeUnit.NANOSECONDS);
+            commitTime.record(committed - statementsDone[0], TimeUnit.NANOSECONDS);
+            batchSize.record(events.size());
         } catch (RuntimeException | Error e) {
             // The transaction rolled back; every caller of the batch hears so, even on an Error.
             String state = dataError(e);

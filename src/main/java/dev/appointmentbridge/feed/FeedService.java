@@ -1,5 +1,6 @@
 package dev.appointmentbridge.feed;
 
+import dev.appointmentbridge.common.NativeColumn;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -46,8 +47,9 @@ public class FeedService {
     public FeedPage page(TargetRegistry.Target target, long after, int limit) {
         return QuarkusTransaction.requiringNew().call(() -> {
             // last before the rows: every row read is numbered at most last (a number is visible only once committed)
-            long last = session.createNativeQuery("SELECT COALESCE(max(last), 0) FROM target_sequence"
-                    + " WHERE target = :target", Long.class).setParameter("target", target.name()).getSingleResult();
+            long last = NativeColumn.value(NativeColumn.select(session, "SELECT COALESCE(max(last), 0) AS last"
+                    + " FROM target_sequence WHERE target = :target", "last", Long.class)
+                    .setParameter("target", target.name()).getSingleResult(), Long.class);
             if (after > last) {
                 throw new ApiException(409, "after=" + after + " is beyond the last number assigned to "
                         + target.name() + " (" + last + "): numbers come only from this bridge's database, so it was"

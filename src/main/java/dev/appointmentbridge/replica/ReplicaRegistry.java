@@ -1,5 +1,6 @@
 package dev.appointmentbridge.replica;
 
+import dev.appointmentbridge.common.NativeColumn;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -162,9 +163,9 @@ public class ReplicaRegistry {
     }
 
     private void refreshForeign() {
-        List<String> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(FOREIGN,
-                String.class).setParameter("grace", (double) config.grace().toSeconds())
-                .setParameter("instance", InstanceName.get()).getResultList());
+        List<String> rows = QuarkusTransaction.requiringNew().call(() -> NativeColumn.values(NativeColumn.select(
+                session, FOREIGN, "spec", String.class).setParameter("grace", (double) config.grace().toSeconds())
+                .setParameter("instance", InstanceName.get()).getResultList(), String.class));
         List<TargetSpec> specs = new ArrayList<>();
         for (String row : rows) {
             try {
@@ -252,10 +253,10 @@ public class ReplicaRegistry {
     /** The targets some live replica has, this one's included whatever the database says. */
     public Set<String> liveTargets(Collection<String> own) {
         Set<String> names = new TreeSet<>(own);
-        names.addAll(QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
-                SELECT DISTINCT unnest(targets) FROM replica
-                 WHERE last_seen >= now() - make_interval(secs => :grace)""", String.class)
-                .setParameter("grace", (double) config.grace().toSeconds()).getResultList()));
+        names.addAll(QuarkusTransaction.requiringNew().call(() -> NativeColumn.values(NativeColumn.select(session, """
+                SELECT DISTINCT unnest(targets) AS target FROM replica
+                 WHERE last_seen >= now() - make_interval(secs => :grace)""", "target", String.class)
+                .setParameter("grace", (double) config.grace().toSeconds()).getResultList(), String.class)));
         return names;
     }
 

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.delivery.store;
 
+import dev.appointmentbridge.common.NativeColumn;
 import java.util.Collection;
 import java.util.List;
 
@@ -14,31 +15,57 @@ import jakarta.inject.Inject;
  * id from two sources are different appointments; rows stored before the source was kept (source '') are ordered
  * against every source's rows of their id.
  * <p>
- * Every transaction that moves a row into or out of 'pending' first takes the advisory locks of the keys it
- * touches, then (in a later statement, so with a snapshot that sees every earlier holder's commit) sets head. Two
- * writers of one key therefore never both decide from a snapshot that misses the other's row. Keys share 128 lock
- * buckets: a batch of thousands of keys takes at most 128 locks (PostgreSQL's lock table is small), always in
- * ascending order, so two batches never wait for each other in a cycle.
+ * Every transaction that moves a row into or out of 'pending' first takes the locks of the keys it touches, then (in a
+ * later statement, so with a snapshot that sees every earlier holder's commit) sets head. Two writers of one key
+ * therefore never both decide from a snapshot that misses the other's row, while writers of different keys never
+ * wait for each other (the receiving endpoint's concurrent batches of new appointments commit side by side):
+ * <ol>
+ * <li>the key's bucket of 128, shared: releases that locked buckets exclusively (and so waited for each other on
+ * different keys of a bucket) still exclude this one on a shared key, during a rolling upgrade;</li>
+ * <li>a transaction of at most {@value #KEY_LOCKS} keys takes the gate shared and then one lock per key; one with more
+ * (a large poll page, a replay batch) takes the gate exclusively instead, so no transaction takes more than 128 + 1 +
+ * {@value #KEY_LOCKS} locks (PostgreSQL's lock table is small).</li>
+ * </ol>
+ * Always in that order, each kind ascending, so two transactions never wait for each other in a cycle. One call per
+ * transaction.
  */
 @ApplicationScoped
 public class DeliveryOrder {
 
     /** Advisory lock class of the buckets (the two-int form, apart from any one-bigint lock). */
-    private static final int LOCK_CLASS = 25_0001;
+    private static final int BUCKET_CLASS = 25_0001;
 
-    private static final String BUCKET = "(hashtext(target || '/' || appointment_id) & 127)";
+    /** Advisory lock class of single keys (their 32-bit hash). */
+    private static final int KEY_CLASS = 25_0002;
+
+    /** Advisory lock class of the gate between per-key and all-keys transactions (key 0). */
+    private static final int GATE_CLASS = 25_0003;
+
+    /** Most keys a transaction locks one by one; above, it takes the gate exclusively. */
+    static final int KEY_LOCKS = 256;
+
+    /** The locks of the keys in {@code k(t, a)}, in the order above. */
+    private static final String LOCK = """
+            , m AS (SELECT count(*) > %4$d AS many FROM k)
+            SELECT count(CASE WHEN s.c = 1 THEN pg_advisory_xact_lock_shared(%1$d, s.n)
+                              WHEN s.c = 2 AND s.n = 0 THEN pg_advisory_xact_lock_shared(%3$d, 0)
+                              WHEN s.c = 2 THEN pg_advisory_xact_lock(%3$d, 0)
+                              ELSE pg_advisory_xact_lock(%2$d, s.n) END) AS locks
+              FROM (SELECT DISTINCT 1 AS c, hashtext(t || '/' || a) & 127 AS n FROM k
+                    UNION ALL SELECT 2, CASE WHEN many THEN 1 ELSE 0 END FROM m
+                    UNION ALL SELECT DISTINCT 3, hashtext(t || '/' || a) FROM k, m WHERE NOT many
+                    ORDER BY 1, 2) s
+            """.formatted(BUCKET_CLASS, KEY_CLASS, GATE_CLASS, KEY_LOCKS);
 
     private static final String LOCK_KEYS = """
-            SELECT count(pg_advisory_xact_lock(%d, b))
-              FROM (SELECT DISTINCT (hashtext(t || '/' || a) & 127) AS b
-                      FROM unnest(CAST(:targets AS text[]), CAST(:appointments AS text[])) AS k(t, a)
-                     ORDER BY 1) s
-            """.formatted(LOCK_CLASS);
+            WITH k AS (SELECT DISTINCT t, a
+                         FROM unnest(CAST(:targets AS text[]), CAST(:appointments AS text[])) AS k(t, a))
+            """ + LOCK;
 
     private static final String LOCK_ROWS = """
-            SELECT count(pg_advisory_xact_lock(%d, b))
-              FROM (SELECT DISTINCT %s AS b FROM delivery WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY 1) s
-            """.formatted(LOCK_CLASS, BUCKET);
+            WITH k AS (SELECT DISTINCT target AS t, appointment_id AS a FROM delivery
+                        WHERE id = ANY(CAST(:ids AS bigint[])))
+            """ + LOCK;
 
     /** Whether an older pending row holds {@code r}'s key; index-driven with or without statistics. */
     static final String OLDER_PENDING = """
@@ -85,14 +112,14 @@ public class DeliveryOrder {
 
     /** Locks the keys of rows about to be inserted; call in the inserting transaction, before the insert. */
     public void lockKeys(String[] targets, String[] appointmentIds) {
-        session.createNativeQuery(LOCK_KEYS, Long.class).setParameter("targets", targets)
+        NativeColumn.select(session, LOCK_KEYS, "locks", Long.class).setParameter("targets", targets)
                 .setParameter("appointments", appointmentIds).getSingleResult();
     }
 
     /** Locks the keys of existing rows; call before changing their status. */
     public void lockRows(Collection<Long> ids) {
         if (!ids.isEmpty()) {
-            session.createNativeQuery(LOCK_ROWS, Long.class).setParameter("ids", ids.toArray(new Long[0]))
+            NativeColumn.select(session, LOCK_ROWS, "locks", Long.class).setParameter("ids", ids.toArray(new Long[0]))
                     .getSingleResult();
         }
     }
@@ -107,6 +134,7 @@ public class DeliveryOrder {
 
     /** Rows waiting for nothing (see STRANDED), up to {@code limit}; heal them with lockRows and rehead. */
     public List<Long> stranded(int limit) {
-        return session.createNativeQuery(STRANDED, Long.class).setParameter("limit", limit).getResultList();
+        return NativeColumn.values(NativeColumn.select(session, STRANDED, "id", Long.class).setParameter("limit", limit)
+                .getResultList(), Long.class);
     }
 }

@@ -1,5 +1,6 @@
 package dev.appointmentbridge.delivery.store;
 
+import dev.appointmentbridge.common.NativeColumn;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -114,19 +115,23 @@ public class DeliveryStore {
     }
 
     /**
-     * Numbers claimed rows that have no number: a replica of a release without the target sequence (during a rolling
-     * upgrade) wrote them. They take the target's next numbers in the claim's transaction, so the sequence stays
-     * gapless and they appear in the feed; rows written by the current release always have theirs.
+     * Numbers the claimed rows that have no number yet: a row takes its number in its target's sequence when it is
+     * first claimed, in the claim's transaction, which holds the target's row of {@code target_sequence} until it
+     * commits; so numbers are gapless, never reused, and become visible in the order they were taken (the feed reads
+     * up to the last one taken). The claim takes at most one row of an appointment (head), so one appointment's rows
+     * are numbered in order; within a claim, in id order. Taking the number here rather than where the event is stored
+     * keeps that row lock out of the receiving endpoint's commits (docs/benchmarks.md).
      */
     private List<Object[]> number(List<Object[]> rows, String target) {
-        List<Object[]> unnumbered = rows.stream().filter(r -> r[9] == null).toList();
+        List<Object[]> unnumbered = rows.stream().filter(r -> r[9] == null)
+                .sorted(java.util.Comparator.comparingLong(r -> (Long) r[0])).toList();
         if (unnumbered.isEmpty()) {
             return rows;
         }
-        long last = session.createNativeQuery("""
+        long last = NativeColumn.value(NativeColumn.select(session, """
                 INSERT INTO target_sequence AS s (target, last) VALUES (:target, :n)
-                ON CONFLICT (target) DO UPDATE SET last = s.last + excluded.last RETURNING s.last""", Long.class)
-                .setParameter("target", target).setParameter("n", (long) unnumbered.size()).getSingleResult();
+                ON CONFLICT (target) DO UPDATE SET last = s.last + excluded.last RETURNING s.last""", "last", Long.class)
+                .setParameter("target", target).setParameter("n", (long) unnumbered.size()).getSingleResult(), Long.class);
         long next = last - unnumbered.size() + 1;
         Long[] ids = new Long[unnumbered.size()];
         Long[] numbers = new Long[unnumbered.size()];
@@ -183,7 +188,7 @@ public class DeliveryStore {
         }
         return QuarkusTransaction.requiringNew().call(() -> {
             order.lockRows(finished);
-            int updated = session.createNativeQuery(RECORD, Long.class).setParameter("ids", ids)
+            int updated = NativeColumn.select(session, RECORD, "id", Long.class).setParameter("ids", ids)
                     .setParameter("statuses", statuses).setParameter("nextAts", nextAts).setParameter("ats", ats)
                     .setParameter("codes", codes).setParameter("errors", errors).setParameter("claims", claims)
                     .setParameter("refunds", refunds).getResultList().size();
@@ -270,9 +275,9 @@ public class DeliveryStore {
         while (true) {
             long from = after;
             List<Long> ids = QuarkusTransaction.requiringNew().call(() -> {
-                List<Long> batch = session.createNativeQuery(REPLAY_BATCH, Long.class).setParameter("target", target)
+                List<Long> batch = NativeColumn.values(NativeColumn.select(session, REPLAY_BATCH, "id", Long.class).setParameter("target", target)
                         .setParameter("after", from).setParameter("through", range[1]).setParameter("since", since)
-                        .setParameter("batch", REQUEUE_BATCH).getResultList();
+                        .setParameter("batch", REQUEUE_BATCH).getResultList(), Long.class);
                 requeued[0] += requeue(batch, "'sent', 'dead'");
                 return batch;
             });
@@ -356,7 +361,7 @@ public class DeliveryStore {
         double age = (double) olderThan.toSeconds();
         // The targets with rows, by a skip scan of delivery_target_idx (one probe per target, whatever the backlog),
         // then those not served that have an old pending row: this runs every minute.
-        List<String> removed = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
+        List<String> removed = QuarkusTransaction.requiringNew().call(() -> NativeColumn.values(NativeColumn.select(session, """
                 WITH RECURSIVE t AS (
                     SELECT min(target) AS target FROM delivery
                     UNION ALL
@@ -365,18 +370,18 @@ public class DeliveryStore {
                 SELECT t.target FROM t
                  WHERE t.target IS NOT NULL AND t.target <> ALL(CAST(:names AS text[]))
                    AND EXISTS (SELECT 1 FROM delivery p WHERE p.target = t.target AND p.status = 'pending'
-                                  AND p.created_at < now() - make_interval(secs => :age))""", String.class)
-                .setParameter("names", names).setParameter("age", age).getResultList());
+                                  AND p.created_at < now() - make_interval(secs => :age))""", "target", String.class)
+                .setParameter("names", names).setParameter("age", age).getResultList(), String.class));
         java.util.Map<String, Long> retired = new java.util.TreeMap<>();
         for (String target : removed) {
             while (true) {
                 int[] done = QuarkusTransaction.requiringNew().call(() -> {
-                    List<Long> ids = session.createNativeQuery("""
+                    List<Long> ids = NativeColumn.values(NativeColumn.select(session, """
                             SELECT id FROM delivery WHERE target = :target AND status = 'pending'
                                AND created_at < now() - make_interval(secs => :age)
-                             ORDER BY id LIMIT :batch""", Long.class)
+                             ORDER BY id LIMIT :batch""", "id", Long.class)
                             .setParameter("target", target).setParameter("age", age).setParameter("batch", batch)
-                            .getResultList();
+                            .getResultList(), Long.class);
                     // under the keys' locks: a replica that still has the target may be inserting behind these rows
                     order.lockRows(ids);
                     int updated = session.createNativeMutationQuery("""

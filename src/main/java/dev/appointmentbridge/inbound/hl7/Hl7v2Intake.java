@@ -1,5 +1,6 @@
 package dev.appointmentbridge.inbound.hl7;
 
+import dev.appointmentbridge.common.NativeColumn;
 import dev.appointmentbridge.common.Hl7Acks;
 
 import java.nio.charset.StandardCharsets;
@@ -224,8 +225,8 @@ public class Hl7v2Intake {
             return key; // the same MSH-7: a conflict, answered AE by the store
         }
         String reused = key + "#" + hash(siu); // the column is text: no length to exceed
-        boolean known = !QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery("""
-                SELECT 1 FROM event WHERE source = :source AND idempotency_key = :key""", Integer.class)
+        boolean known = !QuarkusTransaction.requiringNew().call(() -> NativeColumn.select(session, """
+                SELECT 1 AS one FROM event WHERE source = :source AND idempotency_key = :key""", "one", Integer.class)
                 .setParameter("source", siu.source()).setParameter("key", reused).getResultList()).isEmpty();
         if (known) {
             return reused; // a resend of the message that reused the id
@@ -283,9 +284,9 @@ public class Hl7v2Intake {
     }
 
     private CanonicalEvent.Appointment last(String source, String appointmentId, String key) {
-        List<String> rows = QuarkusTransaction.requiringNew().call(() -> session.createNativeQuery(LAST, String.class)
+        List<String> rows = QuarkusTransaction.requiringNew().call(() -> NativeColumn.values(NativeColumn.select(session, LAST, "payload", String.class)
                 .setParameter("source", source).setParameter("appointment", appointmentId).setParameter("key", key)
-                .getResultList());
+                .getResultList(), String.class));
         if (rows.isEmpty()) {
             return null;
         }

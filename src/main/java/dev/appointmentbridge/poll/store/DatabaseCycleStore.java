@@ -1,5 +1,6 @@
 package dev.appointmentbridge.poll.store;
 
+import dev.appointmentbridge.common.NativeColumn;
 import dev.appointmentbridge.poll.store.PageCommit;
 import java.time.Duration;
 import java.time.Instant;
@@ -291,8 +292,9 @@ public class DatabaseCycleStore implements CycleStore, WindowStore {
 
     @Override
     public boolean announced(String source, String appointmentId) {
-        return QuarkusTransaction.requiringNew().call(() -> !session.createNativeQuery(
-                "SELECT 1 FROM event WHERE source = :source AND appointment_id = :appointment LIMIT 1", Integer.class)
+        return QuarkusTransaction.requiringNew().call(() -> !NativeColumn.select(session,
+                "SELECT 1 AS one FROM event WHERE source = :source AND appointment_id = :appointment LIMIT 1", "one",
+                Integer.class)
                 .setParameter("source", source).setParameter("appointment", appointmentId).getResultList().isEmpty());
     }
 
