@@ -1,15 +1,15 @@
 package dev.appointmentbridge.delivery;
 
-import dev.appointmentbridge.common.NativeColumn;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import org.hibernate.StatelessSession;
-import org.jboss.logging.Logger;
+import javax.sql.DataSource;
 
-import dev.appointmentbridge.common.SqlStates;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,7 +22,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 /**
  * Wakes every replica's delivery worker (NOTIFY on {@link Outbox#CHANNEL}, heard by {@link NotificationListener})
- * after a transaction that wrote outbox rows has committed. The NOTIFY runs in a transaction of its own, after the
+ * after a transaction that wrote outbox rows has committed. The NOTIFY runs on a connection of its own, after the
  * writers' transactions: PostgreSQL takes a database-wide lock for a notifying transaction from its commit's start to
  * its end, so a NOTIFY inside the writers' transactions lets one of them commit at a time. Commits that arrive while a
  * NOTIFY is under way share the next one. A process that dies between the commit and the NOTIFY loses nothing: the
@@ -38,8 +38,9 @@ public class OutboxNotifier {
     @Inject
     TransactionSynchronizationRegistry transactions;
 
+    /** A pooled connection in autocommit: a NOTIFY touches no table, so it needs no JTA transaction or session. */
     @Inject
-    StatelessSession session;
+    DataSource dataSource;
 
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
@@ -115,14 +116,12 @@ public class OutboxNotifier {
                 LockSupport.parkNanos(1_000_000_000L);
                 continue;
             }
-            try {
-                QuarkusTransaction.requiringNew().run(() -> NativeColumn.select(session,
-                        "SELECT 1 AS one FROM pg_notify('" + Outbox.CHANNEL + "', '')", "one", Integer.class)
-                        .getSingleResult());
+            try (Connection c = dataSource.getConnection(); Statement statement = c.createStatement()) {
+                statement.execute("NOTIFY " + Outbox.CHANNEL);
                 sent.incrementAndGet();
-            } catch (RuntimeException e) {
+            } catch (SQLException e) {
                 // the workers' backstop poll claims the rows; the next commit notifies again
-                LOG.debugf("Outbox NOTIFY not sent (%s)", SqlStates.of(e));
+                LOG.debugf("Outbox NOTIFY not sent (%s)", e.getSQLState());
             }
         }
     }

@@ -28,14 +28,15 @@ import jakarta.persistence.Table;
 /**
  * Issue 11: each table has one owner. Every table the migrations create is mapped by exactly one entity, and
  * no main class talks JDBC beside those mappings: statements go through Hibernate (HQL, or native SQL on the
- * session where PostgreSQL needs it). The two exceptions hold a connection for what is not a table: the
- * LISTEN connection of the delivery wake-up and the readiness ping.
+ * session where PostgreSQL needs it). The three exceptions hold a connection for what is not a table: the
+ * LISTEN and NOTIFY connections of the delivery wake-up and the readiness ping.
  */
 class TableOwnershipTest {
 
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (\\w+)", Pattern.CASE_INSENSITIVE);
 
     private static final Set<String> JDBC_ALLOWED = Set.of("dev.appointmentbridge.delivery.NotificationListener",
+            "dev.appointmentbridge.delivery.OutboxNotifier",
             "dev.appointmentbridge.health.RootResource");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
