@@ -26,6 +26,11 @@ OUT=target/bench-inbound-targets
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 ensure_jar
+# The JVM as src/main/docker/Dockerfile.jvm runs it in deploy/kubernetes.yaml's 768 MiB: run-java.sh's options
+# (ParallelGC and its heap ratios) with JAVA_MAX_MEM_RATIO=25. JAVA_OPTS=... overrides.
+IMAGE_JVM="-XX:MaxRAM=768m -XX:MaxRAMPercentage=25.0 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
+IMAGE_JVM="$IMAGE_JVM -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError"
+[ "${JAVA_OPTS:-}" != "-XX:MaxRAM=768m" ] || JAVA_OPTS=$IMAGE_JVM
 
 AUTOVACUUM_BEFORE=$($PSQL -c "SHOW autovacuum")
 restore() {
