@@ -122,6 +122,8 @@ public class OutboxNotifier {
             } catch (SQLException e) {
                 // the workers' backstop poll claims the rows; the next commit notifies again
                 LOG.debugf("Outbox NOTIFY not sent (%s)", e.getSQLState());
+            } catch (RuntimeException e) { // a pool closing at shutdown: the thread goes on until stopped
+                LOG.debugf("Outbox NOTIFY not sent (%s)", e.getClass().getSimpleName());
             }
         }
     }
