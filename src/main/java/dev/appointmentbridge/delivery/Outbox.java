@@ -25,7 +25,8 @@ import jakarta.inject.Inject;
  * database-wide notify lock through every writer's commit, one writer at a time. Nothing here takes a lock that
  * outlives the statement except the order locks of the rows' own keys: a row's number in its target's sequence is
  * taken when it is first claimed (DeliveryStore), not here, where the target's row lock would be held until commit and
- * let one writer of all at a time commit.
+ * let one writer of all at a time commit; only while an older release that numbers when it stores is live does this
+ * one number here too, so one appointment's numbers stay in the order of its events.
  */
 @ApplicationScoped
 public class Outbox implements OutboxPort {
@@ -38,16 +39,29 @@ public class Outbox implements OutboxPort {
      * stored; rows of one statement do not see each other, hence {@code first}.
      */
     private static final String INSERT = """
-            INSERT INTO delivery (event_id, target, status, appointment_id, source, head)
-            SELECT x.e, x.t, x.s, x.a, x.src,
+            INSERT INTO delivery (event_id, target, status, appointment_id, source, sequence, head)
+            SELECT x.e, x.t, x.s, x.a, x.src, x.seq,
                    x.s = 'pending' AND x.first
                        AND NOT EXISTS (SELECT 1 FROM delivery o
                                         WHERE o.status = 'pending' AND o.target = x.t AND o.appointment_id = x.a
                                           AND (o.source = x.src OR o.source = '' OR x.src = ''))
               FROM unnest(CAST(:eventIds AS bigint[]), CAST(:targets AS text[]), CAST(:statuses AS text[]),
-                          CAST(:appointments AS text[]), CAST(:sources AS text[]), CAST(:firsts AS boolean[]))
-                   AS x(e, t, s, a, src, first)
+                          CAST(:appointments AS text[]), CAST(:sources AS text[]), CAST(:firsts AS boolean[]),
+                          CAST(:sequences AS bigint[]))
+                   AS x(e, t, s, a, src, first, seq)
             ON CONFLICT (event_id, target) DO NOTHING
+            """;
+
+    /**
+     * Takes {@code n} numbers of each target's sequence, only while an older release that numbers deliveries when it
+     * stores them is live (ReplicaRegistry.numbersAtStore): the row stays locked until the events' transaction ends,
+     * so numbers are handed out in commit order. Targets in name order: two transactions never wait in a cycle.
+     */
+    private static final String TAKE_NUMBERS = """
+            INSERT INTO target_sequence AS s (target, last)
+            SELECT x.t, x.n FROM unnest(CAST(:targets AS text[]), CAST(:counts AS bigint[])) AS x(t, n) ORDER BY x.t
+            ON CONFLICT (target) DO UPDATE SET last = s.last + excluded.last
+            RETURNING s.target, s.last
             """;
 
     @Inject
@@ -115,17 +129,45 @@ public class Outbox implements OutboxPort {
         String[] sourceArray = sources.toArray(new String[0]);
         String[] statusArray = statuses.toArray(new String[0]);
         order.lockKeys(targetArray, appointmentArray);
+        Long[] sequences = replicas.numbersAtStore() ? number(targetArray, statusArray) : new Long[targetArray.length];
         int inserted = session.createNativeMutationQuery(INSERT).setParameter("eventIds", ids.toArray(new Long[0]))
                 .setParameter("targets", targetArray).setParameter("statuses", statusArray)
                 .setParameter("appointments", appointmentArray).setParameter("sources", sourceArray)
                 .setParameter("firsts", firsts(targetArray, appointmentArray, sourceArray, statusArray))
-                .executeUpdate();
+                .setParameter("sequences", sequences).executeUpdate();
         if (inserted < ids.size()) {
             // The events were inserted by this transaction, so no delivery row of theirs can exist; if one did, an
             // event would be delivered under another's row. Nothing commits: the caller retries.
             throw new IllegalStateException((ids.size() - inserted) + " delivery rows of new events existed already");
         }
         notifier.afterCommit();
+    }
+
+    /** The sequence number of each pending row, in row order per target; null for rows that are not sent. */
+    private Long[] number(String[] targetArray, String[] statusArray) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (int i = 0; i < targetArray.length; i++) {
+            if ("pending".equals(statusArray[i])) {
+                counts.merge(targetArray[i], 1L, Long::sum);
+            }
+        }
+        Long[] sequences = new Long[targetArray.length];
+        if (counts.isEmpty()) {
+            return sequences;
+        }
+        Map<String, Long> next = new HashMap<>();
+        for (Object[] row : session.createNativeQuery(TAKE_NUMBERS, Object[].class)
+                .addScalar("target", String.class).addScalar("last", Long.class)
+                .setParameter("targets", counts.keySet().toArray(new String[0]))
+                .setParameter("counts", counts.values().toArray(new Long[0])).getResultList()) {
+            next.put((String) row[0], (Long) row[1] - counts.get((String) row[0]) + 1);
+        }
+        for (int i = 0; i < targetArray.length; i++) {
+            if ("pending".equals(statusArray[i])) {
+                sequences[i] = next.merge(targetArray[i], 1L, Long::sum) - 1;
+            }
+        }
+        return sequences;
     }
 
     /** Whether each row is the batch's first pending row of its (target, source, appointment) key. */

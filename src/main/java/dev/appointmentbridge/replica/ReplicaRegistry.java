@@ -44,6 +44,12 @@ public class ReplicaRegistry {
 
     private static final Logger LOG = Logger.getLogger(ReplicaRegistry.class);
 
+    /**
+     * In the version this replica records: it numbers a delivery when the delivery is first claimed. A live replica
+     * without it (an older release, during a rollout or a rollback) numbers deliveries when it stores them.
+     */
+    static final String NUMBERS_AT_CLAIM = "numbers deliveries when claimed";
+
     /** Rows of replicas gone this long are deleted: history, not fleet. */
     private static final String FORGET_AFTER = "7 days";
 
@@ -98,11 +104,13 @@ public class ReplicaRegistry {
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong configurations = new AtomicLong();
     private volatile String mismatch = "";
+    /** Until the first look at the fleet, as if an older release were live: numbers in order either way. */
+    private volatile boolean numbersAtStore = true;
 
     /** Before the other start observers: the delivery worker retires targets by what live replicas serve. */
     void start(@Observes @Priority(1000) StartupEvent ignored) {
         checkTiming(config.heartbeat(), config.grace());
-        version = applicationVersion + " (schema " + schemaVersion() + ")";
+        version = applicationVersion + " (schema " + schemaVersion() + "; " + NUMBERS_AT_CLAIM + ")";
         fingerprint = ReplicaFingerprint.of(sources, targets);
         ownSpecs = specsJson();
         Gauge.builder("bridge.replicas.live", live, AtomicLong::get)
@@ -214,6 +222,7 @@ public class ReplicaRegistry {
         Set<String> prints = new TreeSet<>();
         alive.forEach(r -> prints.add(r.fingerprint()));
         live.set(alive.size());
+        numbersAtStore = alive.stream().anyMatch(r -> r.version() == null || !r.version().contains(NUMBERS_AT_CLAIM));
         configurations.set(prints.size());
         String now = prints.size() > 1 ? String.join(", ", alive.stream().map(r -> r.instance() + " " + r.version()
                 + " configuration " + r.fingerprint() + " targets " + r.targets() + " sources " + r.sources()).toList())
@@ -258,6 +267,14 @@ public class ReplicaRegistry {
                  WHERE last_seen >= now() - make_interval(secs => :grace)""", "target", String.class)
                 .setParameter("grace", (double) config.grace().toSeconds()).getResultList(), String.class)));
         return names;
+    }
+
+    /**
+     * Whether a live replica numbers deliveries when it stores them (an older release): then this one does so too, in
+     * the storing transaction, so that one appointment's numbers follow its events whichever replica stored them.
+     */
+    public boolean numbersAtStore() {
+        return numbersAtStore;
     }
 
     /** How long a replica not seen still counts. */
