@@ -26,7 +26,6 @@ import ca.uhn.hl7v2.ErrorCode;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.parser.CanonicalModelClassFactory;
 import ca.uhn.hl7v2.parser.PipeParser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import dev.appointmentbridge.common.ApiException;
@@ -92,8 +91,8 @@ public class Hl7v2Intake {
     void init() {
         zone = Hl7Times.zone(config.hl7v2().zone());
         HapiContext context = new DefaultHapiContext();
-        // Every version from 2.3 to 2.5.1 into the 2.5 structures; fields are checked here, not by HAPI's rules.
-        context.setModelClassFactory(new CanonicalModelClassFactory("2.5"));
+        // Every version into the 2.5 structures, every SIU into SIU_S12; fields are checked here, not by HAPI's rules.
+        context.setModelClassFactory(new SiuModelClassFactory());
         context.setValidationContext(ValidationContextFactory.noValidation());
         // ACK control ids from a UUID: HAPI's default writes a counter file (id_file) into the working directory,
         // and two replicas, or two pods from one image, would hand out the same ids.

@@ -368,6 +368,32 @@ class Hl7v2IntakeTest {
         assertEquals("PAT-8", events.getString("events[0].patient_id"));
     }
 
+    /**
+     * MSH-9.3 as senders write it: the trigger's own structure name (SIU_S26 in v2.6 and later, SIU_S13 from some
+     * engines), none at all, or an unknown trigger. Before, each was an AE "not an SIU message (GenericMessage...)",
+     * although the triggers table says any SIU trigger is stored: HAPI found no v2.5 class of that name.
+     */
+    @Test
+    void everySiuStructureNameAndAnUnknownTriggerAreStored() throws Exception {
+        String apt = id("M");
+        try (Socket socket = connect()) {
+            String ack = send(socket, siu("S12", id("C"), apt, "20261210103000", "20261210110000")
+                    .replace("SIU^S12^SIU_S12", "SIU^S12"));
+            assertTrue(ack.contains("MSA|AA|"), ack);
+            ack = send(socket, siu("S13", id("C"), apt, "20261211140000", "20261211143000")
+                    .replace("SIU^S13^SIU_S12", "SIU^S13^SIU_S13"));
+            assertTrue(ack.contains("MSA|AA|"), ack);
+            ack = send(socket, siu("S99", id("C"), apt, "20261211140000", "20261211143000")
+                    .replace("SIU^S99^SIU_S12", "SIU^S99"));
+            assertTrue(ack.contains("MSA|AA|"), ack);
+            ack = send(socket, siu("S26", id("C"), apt, "20261211140000", "20261211143000")
+                    .replace("SIU^S26^SIU_S12", "SIU^S26^SIU_S26").replace("|P|2.5", "|P|2.6"));
+            assertTrue(ack.contains("MSA|AA|"), ack);
+        }
+        assertEquals(List.of("appointment.no_show", "hl7v2.SIU^S99", "appointment.rescheduled",
+                "appointment.scheduled"), events(apt).getList("events.event_type"));
+    }
+
     /** The trigger is stored in the event type and logged: letters and digits only (a line feed forged log lines). */
     @Test
     void aTriggerThatIsNotLettersAndDigitsIsAnAe() throws Exception {
