@@ -1,6 +1,7 @@
 package dev.appointmentbridge.delivery;
 
 import dev.appointmentbridge.delivery.store.DeliveryOrder;
+import dev.appointmentbridge.delivery.store.TargetSequences;
 import dev.appointmentbridge.delivery.format.FormatSupport;
 import dev.appointmentbridge.config.Format;
 import dev.appointmentbridge.delivery.target.TargetRegistry;
@@ -52,18 +53,6 @@ public class Outbox implements OutboxPort {
             ON CONFLICT (event_id, target) DO NOTHING
             """;
 
-    /**
-     * Takes {@code n} numbers of each target's sequence, only while an older release that numbers deliveries when it
-     * stores them is live (ReplicaRegistry.numbersAtStore): the row stays locked until the events' transaction ends,
-     * so numbers are handed out in commit order. Targets in name order: two transactions never wait in a cycle.
-     */
-    private static final String TAKE_NUMBERS = """
-            INSERT INTO target_sequence AS s (target, last)
-            SELECT x.t, x.n FROM unnest(CAST(:targets AS text[]), CAST(:counts AS bigint[])) AS x(t, n) ORDER BY x.t
-            ON CONFLICT (target) DO UPDATE SET last = s.last + excluded.last
-            RETURNING s.target, s.last
-            """;
-
     @Inject
     StatelessSession session;
 
@@ -72,6 +61,9 @@ public class Outbox implements OutboxPort {
 
     @Inject
     DeliveryOrder order;
+
+    @Inject
+    TargetSequences sequences;
 
     @Inject
     ReplicaRegistry replicas;
@@ -129,12 +121,12 @@ public class Outbox implements OutboxPort {
         String[] sourceArray = sources.toArray(new String[0]);
         String[] statusArray = statuses.toArray(new String[0]);
         order.lockKeys(targetArray, appointmentArray);
-        Long[] sequences = replicas.numbersAtStore() ? number(targetArray, statusArray) : new Long[targetArray.length];
+        Long[] numbers = replicas.numbersAtStore() ? number(targetArray, statusArray) : new Long[targetArray.length];
         int inserted = session.createNativeMutationQuery(INSERT).setParameter("eventIds", ids.toArray(new Long[0]))
                 .setParameter("targets", targetArray).setParameter("statuses", statusArray)
                 .setParameter("appointments", appointmentArray).setParameter("sources", sourceArray)
                 .setParameter("firsts", firsts(targetArray, appointmentArray, sourceArray, statusArray))
-                .setParameter("sequences", sequences).executeUpdate();
+                .setParameter("sequences", numbers).executeUpdate();
         if (inserted < ids.size()) {
             // The events were inserted by this transaction, so no delivery row of theirs can exist; if one did, an
             // event would be delivered under another's row. Nothing commits: the caller retries.
@@ -143,31 +135,28 @@ public class Outbox implements OutboxPort {
         notifier.afterCommit();
     }
 
-    /** The sequence number of each pending row, in row order per target; null for rows that are not sent. */
+    /**
+     * The sequence number of each pending row, in row order per target; null for rows that are not sent. Only while an
+     * older release that numbers deliveries when it stores them is live (ReplicaRegistry.numbersAtStore).
+     */
     private Long[] number(String[] targetArray, String[] statusArray) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
         for (int i = 0; i < targetArray.length; i++) {
             if ("pending".equals(statusArray[i])) {
                 counts.merge(targetArray[i], 1L, Long::sum);
             }
         }
-        Long[] sequences = new Long[targetArray.length];
+        Long[] numbers = new Long[targetArray.length];
         if (counts.isEmpty()) {
-            return sequences;
+            return numbers;
         }
-        Map<String, Long> next = new HashMap<>();
-        for (Object[] row : session.createNativeQuery(TAKE_NUMBERS, Object[].class)
-                .addScalar("target", String.class).addScalar("last", Long.class)
-                .setParameter("targets", counts.keySet().toArray(new String[0]))
-                .setParameter("counts", counts.values().toArray(new Long[0])).getResultList()) {
-            next.put((String) row[0], (Long) row[1] - counts.get((String) row[0]) + 1);
-        }
+        Map<String, Long> next = new HashMap<>(sequences.take(counts));
         for (int i = 0; i < targetArray.length; i++) {
             if ("pending".equals(statusArray[i])) {
-                sequences[i] = next.merge(targetArray[i], 1L, Long::sum) - 1;
+                numbers[i] = next.merge(targetArray[i], 1L, Long::sum) - 1;
             }
         }
-        return sequences;
+        return numbers;
     }
 
     /** Whether each row is the batch's first pending row of its (target, source, appointment) key. */

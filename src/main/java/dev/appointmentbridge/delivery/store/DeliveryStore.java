@@ -90,6 +90,9 @@ public class DeliveryStore {
     @Inject
     DeliveryOrder order;
 
+    @Inject
+    TargetSequences sequences;
+
     /** Claims up to {@code limit} due deliveries of one target, oldest due first. */
     public List<ClaimedDelivery> claim(String target, int limit, Duration lease) {
         if (limit <= 0) {
@@ -128,11 +131,8 @@ public class DeliveryStore {
         if (unnumbered.isEmpty()) {
             return rows;
         }
-        long last = NativeColumn.value(NativeColumn.select(session, """
-                INSERT INTO target_sequence AS s (target, last) VALUES (:target, :n)
-                ON CONFLICT (target) DO UPDATE SET last = s.last + excluded.last RETURNING s.last""", "last", Long.class)
-                .setParameter("target", target).setParameter("n", (long) unnumbered.size()).getSingleResult(), Long.class);
-        long next = last - unnumbered.size() + 1;
+        long next = sequences.take(new java.util.TreeMap<>(java.util.Map.of(target, (long) unnumbered.size())))
+                .get(target);
         Long[] ids = new Long[unnumbered.size()];
         Long[] numbers = new Long[unnumbered.size()];
         for (int i = 0; i < unnumbered.size(); i++) {

@@ -9,8 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * The {@code target_sequence} table: each target's last {@code bridge-sequence} number assigned, taken by the outbox
- * insert in the event's transaction (Outbox), read by the feed, and when the last heartbeat went out (Heartbeats).
+ * The {@code target_sequence} table: each target's last {@code bridge-sequence} number assigned, taken through
+ * {@link TargetSequences}, read by the feed, and when the last heartbeat went out (Heartbeats).
  * The statements that use it are native SQL (an upsert that returns the numbers, a conditional claim).
  */
 @Entity
