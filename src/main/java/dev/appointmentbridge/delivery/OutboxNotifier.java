@@ -56,10 +56,9 @@ public class OutboxNotifier {
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        running = false;
+        halt();
         Thread t = thread;
         if (t != null) {
-            LockSupport.unpark(t);
             t.join(2000);
         }
     }

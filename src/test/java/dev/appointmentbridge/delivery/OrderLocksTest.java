@@ -102,48 +102,45 @@ class OrderLocksTest {
         holder.get(20, TimeUnit.SECONDS);
     }
 
-    @Test
-    void writersOfOneAppointmentWaitForEachOther() throws Exception {
-        String t = "locks-" + UUID.randomUUID().toString().substring(0, 8);
+    /** Locks t/appointments in a transaction of its own and returns once it waits for another one's lock. */
+    private CompletableFuture<Void> startWaiting(String t, List<String> appointments) throws SQLException {
+        int before = waitingOnAdvisoryLocks();
+        CompletableFuture<Void> waiter = lock(t, appointments);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingOnAdvisoryLocks() > before);
+        return waiter;
+    }
+
+    /** While a transaction holds the locks of t/first, one locking t/second waits for it ({@code why}), then goes on. */
+    private void assertWaitsBehind(String t, List<String> first, List<String> second, String why) throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> holder = hold(t, List.of("a-1"), held, release);
-        CompletableFuture<Void> second;
+        CompletableFuture<Void> holder = hold(t, first, held, release);
         try {
             assertTrue(held.await(20, TimeUnit.SECONDS));
-            int before = waitingOnAdvisoryLocks();
-            second = lock(t, List.of("a-2", "a-1"));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingOnAdvisoryLocks() > before);
-            assertFalse(second.isDone(), "the second writer of a-1 waits for the first one's commit");
+            CompletableFuture<Void> waiter = startWaiting(t, second);
+            assertFalse(waiter.isDone(), why);
+            release.countDown();
+            waiter.get(20, TimeUnit.SECONDS);
         } finally {
             release.countDown();
+            holder.get(20, TimeUnit.SECONDS);
         }
-        holder.get(20, TimeUnit.SECONDS);
-        second.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void writersOfOneAppointmentWaitForEachOther() throws Exception {
+        assertWaitsBehind("locks-" + UUID.randomUUID().toString().substring(0, 8), List.of("a-1"),
+                List.of("a-2", "a-1"), "the second writer of a-1 waits for the first one's commit");
     }
 
     @Test
     void aTransactionOfManyKeysExcludesEveryOther() throws Exception {
-        String t = "locks-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             many.add("m-" + i);
         }
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> holder = hold(t, List.of("z-1"), held, release);
-        CompletableFuture<Void> big;
-        try {
-            assertTrue(held.await(20, TimeUnit.SECONDS));
-            int before = waitingOnAdvisoryLocks();
-            big = lock(t, many);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingOnAdvisoryLocks() > before);
-            assertFalse(big.isDone(), "300 keys take the gate exclusively: they wait for the transaction of z-1");
-        } finally {
-            release.countDown();
-        }
-        holder.get(20, TimeUnit.SECONDS);
-        big.get(20, TimeUnit.SECONDS);
+        assertWaitsBehind("locks-" + UUID.randomUUID().toString().substring(0, 8), List.of("z-1"), many,
+                "300 keys take the gate exclusively: they wait for the transaction of z-1");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("SELECT 1"); // no lock of an ended transaction is left
@@ -163,9 +160,7 @@ class OrderLocksTest {
             old.setAutoCommit(false);
             // what a replica of an earlier release takes before it writes rows of t/a-1
             s.execute("SELECT pg_advisory_xact_lock(250001, hashtext('" + t + "/a-1') & 127)");
-            int before = waitingOnAdvisoryLocks();
-            CompletableFuture<Void> next = lock(t, List.of("a-1"));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingOnAdvisoryLocks() > before);
+            CompletableFuture<Void> next = startWaiting(t, List.of("a-1"));
             assertFalse(next.isDone(), "waits for the earlier release's transaction");
             old.commit();
             next.get(20, TimeUnit.SECONDS);
