@@ -138,10 +138,14 @@ sleep "$OLD_ALONE"
 echo "== 3. new release ($(git rev-parse --short HEAD), migrations up to ${NEWEST%%__*}) starts on the same database"
 NEW_START=$(date +%s%3N)
 # In a fleet the new replica starts on a pod of its own; on this one machine its start-up (JIT on 2 cores) would
-# otherwise take the CPU the old replica answers pushes with, and measure the bench, not the upgrade.
+# otherwise take the CPU the old replica answers pushes with, and measure the bench, not the upgrade. Until it is
+# ready (its receiving path warmed up, bridge.inbound.warm-up-rounds) it runs at nice 10.
 NICE="nice -n 10" start_bridge new target/quarkus-app/quarkus-run.jar $NEW_PORT; NEW=$BRIDGE
 wait_http "http://127.0.0.1:$(( NEW_PORT + 1000 ))/q/health/ready" 180
 NEW_READY_S=$(( ($(date +%s%3N) - NEW_START) ))
+# Ready, it takes its share of the pushes and would have its pod's CPU to itself: from here it competes as an equal.
+# nice is per thread on Linux, so every thread of the JVM (a thread started later inherits its starter's nice).
+for task in /proc/$NEW/task/*; do renice -n 0 -p "${task##*/}" >/dev/null 2>&1 || true; done
 echo "new release ready after $NEW_READY_S ms; both take pushes for $BOTH s"
 echo "http://127.0.0.1:$OLD_PORT http://127.0.0.1:$NEW_PORT" >"$OUT/targets"
 sleep "$BOTH"

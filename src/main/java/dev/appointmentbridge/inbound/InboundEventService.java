@@ -92,13 +92,18 @@ public class InboundEventService {
 
     public CompletionStage<Outcome> receive(InboundEvent event, String idempotencyKey) {
         checkKey(idempotencyKey);
+        NewEvent newEvent = newEvent(event, idempotencyKey);
+        return eventLog.append(newEvent).thenApply(stored -> outcome(stored, newEvent.requestHash()));
+    }
+
+    /** The row a pushed event is stored as: a new uuid, its canonical JSON and, when keyed, its request hash. */
+    NewEvent newEvent(InboundEvent event, String idempotencyKey) {
         UUID uuid = UUID.randomUUID();
         String hash = idempotencyKey == null ? null : requestHash(event); // only a keyed retry is compared
         // Microseconds, as PostgreSQL stores them, so the payload and the event row agree to the digit.
         OffsetDateTime occurredAt = event.timestamp().truncatedTo(ChronoUnit.MICROS);
-        NewEvent newEvent = new NewEvent(uuid, event.type(), SOURCE, event.appointmentId(), event.patientId(),
-                occurredAt, idempotencyKey, hash, event.notes(), canonicalJson(uuid, event, occurredAt));
-        return eventLog.append(newEvent).thenApply(stored -> outcome(stored, hash));
+        return new NewEvent(uuid, event.type(), SOURCE, event.appointmentId(), event.patientId(), occurredAt,
+                idempotencyKey, hash, event.notes(), canonicalJson(uuid, event, occurredAt));
     }
 
     private Outcome outcome(StoredEvent stored, String hash) {
