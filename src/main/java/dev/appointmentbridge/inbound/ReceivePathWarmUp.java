@@ -65,7 +65,9 @@ public class ReceivePathWarmUp implements HealthCheck {
     private volatile boolean done;
 
     void warmUp(@Observes @Priority(5000) StartupEvent ignored) {
-        int wanted = config.warmUpRounds();
+        // A native executable was compiled ahead of time and initialised its classes at build time: nothing to warm.
+        int wanted = io.quarkus.runtime.ImageMode.current() == io.quarkus.runtime.ImageMode.NATIVE_RUN ? 0
+                : config.warmUpRounds();
         long start = System.nanoTime();
         try {
             for (int round = 0; round < wanted; round++) {
