@@ -8,10 +8,11 @@
 # it used. BREAKDOWN=1 prints the per-event database time of each step of the write (event insert, outbox insert and
 # its head check, order locks, sequence, NOTIFY, commit) from pg_stat_statements, which must be preloaded
 # (shared_preload_libraries; the script says how when it is not). JFR=1 records a flight recording of each run
-# under target/bench-inbound-targets/.
+# under target/bench-inbound-targets/ (JFR_SETTINGS=profile by default: a .jfc file for another sampling period).
 #   bench/inbound-targets.sh
 #   ROUNDS=3 AUTOVACUUM=on CHECK=1 bench/inbound-targets.sh
 #   ROUNDS=1 BREAKDOWN=1 JFR=1 bench/inbound-targets.sh
+#   JAR=/path/to/quarkus-app/quarkus-run.jar COUNTS="1 3" bench/inbound-targets.sh   (another build, to compare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -76,16 +77,22 @@ breakdown() {
     printf "    %-30s %8s %10.1f %8.1f\n", "writer: commit", "", c * 1000, c * 1e6 / n}'
 }
 
+# CPU time (clock ticks) of a process, and of every PostgreSQL process: per stored event, what the machine's two
+# cores were spent on, which stays comparable when the rate swings with the neighbours' load
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() { local t=0 p; for p in $(pgrep -u postgres); do t=$(( t + $(ticks "$p") )); done; echo "$t"; }
+per_event_us() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (n > 0) ? (t * 1000000 / hz / n) : 0}'; }
+
 run() { # run N ROUND: one measured run with N targets; appends "N req/s p99 rss" to $OUT/runs.tsv
   local n=$1 targets=() pid
   for i in $(seq 1 "$n"); do targets+=("BRIDGE_TARGETS_T${i}_URL=http://127.0.0.1:9/t$i"); done
   fresh_db $DB
   if [ "${BREAKDOWN:-0}" = 1 ]; then $PSQL -d $DB -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null; fi
   local jfr=""
-  if [ "${JFR:-0}" = 1 ]; then jfr="-XX:StartFlightRecording=filename=$OUT/targets-$n-round-$2.jfr,settings=profile,delay=${WARMUP}s,duration=${DURATION}s"; fi
+  if [ "${JFR:-0}" = 1 ]; then jfr="-XX:StartFlightRecording=filename=$OUT/targets-$n-round-$2.jfr,settings=${JFR_SETTINGS:-profile},delay=${WARMUP}s,duration=${DURATION}s"; fi
   env ${targets[@]+"${targets[@]}"} BRIDGE_DELIVERY_ENABLED=false BRIDGE_POLL_ENABLED=false \
     QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/$DB QUARKUS_HTTP_PORT=$PORT \
-    QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) java ${JAVA_OPTS:-} $jfr -jar target/quarkus-app/quarkus-run.jar \
+    QUARKUS_MANAGEMENT_PORT=$(( PORT + 1000 )) java ${JAVA_OPTS:-} $jfr -jar "${JAR:-target/quarkus-app/quarkus-run.jar}" \
     >"$OUT/targets-$n.log" 2>&1 &
   PID=$!
   wait_http "http://127.0.0.1:$(( PORT + 1000 ))/q/health/ready" 90
@@ -96,12 +103,17 @@ run() { # run N ROUND: one measured run with N targets; appends "N req/s p99 rss
   c0=$(metric 'bridge_event_log_batch_seconds_sum{phase="commit"}')
   local before after result
   before=$($PSQL -d $DB -c "SELECT count(*) FROM event")
+  local jvm0 pg0
+  jvm0=$(ticks "$PID"); pg0=$(pg_ticks)
   result=$(wrk -t 2 -c "$CONNECTIONS" -d "${DURATION}s" -s bench/inbound.lua --timeout 5s "http://127.0.0.1:$PORT" | grep RESULT)
+  local jvm_us pg_us created
+  created=$(sed -E 's/.*created=([0-9]+).*/\1/' <<<"$result")
+  jvm_us=$(per_event_us $(( $(ticks "$PID") - jvm0 )) "$created")
+  pg_us=$(per_event_us $(( $(pg_ticks) - pg0 )) "$created")
   after=$($PSQL -d $DB -c "SELECT count(*) FROM event")
-  local rps p99 created rss rows
+  local rps p99 rss rows
   rps=$(sed -E 's/.*requests_per_sec=([0-9]+).*/\1/' <<<"$result")
   p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$result")
-  created=$(sed -E 's/.*created=([0-9]+).*/\1/' <<<"$result")
   rss=$(( $(awk '/VmHWM/ {print $2}' /proc/$PID/status) / 1024 ))
   rows=$($PSQL -d $DB -c "SELECT count(*) FROM delivery")
   if [ "${BREAKDOWN:-0}" = 1 ]; then
@@ -111,9 +123,9 @@ run() { # run N ROUND: one measured run with N targets; appends "N req/s p99 rss
   fi
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
   [ $(( after - before )) -ge "$created" ] || fail "$n target(s): $created answered 201 but $(( after - before )) rows committed"
-  printf '  round %s, %s target(s): %6s req/s  p99 %6s ms  peak RSS %s MiB  (201: %s, delivery rows in all: %s)\n' \
-    "$2" "$n" "$rps" "$p99" "$rss" "$created" "$rows"
-  printf '%s\t%s\t%s\t%s\n' "$n" "$rps" "$p99" "$rss" >>"$OUT/runs.tsv"
+  printf '  round %s, %s target(s): %6s req/s  p99 %6s ms  peak RSS %s MiB  CPU per event: JVM %s µs, PostgreSQL %s µs  (201: %s, delivery rows in all: %s)\n' \
+    "$2" "$n" "$rps" "$p99" "$rss" "$jvm_us" "$pg_us" "$created" "$rows"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rps" "$p99" "$rss" "$jvm_us" "$pg_us" >>"$OUT/runs.tsv"
 }
 
 rm -f "$OUT/runs.tsv"
@@ -129,9 +141,11 @@ for n in $COUNTS; do
   rps=$(awk -F'\t' -v n="$n" '$1 == n {print $2}' "$OUT/runs.tsv" | median)
   p99=$(awk -F'\t' -v n="$n" '$1 == n {print $3}' "$OUT/runs.tsv" | median)
   rss=$(awk -F'\t' -v n="$n" '$1 == n {print $4}' "$OUT/runs.tsv" | sort -n | tail -n 1)
+  jvm_us=$(awk -F'\t' -v n="$n" '$1 == n {print $5}' "$OUT/runs.tsv" | median)
+  pg_us=$(awk -F'\t' -v n="$n" '$1 == n {print $6}' "$OUT/runs.tsv" | median)
   [ -n "$BASE" ] || BASE=$rps
   ratio=$(awk -v a="$rps" -v b="$BASE" 'BEGIN {printf "%.2f", a / b}')
-  echo "  $n target(s): $rps req/s (x$ratio of no target), p99 $p99 ms, peak RSS $rss MiB"
+  echo "  $n target(s): $rps req/s (x$ratio of no target), p99 $p99 ms, peak RSS $rss MiB, CPU per event: JVM $jvm_us µs, PostgreSQL $pg_us µs"
   if [ "${CHECK:-0}" = 1 ]; then
     want=$(case $n in 0) echo 0 ;; 1) echo 0.70 ;; *) echo 0.60 ;; esac)
     awk -v r="$ratio" -v w="$want" 'BEGIN {exit !(r >= w)}' || { echo "FAIL: $n target(s) at x$ratio < x$want" >&2; STATUS=1; }

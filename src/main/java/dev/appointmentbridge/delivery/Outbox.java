@@ -24,7 +24,8 @@ import jakarta.inject.Inject;
  * Creates the delivery rows of new events inside the events' own transaction (transactional outbox). Once that
  * transaction has committed, {@link OutboxNotifier} wakes the workers; a NOTIFY inside it would hold PostgreSQL's
  * database-wide notify lock through every writer's commit, one writer at a time. Nothing here takes a lock that
- * outlives the statement except the order locks of the rows' own keys: a row's number in its target's sequence is
+ * outlives the statement except the order locks of the rows' own keys, which the statement storing the events takes
+ * ({@link #plan}): a row's number in its target's sequence is
  * taken when it is first claimed (DeliveryStore), not here, where the target's row lock would be held until commit and
  * let one writer of all at a time commit; only while an older release that numbers when it stores is live does this
  * one number here too, so one appointment's numbers stay in the order of its events.
@@ -60,9 +61,6 @@ public class Outbox implements OutboxPort {
     TargetRegistry targets;
 
     @Inject
-    DeliveryOrder order;
-
-    @Inject
     TargetSequences sequences;
 
     @Inject
@@ -72,55 +70,94 @@ public class Outbox implements OutboxPort {
     OutboxNotifier notifier;
     /**
      * One row per (event, target whose filter matches), this replica's targets and those only other live replicas
-     * have; formats that cannot express it are 'skipped'. Each
-     * row carries its event's source and appointment id for the in-order claim (see DeliveryStore).
+     * have; formats that cannot express it are 'skipped'. Each row carries its event's source and appointment id for
+     * the in-order claim (see DeliveryStore). The rows' order locks are taken by the statement that stores the events
+     * (EventInserter), all of them, those of events found already stored too.
      */
     @Override
-    public void enqueue(List<Long> eventIds, List<NewEvent> events) {
+    public Batch plan(List<NewEvent> events) {
+        java.util.Collection<TargetRegistry.Target> own = targets.all();
         List<TargetSpec> foreign = replicas.foreignTargets();
-        if (targets.all().isEmpty() && foreign.isEmpty() || eventIds.isEmpty()) {
-            return;
+        Rows rows = new Rows();
+        if (own.isEmpty() && foreign.isEmpty()) {
+            return rows;
         }
-        List<Long> ids = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<String> statuses = new ArrayList<>();
-        List<String> appointments = new ArrayList<>();
-        List<String> sources = new ArrayList<>();
-        for (int i = 0; i < eventIds.size(); i++) {
-            EventType type = events.get(i).type();
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent event = events.get(i);
+            EventType type = event.type();
             if (type == null) {
                 continue; // a pushed name that maps to no canonical type: stored and listed, not delivered
             }
-            NewEvent event = events.get(i);
-            long eventId = eventIds.get(i);
-            java.util.function.BiConsumer<String, Format> row = (target, format) -> {
-                ids.add(eventId);
-                names.add(target);
-                statuses.add(FormatSupport.canDeliver(format, type, event.patientId()) ? "pending" : "skipped");
-                appointments.add(event.appointmentId());
-                sources.add(event.source());
-            };
-            for (TargetRegistry.Target t : targets.all()) {
+            for (TargetRegistry.Target t : own) {
                 if (t.wants(type)) {
-                    row.accept(t.name(), t.config().format());
+                    rows.add(i, t.name(), t.config().format(), event);
                 }
             }
             // Targets only another live replica has (a canary started narrower, a rollout half done): their rows
             // too, or an event taken in here would never reach them. That replica claims and sends them.
             for (TargetSpec t : foreign) {
                 if (t.wants(type.wireName())) {
-                    row.accept(t.name(), t.format());
+                    rows.add(i, t.name(), t.format(), event);
                 }
             }
         }
-        if (ids.isEmpty()) {
-            return;
+        return rows;
+    }
+
+    /** The planned rows, in event order. */
+    private final class Rows implements Batch {
+        private final List<Integer> eventIndexes = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+        private final List<String> statuses = new ArrayList<>();
+        private final List<String> appointments = new ArrayList<>();
+        private final List<String> sources = new ArrayList<>();
+
+        void add(int eventIndex, String target, Format format, NewEvent event) {
+            eventIndexes.add(eventIndex);
+            names.add(target);
+            statuses.add(FormatSupport.canDeliver(format, event.type(), event.patientId()) ? "pending" : "skipped");
+            appointments.add(event.appointmentId());
+            sources.add(event.source());
         }
-        String[] targetArray = names.toArray(new String[0]);
-        String[] appointmentArray = appointments.toArray(new String[0]);
-        String[] sourceArray = sources.toArray(new String[0]);
-        String[] statusArray = statuses.toArray(new String[0]);
-        order.lockKeys(targetArray, appointmentArray);
+
+        @Override
+        public String locks() {
+            return names.isEmpty() ? "" : DeliveryOrder.LOCK_KEYS_CTE;
+        }
+
+        @Override
+        public Map<String, Object> lockParameters() {
+            return names.isEmpty() ? Map.of() : Map.of("lockTargets", names.toArray(new String[0]),
+                    "lockAppointments", appointments.toArray(new String[0]));
+        }
+
+        @Override
+        public void enqueue(List<Long> eventIds) {
+            List<Long> ids = new ArrayList<>(names.size());
+            List<String> rowTargets = new ArrayList<>(names.size());
+            List<String> rowStatuses = new ArrayList<>(names.size());
+            List<String> rowAppointments = new ArrayList<>(names.size());
+            List<String> rowSources = new ArrayList<>(names.size());
+            for (int r = 0; r < names.size(); r++) {
+                Long eventId = eventIds.get(eventIndexes.get(r));
+                if (eventId != null) {
+                    ids.add(eventId);
+                    rowTargets.add(names.get(r));
+                    rowStatuses.add(statuses.get(r));
+                    rowAppointments.add(appointments.get(r));
+                    rowSources.add(sources.get(r));
+                }
+            }
+            if (!ids.isEmpty()) {
+                insert(ids, rowTargets.toArray(new String[0]), rowStatuses.toArray(new String[0]),
+                        rowAppointments.toArray(new String[0]), rowSources.toArray(new String[0]));
+            }
+        }
+    }
+
+    /** The rows of new events, under the order locks their events' statement took. */
+    private void insert(List<Long> ids, String[] targetArray, String[] statusArray, String[] appointmentArray,
+            String[] sourceArray) {
         Long[] numbers = replicas.numbersAtStore() ? number(targetArray, statusArray) : new Long[targetArray.length];
         int inserted = session.createNativeMutationQuery(INSERT).setParameter("eventIds", ids.toArray(new Long[0]))
                 .setParameter("targets", targetArray).setParameter("statuses", statusArray)

@@ -34,9 +34,18 @@ public class EventInserter {
                                  CAST(:appointments AS text[]), CAST(:patients AS text[]),
                                  CAST(:occurred AS timestamptz[]), CAST(:keys AS text[]), CAST(:hashes AS text[]),
                                  CAST(:notes AS text[]), CAST(:payloads AS text[]))
+            %s
             ON CONFLICT DO NOTHING
             RETURNING uuid, id, received_at, type, appointment_id, patient_id, request_hash
             """;
+
+    /**
+     * With outbox rows to write, the same insert takes their order locks first: a condition on no row is evaluated
+     * once, before the first row is inserted (a one-time filter), and order_locks is a CTE of volatile calls, run once.
+     */
+    private static final String INSERT_UNLOCKED = INSERT.formatted("");
+
+    private static final String INSERT_LOCKED = INSERT.formatted("WHERE (SELECT locks FROM order_locks) >= 0");
 
     @Inject
     StatelessSession session;
@@ -66,8 +75,13 @@ public class EventInserter {
             text[7][i] = e.payload();
             occurred[i] = e.occurredAt();
         }
+        OutboxPort.Batch outboxRows = outbox.plan(events);
+        String locks = outboxRows.locks();
+        String sql = locks.isEmpty() ? INSERT_UNLOCKED : "WITH " + locks + INSERT_LOCKED;
         Map<UUID, StoredEvent> inserted = new HashMap<>(n * 2);
-        List<Object[]> rows = session.createNativeQuery(INSERT, Object[].class)
+        org.hibernate.query.NativeQuery<Object[]> query = session.createNativeQuery(sql, Object[].class);
+        outboxRows.lockParameters().forEach(query::setParameter);
+        List<Object[]> rows = query
                 .addScalar("uuid", UUID.class).addScalar("id", Long.class)
                 .addScalar("received_at", OffsetDateTime.class).addScalar("type", String.class)
                 .addScalar("appointment_id", String.class).addScalar("patient_id", String.class)
@@ -80,23 +94,20 @@ public class EventInserter {
             inserted.put((UUID) r[0], row(r, false));
         }
         List<StoredEvent> result = new ArrayList<>(events.size());
-        List<Long> newIds = new ArrayList<>(inserted.size());
-        List<NewEvent> newEvents = new ArrayList<>(inserted.size());
+        List<Long> newIds = new ArrayList<>(events.size());
         Map<Integer, NewEvent> skipped = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             StoredEvent stored = inserted.get(events.get(i).uuid());
             result.add(stored);
+            newIds.add(stored == null ? null : stored.id());
             if (stored == null) {
                 skipped.put(i, events.get(i));
-            } else {
-                newIds.add(stored.id());
-                newEvents.add(events.get(i));
             }
         }
         if (!skipped.isEmpty()) {
             resolveDuplicates(skipped, result);
         }
-        outbox.enqueue(newIds, newEvents);
+        outboxRows.enqueue(newIds);
         return result;
     }
 

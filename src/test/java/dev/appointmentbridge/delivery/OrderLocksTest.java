@@ -10,6 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -23,6 +26,10 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.appointmentbridge.delivery.store.DeliveryOrder;
+import dev.appointmentbridge.event.EventInserter;
+import dev.appointmentbridge.event.EventType;
+import dev.appointmentbridge.event.NewEvent;
+import dev.appointmentbridge.event.StoredEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -43,6 +50,9 @@ class OrderLocksTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    EventInserter inserter;
 
     /** Holds the locks of {@code appointments} of target {@code t} in a transaction until {@code release} opens. */
     private CompletableFuture<Void> hold(String t, List<String> appointments, CountDownLatch held, CountDownLatch release) {
@@ -164,6 +174,55 @@ class OrderLocksTest {
             assertFalse(next.isDone(), "waits for the earlier release's transaction");
             old.commit();
             next.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The statement that stores an event takes its outbox rows' locks: a push of an appointment whose key another
+     * transaction holds waits in its event insert, stores nothing before that transaction ends, then stores the event
+     * and its delivery row.
+     */
+    @Test
+    void theEventInsertTakesItsOutboxRowsLocks() throws Exception {
+        String appointment = "locked-" + UUID.randomUUID().toString().substring(0, 8);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> holder = hold(QueueOnlyProfile.TARGET, List.of(appointment), held, release);
+        try {
+            assertTrue(held.await(20, TimeUnit.SECONDS));
+            int before = waitingOnAdvisoryLocks();
+            NewEvent event = new NewEvent(UUID.randomUUID(), EventType.SCHEDULED, "inbound", appointment, "p-1",
+                    OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS), null, null, null, "{}");
+            CompletableFuture<List<StoredEvent>> insert = CompletableFuture.supplyAsync(
+                    () -> QuarkusTransaction.requiringNew().call(() -> inserter.insert(List.of(event))));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitingOnAdvisoryLocks() > before);
+            assertEquals("INSERT INTO event", waitingStatement());
+            assertFalse(insert.isDone(), "the insert waits for the holder's commit");
+            release.countDown();
+            long id = insert.get(20, TimeUnit.SECONDS).get(0).id();
+            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*) FROM delivery WHERE event_id = ? AND target = ? AND head")) {
+                s.setLong(1, id);
+                s.setString(2, QueueOnlyProfile.TARGET);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    assertEquals(1, r.getInt(1), "its delivery row, head of its appointment");
+                }
+            }
+        } finally {
+            release.countDown();
+            holder.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The statement of the session waiting for an advisory lock: "INSERT INTO event" if it is an event insert. */
+    private String waitingStatement() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("""
+                SELECT CASE WHEN a.query LIKE '%INSERT INTO event %' THEN 'INSERT INTO event' ELSE a.query END
+                  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                 WHERE l.locktype = 'advisory' AND NOT l.granted""")) {
+            assertTrue(r.next(), "a session waits");
+            return r.getString(1);
         }
     }
 }

@@ -44,9 +44,10 @@ public class DeliveryOrder {
     /** Most keys a transaction locks one by one; above, it takes the gate exclusively. */
     static final int KEY_LOCKS = 256;
 
-    /** The locks of the keys in {@code k(t, a)}, in the order above. */
+    /** The locks of the keys in {@code k(t, a)}, in the order above: the CTE {@code order_locks(locks)}. */
     private static final String LOCK = """
-            , m AS (SELECT count(*) > %4$d AS many FROM k)
+            , m AS (SELECT count(*) > %4$d AS many FROM k),
+            order_locks AS (
             SELECT count(CASE WHEN s.c = 1 THEN pg_advisory_xact_lock_shared(%1$d, s.n)
                               WHEN s.c = 2 AND s.n = 0 THEN pg_advisory_xact_lock_shared(%3$d, 0)
                               WHEN s.c = 2 THEN pg_advisory_xact_lock(%3$d, 0)
@@ -54,18 +55,25 @@ public class DeliveryOrder {
               FROM (SELECT DISTINCT 1 AS c, hashtext(t || '/' || a) & 127 AS n FROM k
                     UNION ALL SELECT 2, CASE WHEN many THEN 1 ELSE 0 END FROM m
                     UNION ALL SELECT DISTINCT 3, hashtext(t || '/' || a) FROM k, m WHERE NOT many
-                    ORDER BY 1, 2) s
+                    ORDER BY 1, 2) s)
             """.formatted(BUCKET_CLASS, KEY_CLASS, GATE_CLASS, KEY_LOCKS);
 
-    private static final String LOCK_KEYS = """
-            WITH k AS (SELECT DISTINCT t, a
-                         FROM unnest(CAST(:targets AS text[]), CAST(:appointments AS text[])) AS k(t, a))
+    /**
+     * The locks of the keys given as two arrays, {@code :lockTargets} and {@code :lockAppointments}, as CTEs ending in
+     * {@code order_locks(locks)}: the statement that stores events takes its outbox rows' locks with them (Outbox), one
+     * round trip fewer than {@link #lockKeys} before the rows' insert, which then runs as the later statement.
+     */
+    public static final String LOCK_KEYS_CTE = """
+            k AS (SELECT DISTINCT t, a
+                    FROM unnest(CAST(:lockTargets AS text[]), CAST(:lockAppointments AS text[])) AS k(t, a))
             """ + LOCK;
+
+    private static final String LOCK_KEYS = "WITH " + LOCK_KEYS_CTE + "SELECT locks FROM order_locks";
 
     private static final String LOCK_ROWS = """
             WITH k AS (SELECT DISTINCT target AS t, appointment_id AS a FROM delivery
                         WHERE id = ANY(CAST(:ids AS bigint[])))
-            """ + LOCK;
+            """ + LOCK + "SELECT locks FROM order_locks";
 
     /** Whether an older pending row holds {@code r}'s key; index-driven with or without statistics. */
     static final String OLDER_PENDING = """
@@ -112,8 +120,8 @@ public class DeliveryOrder {
 
     /** Locks the keys of rows about to be inserted; call in the inserting transaction, before the insert. */
     public void lockKeys(String[] targets, String[] appointmentIds) {
-        NativeColumn.select(session, LOCK_KEYS, "locks", Long.class).setParameter("targets", targets)
-                .setParameter("appointments", appointmentIds).getSingleResult();
+        NativeColumn.select(session, LOCK_KEYS, "locks", Long.class).setParameter("lockTargets", targets)
+                .setParameter("lockAppointments", appointmentIds).getSingleResult();
     }
 
     /** Locks the keys of existing rows; call before changing their status. */
