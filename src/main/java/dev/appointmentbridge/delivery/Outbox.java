@@ -64,6 +64,9 @@ public class Outbox implements OutboxPort {
     TargetSequences sequences;
 
     @Inject
+    DeliveryOrder order;
+
+    @Inject
     ReplicaRegistry replicas;
 
     @Inject
@@ -78,7 +81,7 @@ public class Outbox implements OutboxPort {
     public Batch plan(List<NewEvent> events) {
         java.util.Collection<TargetRegistry.Target> own = targets.all();
         List<TargetSpec> foreign = replicas.foreignTargets();
-        Rows rows = new Rows();
+        Rows rows = new Rows(replicas.locksAfterStoring());
         if (own.isEmpty() && foreign.isEmpty()) {
             return rows;
         }
@@ -106,11 +109,17 @@ public class Outbox implements OutboxPort {
 
     /** The planned rows, in event order. */
     private final class Rows implements Batch {
+        /** While an older release that locks after its event insert is live: the same order (ReplicaRegistry). */
+        private final boolean lockAfterInsert;
         private final List<Integer> eventIndexes = new ArrayList<>();
         private final List<String> names = new ArrayList<>();
         private final List<String> statuses = new ArrayList<>();
         private final List<String> appointments = new ArrayList<>();
         private final List<String> sources = new ArrayList<>();
+
+        Rows(boolean lockAfterInsert) {
+            this.lockAfterInsert = lockAfterInsert;
+        }
 
         void add(int eventIndex, String target, Format format, NewEvent event) {
             eventIndexes.add(eventIndex);
@@ -122,12 +131,12 @@ public class Outbox implements OutboxPort {
 
         @Override
         public String locks() {
-            return names.isEmpty() ? "" : DeliveryOrder.LOCK_KEYS_CTE;
+            return names.isEmpty() || lockAfterInsert ? "" : DeliveryOrder.LOCK_KEYS_CTE;
         }
 
         @Override
         public Map<String, Object> lockParameters() {
-            return names.isEmpty() ? Map.of() : Map.of("lockTargets", names.toArray(new String[0]),
+            return names.isEmpty() || lockAfterInsert ? Map.of() : Map.of("lockTargets", names.toArray(new String[0]),
                     "lockAppointments", appointments.toArray(new String[0]));
         }
 
@@ -149,8 +158,13 @@ public class Outbox implements OutboxPort {
                 }
             }
             if (!ids.isEmpty()) {
-                insert(ids, rowTargets.toArray(new String[0]), rowStatuses.toArray(new String[0]),
-                        rowAppointments.toArray(new String[0]), rowSources.toArray(new String[0]));
+                String[] targetArray = rowTargets.toArray(new String[0]);
+                String[] appointmentArray = rowAppointments.toArray(new String[0]);
+                if (lockAfterInsert) {
+                    order.lockKeys(targetArray, appointmentArray);
+                }
+                insert(ids, targetArray, rowStatuses.toArray(new String[0]), appointmentArray,
+                        rowSources.toArray(new String[0]));
             }
         }
     }

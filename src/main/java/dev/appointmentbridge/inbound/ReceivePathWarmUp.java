@@ -6,13 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
+import org.hibernate.StatelessSession;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.appointmentbridge.common.NativeColumn;
 import dev.appointmentbridge.config.InboundConfig;
 import dev.appointmentbridge.event.EventInserter;
 import dev.appointmentbridge.event.EventType;
@@ -26,25 +25,32 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Takes the receiving endpoint's path through {@code bridge.inbound.warm-up-rounds} rounds before the replica reports
- * ready: the body read and checked, the event made, its event and outbox statements run in a transaction that rolls
+ * Takes the receiving endpoint's path through {@code bridge.inbound.warm-up-rounds} rounds before the replica takes
+ * pushes: the body read and checked, the event made, its event and outbox statements run in a transaction that rolls
  * back (nothing is stored, delivered or counted), the receipt written. A replica that joins a fleet under load gets
  * its share of pushes the moment it is ready; cold, its first pushes loaded classes, built Jackson's serializers and
  * Hibernate's statements and ran interpreted while the pushes behind them queued, on a busy node for seconds
  * (docs/operations.md#upgrading).
  * <p>
  * Runs last among the start-up observers (the replica registry, whose live targets the outbox statement reads, has
- * started) and on the start-up thread, so an application that has started is warm; the readiness check covers a probe
- * that comes while the start-up still runs.
+ * started) and on the start-up thread, which Quarkus finishes before it opens the HTTP and management ports: no push
+ * and no probe reaches a replica before its warm-up has run. Each round waits at most {@value #LOCK_TIMEOUT_MS} ms for a
+ * lock and {@value #STATEMENT_TIMEOUT_MS} ms for a statement (a lock held by a hung transaction elsewhere, an older
+ * release's sequence row): the warm-up then stops and the start goes on, cold, instead of never ending.
  */
-@Readiness
 @ApplicationScoped
-public class ReceivePathWarmUp implements HealthCheck {
+public class ReceivePathWarmUp {
 
     private static final Logger LOG = Logger.getLogger(ReceivePathWarmUp.class);
 
     /** Events per round cycle through 1..BATCH, as the group commit's batches vary. */
     private static final int BATCH = 4;
+
+    static final int LOCK_TIMEOUT_MS = 1000;
+    static final int STATEMENT_TIMEOUT_MS = 5000;
+
+    private static final String BOUNDS = "SELECT set_config('lock_timeout', '" + LOCK_TIMEOUT_MS + "', true) || '/'"
+            + " || set_config('statement_timeout', '" + STATEMENT_TIMEOUT_MS + "', true) AS bounds";
 
     @Inject
     InboundConfig config;
@@ -61,8 +67,10 @@ public class ReceivePathWarmUp implements HealthCheck {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    StatelessSession session;
+
     private final AtomicInteger rounds = new AtomicInteger();
-    private volatile boolean done;
 
     void warmUp(@Observes @Priority(5000) StartupEvent ignored) {
         // A native executable was compiled ahead of time and initialised its classes at build time: nothing to warm.
@@ -79,11 +87,9 @@ public class ReceivePathWarmUp implements HealthCheck {
                         (System.nanoTime() - start) / 1_000_000);
             }
         } catch (RuntimeException e) {
-            // The database is down at start, say: the replica is not ready for that reason, not this one.
+            // The database is down at start, say, or a round timed out: the replica starts cold rather than not at all.
             LOG.warnf("Receiving path warm-up stopped after %d of %d rounds: %s", rounds.get(), wanted,
                     e.getClass().getSimpleName());
-        } finally {
-            done = true;
         }
     }
 
@@ -100,6 +106,7 @@ public class ReceivePathWarmUp implements HealthCheck {
         }
         try {
             QuarkusTransaction.requiringNew().run(() -> {
+                NativeColumn.select(session, BOUNDS, "bounds", String.class).getSingleResult();
                 for (StoredEvent s : inserter.insert(events)) {
                     write(new Receipt("success", Receipt.STORED, s.id(), s.receivedAt().toInstant().toString(),
                             new Receipt.Data(s.type(), s.appointmentId(), s.patientId())));
@@ -126,9 +133,8 @@ public class ReceivePathWarmUp implements HealthCheck {
         }
     }
 
-    @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("Receiving path warm-up").status(done).withData("rounds", rounds.get())
-                .build();
+    /** Rounds run at start. */
+    public int rounds() {
+        return rounds.get();
     }
 }

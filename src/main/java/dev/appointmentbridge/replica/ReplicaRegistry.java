@@ -50,6 +50,14 @@ public class ReplicaRegistry {
      */
     static final String NUMBERS_AT_CLAIM = "numbers deliveries when claimed";
 
+    /**
+     * In the version this replica records: the statement that stores events takes their delivery rows' order locks
+     * before its first row. A live replica without it (an older release) takes them after its event insert; the two
+     * orders side by side can deadlock (one waits in the insert on an idempotency key the other inserted, the other
+     * on the first one's order lock), so while one is live this one takes them after its insert too.
+     */
+    static final String LOCKS_BEFORE_STORING = "locks delivery order before storing events";
+
     /** Rows of replicas gone this long are deleted: history, not fleet. */
     private static final String FORGET_AFTER = "7 days";
 
@@ -106,11 +114,14 @@ public class ReplicaRegistry {
     private volatile String mismatch = "";
     /** Until the first look at the fleet, as if an older release were live: numbers in order either way. */
     private volatile boolean numbersAtStore = true;
+    /** Likewise: until the first look, as if a replica that locks after storing were live. */
+    private volatile boolean locksAfterStoring = true;
 
     /** Before the other start observers: the delivery worker retires targets by what live replicas serve. */
     void start(@Observes @Priority(1000) StartupEvent ignored) {
         checkTiming(config.heartbeat(), config.grace());
-        version = applicationVersion + " (schema " + schemaVersion() + "; " + NUMBERS_AT_CLAIM + ")";
+        version = applicationVersion + " (schema " + schemaVersion() + "; " + NUMBERS_AT_CLAIM + "; "
+                + LOCKS_BEFORE_STORING + ")";
         fingerprint = ReplicaFingerprint.of(sources, targets);
         ownSpecs = specsJson();
         Gauge.builder("bridge.replicas.live", live, AtomicLong::get)
@@ -223,6 +234,8 @@ public class ReplicaRegistry {
         alive.forEach(r -> prints.add(r.fingerprint()));
         live.set(alive.size());
         numbersAtStore = alive.stream().anyMatch(r -> r.version() == null || !r.version().contains(NUMBERS_AT_CLAIM));
+        locksAfterStoring = alive.stream()
+                .anyMatch(r -> r.version() == null || !r.version().contains(LOCKS_BEFORE_STORING));
         configurations.set(prints.size());
         String now = prints.size() > 1 ? String.join(", ", alive.stream().map(r -> r.instance() + " " + r.version()
                 + " configuration " + r.fingerprint() + " targets " + r.targets() + " sources " + r.sources()).toList())
@@ -275,6 +288,14 @@ public class ReplicaRegistry {
      */
     public boolean numbersAtStore() {
         return numbersAtStore;
+    }
+
+    /**
+     * Whether a live replica takes the order locks of its delivery rows after inserting their events (an older
+     * release): then this one does so too (see {@link #LOCKS_BEFORE_STORING}).
+     */
+    public boolean locksAfterStoring() {
+        return locksAfterStoring;
     }
 
     /** How long a replica not seen still counts. */

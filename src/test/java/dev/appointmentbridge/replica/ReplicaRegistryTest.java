@@ -3,6 +3,7 @@ package dev.appointmentbridge.replica;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -31,6 +32,9 @@ class ReplicaRegistryTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    dev.appointmentbridge.event.OutboxPort outbox;
 
     @Test
     void aReplicaConfiguredDifferentlyIsAWarnAMetricAndShownToOperators() throws SQLException {
@@ -113,6 +117,8 @@ class ReplicaRegistryTest {
         try {
             registry.heartbeat();
             assertTrue(registry.numbersAtStore());
+            assertTrue(registry.locksAfterStoring());
+            assertEquals("", plannedLocks(), "the order locks are taken after the event insert, as the older does");
             String apt = "older-" + java.util.UUID.randomUUID().toString().substring(0, 8);
             push("appointment.scheduled", apt);
             org.junit.jupiter.api.Assertions.assertEquals("numbered", query("SELECT CASE WHEN d.sequence IS NULL"
@@ -120,9 +126,11 @@ class ReplicaRegistryTest {
                     + " WHERE d.target = 'crm' AND e.appointment_id = '" + apt + "'"));
 
             update("UPDATE replica SET version = '0.1.0-SNAPSHOT (schema 18; " + ReplicaRegistry.NUMBERS_AT_CLAIM
-                    + ")' WHERE instance = 'older-pod:9'");
+                    + "; " + ReplicaRegistry.LOCKS_BEFORE_STORING + ")' WHERE instance = 'older-pod:9'");
             registry.heartbeat();
             org.junit.jupiter.api.Assertions.assertFalse(registry.numbersAtStore());
+            org.junit.jupiter.api.Assertions.assertFalse(registry.locksAfterStoring());
+            assertTrue(plannedLocks().contains("order_locks"), "the event insert takes the order locks");
             String later = "newer-" + java.util.UUID.randomUUID().toString().substring(0, 8);
             push("appointment.scheduled", later);
             org.junit.jupiter.api.Assertions.assertEquals("none", query("SELECT CASE WHEN d.sequence IS NULL"
@@ -147,6 +155,13 @@ class ReplicaRegistryTest {
         given().contentType(io.restassured.http.ContentType.JSON).body("""
                 {"event_type":"%s","appointment_id":"%s","patient_id":"pat-1","timestamp":"2025-01-10T12:30:00Z"}
                 """.formatted(type, appointmentId)).post("/webhook/appointment").then().statusCode(201);
+    }
+
+    /** The lock CTEs the outbox plans for the event insert of a new appointment (only the older replica's crm). */
+    private String plannedLocks() {
+        return outbox.plan(java.util.List.of(new dev.appointmentbridge.event.NewEvent(java.util.UUID.randomUUID(),
+                dev.appointmentbridge.event.EventType.SCHEDULED, "inbound", "planned-1", "pat-1",
+                java.time.OffsetDateTime.now(), null, null, null, "{}"))).locks();
     }
 
     private String query(String sql) throws SQLException {
