@@ -26,8 +26,9 @@ public interface InboundConfig {
     int maxBodyBytes();
 
     /**
-     * Rounds of the receiving path (1 to 4 events each, rolled back) run at start before the replica reports ready, so
-     * the pushes it gets the moment it is ready do not queue behind a cold JVM; 0 turns the warm-up off.
+     * Pushes the replica sends its own receiving endpoint over loopback once its HTTP port is open, each in a
+     * transaction that rolls back, before it reports ready: the pushes it gets the moment it is ready do not queue
+     * behind a cold JVM. 0 turns the warm-up off.
      */
     @WithDefault("200")
     int warmUpRounds();

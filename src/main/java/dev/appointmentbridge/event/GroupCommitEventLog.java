@@ -32,7 +32,8 @@ public class GroupCommitEventLog {
 
     private static final Logger LOG = Logger.getLogger(GroupCommitEventLog.class);
 
-    private record Pending(NewEvent event, CompletableFuture<StoredEvent> result) {
+    /** A rehearsal runs the batch's statements in a transaction that rolls back (a replica's warm-up). */
+    private record Pending(NewEvent event, CompletableFuture<StoredEvent> result, boolean rehearsal) {
     }
 
     @Inject
@@ -77,8 +78,20 @@ public class GroupCommitEventLog {
     }
 
     public CompletionStage<StoredEvent> append(NewEvent event) {
+        return enqueue(event, false);
+    }
+
+    /**
+     * Takes the event through the same queue, writer and statements as {@link #append}, in a transaction of its own
+     * that always rolls back: the answer is the row it would have stored, yet nothing is stored, notified or counted.
+     */
+    public CompletionStage<StoredEvent> rehearse(NewEvent event) {
+        return enqueue(event, true);
+    }
+
+    private CompletionStage<StoredEvent> enqueue(NewEvent event, boolean rehearsal) {
         CompletableFuture<StoredEvent> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(event, result))) {
+        if (!running || !queue.offer(new Pending(event, result, rehearsal))) {
             result.completeExceptionally(new EventLogUnavailableException("event log is saturated", null));
         }
         return result;
@@ -94,7 +107,13 @@ public class GroupCommitEventLog {
                 }
                 batch.add(first);
                 queue.drainTo(batch, config.maxBatch() - 1);
-                commit(batch);
+                if (batch.stream().anyMatch(Pending::rehearsal)) {
+                    rehearse(batch.stream().filter(Pending::rehearsal).toList());
+                    batch.removeIf(Pending::rehearsal);
+                }
+                if (!batch.isEmpty()) {
+                    commit(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -146,6 +165,32 @@ public class GroupCommitEventLog {
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(stored.get(i));
+        }
+    }
+
+    private void rehearse(List<Pending> rehearsals) {
+        List<NewEvent> events = rehearsals.stream().map(Pending::event).toList();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                throw new RolledBack(inserter.insert(events));
+            });
+        } catch (RolledBack done) {
+            for (int i = 0; i < rehearsals.size(); i++) {
+                rehearsals.get(i).result().complete(done.rows.get(i));
+            }
+        } catch (RuntimeException e) {
+            EventLogUnavailableException failure = new EventLogUnavailableException("event log unavailable", e);
+            rehearsals.forEach(p -> p.result().completeExceptionally(failure));
+        }
+    }
+
+    /** Ends a rehearsal's transaction, so it rolls back, carrying the rows it would have stored. */
+    private static final class RolledBack extends RuntimeException {
+        private final transient List<StoredEvent> rows;
+
+        RolledBack(List<StoredEvent> rows) {
+            super(null, null, false, false);
+            this.rows = rows;
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -28,6 +29,9 @@ public class InboundEventResource {
     @Inject
     PushBodies bodies;
 
+    @Inject
+    ReceivePathWarmUp warmUp;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -49,8 +53,12 @@ public class InboundEventResource {
             + "Retry-After")
     public CompletionStage<Response> receive(byte[] raw, @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam("Content-Encoding") List<String> contentEncoding) {
+            @HeaderParam("Content-Encoding") List<String> contentEncoding,
+            @Parameter(hidden = true) @HeaderParam(ReceivePathWarmUp.HEADER) String warmUpToken) {
         InboundEvent event = InboundEventValidator.validate(bodies.json(raw, contentEncoding));
+        if (warmUp.admits(warmUpToken)) {
+            return PushBodies.answer(service.rehearse(event));
+        }
         return PushBodies.answer(service.receive(event, webhookId != null ? webhookId : idempotencyKey));
     }
 }

@@ -70,7 +70,7 @@ public class InboundEventService {
      */
     public CompletionStage<Outcome> receive(NewEvent event) {
         checkKey(event.idempotencyKey());
-        return eventLog.append(event).thenApply(stored -> outcome(stored, event.requestHash()));
+        return eventLog.append(event).thenApply(stored -> outcome(stored, event.requestHash(), true));
     }
 
     private static void checkKey(String idempotencyKey) {
@@ -93,11 +93,20 @@ public class InboundEventService {
     public CompletionStage<Outcome> receive(InboundEvent event, String idempotencyKey) {
         checkKey(idempotencyKey);
         NewEvent newEvent = newEvent(event, idempotencyKey);
-        return eventLog.append(newEvent).thenApply(stored -> outcome(stored, newEvent.requestHash()));
+        return eventLog.append(newEvent).thenApply(stored -> outcome(stored, newEvent.requestHash(), true));
+    }
+
+    /**
+     * A warm-up push ({@link ReceivePathWarmUp}): the same work and receipt as {@link #receive(InboundEvent, String)},
+     * in a transaction that rolls back; nothing is stored, logged or counted.
+     */
+    CompletionStage<Outcome> rehearse(InboundEvent event) {
+        NewEvent newEvent = newEvent(event, null);
+        return eventLog.rehearse(newEvent).thenApply(stored -> outcome(stored, null, false));
     }
 
     /** The row a pushed event is stored as: a new uuid, its canonical JSON and, when keyed, its request hash. */
-    NewEvent newEvent(InboundEvent event, String idempotencyKey) {
+    private NewEvent newEvent(InboundEvent event, String idempotencyKey) {
         UUID uuid = UUID.randomUUID();
         String hash = idempotencyKey == null ? null : requestHash(event); // only a keyed retry is compared
         // Microseconds, as PostgreSQL stores them, so the payload and the event row agree to the digit.
@@ -106,14 +115,14 @@ public class InboundEventService {
                 idempotencyKey, hash, event.notes(), canonicalJson(uuid, event, occurredAt));
     }
 
-    private Outcome outcome(StoredEvent stored, String hash) {
+    private Outcome outcome(StoredEvent stored, String hash, boolean counted) {
         if (stored.duplicate() && !java.util.Objects.equals(stored.requestHash(), hash)) {
             throw new ApiException(409, "Idempotency key already used for a different event", List.of(
                     ErrorItem.of("header", "Idempotency-Key",
                             "This key was first used with event " + stored.id() + " and a different body",
                             "idempotency_conflict")));
         }
-        if (!stored.duplicate()) {
+        if (counted && !stored.duplicate()) {
             EventType.fromWire(stored.type()).map(receivedCounters::get).orElse(unmappedCounter).increment();
             LOG.infof("Received event id=%d type=%s appointment=%s", stored.id(), stored.type(),
                     stored.appointmentId());

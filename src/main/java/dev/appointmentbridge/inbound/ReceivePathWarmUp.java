@@ -1,140 +1,209 @@
 package dev.appointmentbridge.inbound;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.hibernate.StatelessSession;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.appointmentbridge.common.NativeColumn;
 import dev.appointmentbridge.config.InboundConfig;
-import dev.appointmentbridge.event.EventInserter;
 import dev.appointmentbridge.event.EventType;
-import dev.appointmentbridge.event.NewEvent;
-import dev.appointmentbridge.event.StoredEvent;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
+import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 
 /**
- * Takes the receiving endpoint's path through {@code bridge.inbound.warm-up-rounds} rounds before the replica takes
- * pushes: the body read and checked, the event made, its event and outbox statements run in a transaction that rolls
- * back (nothing is stored, delivered or counted), the receipt written. A replica that joins a fleet under load gets
- * its share of pushes the moment it is ready; cold, its first pushes loaded classes, built Jackson's serializers and
- * Hibernate's statements and ran interpreted while the pushes behind them queued, on a busy node for seconds
- * (docs/operations.md#upgrading).
+ * Sends the replica's own receiving endpoint {@code bridge.inbound.warm-up-rounds} pushes over loopback once its HTTP
+ * port is open, and keeps it not ready until they are answered (docs/operations.md#upgrading). A replica that joins a
+ * fleet under load gets its share of pushes the moment it is ready; cold, its first pushes loaded classes (the HTTP
+ * server's and the REST layer's as much as Jackson's and Hibernate's), opened database connections and ran
+ * interpreted while the pushes behind them queued, on a busy node for seconds.
  * <p>
- * Runs last among the start-up observers (the replica registry, whose live targets the outbox statement reads, has
- * started) and on the start-up thread, which Quarkus finishes before it opens the HTTP and management ports: no push
- * and no probe reaches a replica before its warm-up has run. Each round waits at most {@value #LOCK_TIMEOUT_MS} ms for a
- * lock and {@value #STATEMENT_TIMEOUT_MS} ms for a statement (a lock held by a hung transaction elsewhere, an older
- * release's sequence row): the warm-up then stops and the start goes on, cold, instead of never ending.
+ * Each warm-up push carries {@value #HEADER} with a token drawn at start and held only in memory: the endpoint then
+ * takes it through the same parse, checks, group-commit queue, writer and statements as any push, in a transaction that
+ * rolls back ({@link InboundEventService#rehearse}), so nothing is stored, delivered, logged or counted. A push with
+ * any other value of the header is an ordinary push. Each push waits at most {@link #REQUEST_TIMEOUT}; the first that
+ * fails stops the warm-up, and the replica becomes ready cold rather than never (readiness also stops waiting after
+ * {@link #BUDGET}).
  */
 @ApplicationScoped
 public class ReceivePathWarmUp {
 
+    static final String HEADER = "Bridge-Warm-Up";
+
     private static final Logger LOG = Logger.getLogger(ReceivePathWarmUp.class);
-
-    /** Events per round cycle through 1..BATCH, as the group commit's batches vary. */
-    private static final int BATCH = 4;
-
-    static final int LOCK_TIMEOUT_MS = 1000;
-    static final int STATEMENT_TIMEOUT_MS = 5000;
-
-    private static final String BOUNDS = "SELECT set_config('lock_timeout', '" + LOCK_TIMEOUT_MS + "', true) || '/'"
-            + " || set_config('statement_timeout', '" + STATEMENT_TIMEOUT_MS + "', true) AS bounds";
+    /** Pushes in flight at once: enough for the group commit to form batches and open a few connections. */
+    private static final int CONCURRENCY = 4;
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration BUDGET = Duration.ofMinutes(2);
 
     @Inject
     InboundConfig config;
 
-    @Inject
-    PushBodies bodies;
+    private final String token;
+    private final AtomicInteger pushes = new AtomicInteger();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile int wanted;
+    private volatile boolean done = true;
+    private volatile long readyAnywayAt;
 
-    @Inject
-    InboundEventService service;
+    public ReceivePathWarmUp() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
 
-    @Inject
-    EventInserter inserter;
-
-    @Inject
-    ObjectMapper mapper;
-
-    @Inject
-    StatelessSession session;
-
-    private final AtomicInteger rounds = new AtomicInteger();
-
-    void warmUp(@Observes @Priority(5000) StartupEvent ignored) {
+    void arm(@Observes StartupEvent ignored) {
         // A native executable was compiled ahead of time and initialised its classes at build time: nothing to warm.
-        int wanted = io.quarkus.runtime.ImageMode.current() == io.quarkus.runtime.ImageMode.NATIVE_RUN ? 0
-                : config.warmUpRounds();
+        wanted = ImageMode.current() == ImageMode.NATIVE_RUN ? 0 : config.warmUpRounds();
+        String skipped = wanted == 0 ? null
+                : config.requireApiKey() && config.apiKey().isEmpty() ? "no push can be taken without bridge.inbound.api-key"
+                : !plainHttp() ? "plain HTTP is not served (quarkus.http.host-enabled, quarkus.http.insecure-requests)"
+                : null;
+        if (skipped != null) {
+            LOG.infof("Receiving path warm-up skipped: %s", skipped);
+            wanted = 0;
+        }
+        readyAnywayAt = System.nanoTime() + BUDGET.toNanos();
+        done = wanted == 0;
+    }
+
+    private static boolean plainHttp() {
+        var cfg = ConfigProvider.getConfig();
+        return cfg.getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(true)
+                && cfg.getOptionalValue("quarkus.http.insecure-requests", String.class).orElse("enabled")
+                        .equalsIgnoreCase("enabled");
+    }
+
+    void warmUp(@ObservesAsync HttpServerStart started) {
+        if (done) {
+            return;
+        }
+        String host = started.options().getHost();
+        if (host == null || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        int port = started.options().getPort();
+        if (port <= 0) {
+            LOG.info("Receiving path warm-up skipped: the HTTP port is chosen at random");
+            done = true;
+            return;
+        }
+        String root = ConfigProvider.getConfig().getOptionalValue("quarkus.http.root-path", String.class).orElse("/");
+        URI uri = URI.create("http://" + host + ":" + port + (root.endsWith("/") ? root : root + "/")
+                + "webhook/appointment");
+        Thread runner = new Thread(() -> run(uri), "receive-path-warm-up");
+        runner.setDaemon(true);
+        runner.start();
+    }
+
+    private void run(URI uri) {
         long start = System.nanoTime();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(REQUEST_TIMEOUT).build();
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> senders = new ArrayList<>();
+        for (int i = 0; i < CONCURRENCY; i++) {
+            Thread sender = new Thread(() -> {
+                for (int n = next.getAndIncrement(); n < wanted && !failed.get(); n = next.getAndIncrement()) {
+                    if (!send(client, uri, n)) {
+                        return;
+                    }
+                    pushes.incrementAndGet();
+                }
+            }, "receive-path-warm-up-" + i);
+            sender.setDaemon(true);
+            sender.start();
+            senders.add(sender);
+        }
         try {
-            for (int round = 0; round < wanted; round++) {
-                round(round);
-                rounds.incrementAndGet();
+            for (Thread sender : senders) {
+                sender.join();
             }
-            if (wanted > 0) {
-                LOG.infof("Receiving path warmed up: %d rounds in %d ms", wanted,
+            if (!failed.get()) {
+                LOG.infof("Receiving path warmed up: %d pushes in %d ms", pushes.get(),
                         (System.nanoTime() - start) / 1_000_000);
             }
-        } catch (RuntimeException e) {
-            // The database is down at start, say, or a round timed out: the replica starts cold rather than not at all.
-            LOG.warnf("Receiving path warm-up stopped after %d of %d rounds: %s", rounds.get(), wanted,
-                    e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            done = true;
         }
     }
 
-    private void round(int round) {
+    private boolean send(HttpClient client, URI uri, int n) {
         EventType[] types = EventType.values();
-        List<NewEvent> events = new ArrayList<>();
-        for (int i = 0; i <= round % BATCH; i++) {
-            String body = "{\"event_type\":\"" + types[(round + i) % types.length].wireName()
-                    + "\",\"appointment_id\":\"warm-up-" + round + "-" + i + "\",\"patient_id\":\"warm-up\","
-                    + "\"timestamp\":\"" + Instant.now() + "\",\"notes\":\"warm-up\"}";
-            InboundEvent event = InboundEventValidator.validate(
-                    bodies.json(body.getBytes(StandardCharsets.UTF_8), List.of()));
-            events.add(service.newEvent(event, i == 0 ? null : "warm-up-" + round + "-" + i));
-        }
+        String body = "{\"event_type\":\"" + types[n % types.length].wireName() + "\",\"appointment_id\":\"warm-up-"
+                + n + "\",\"patient_id\":\"warm-up\",\"timestamp\":\"" + Instant.now() + "\",\"notes\":\"warm-up\"}";
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json").header(HEADER, token)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        config.apiKey().ifPresent(key -> request.header("X-API-Key", key));
+        String problem;
         try {
-            QuarkusTransaction.requiringNew().run(() -> {
-                NativeColumn.select(session, BOUNDS, "bounds", String.class).getSingleResult();
-                for (StoredEvent s : inserter.insert(events)) {
-                    write(new Receipt("success", Receipt.STORED, s.id(), s.receivedAt().toInstant().toString(),
-                            new Receipt.Data(s.type(), s.appointmentId(), s.patientId())));
-                }
-                throw new RolledBack();
-            });
-        } catch (RolledBack expected) {
-            // every round ends here: its transaction rolled back
+            HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() == 201) {
+                return true;
+            }
+            problem = "HTTP " + response.statusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = "interrupted";
+        } catch (java.io.IOException | RuntimeException e) {
+            problem = e.getClass().getSimpleName();
         }
+        // The database is down at start, say, or a push timed out: the replica starts cold rather than not at all.
+        if (failed.compareAndSet(false, true)) {
+            LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: %s", pushes.get(), wanted, problem);
+        }
+        return false;
     }
 
-    /** Thrown at the end of each round's transaction, so it rolls back. */
-    private static final class RolledBack extends RuntimeException {
-        RolledBack() {
-            super(null, null, false, false);
-        }
+    /** Whether a push's {@value #HEADER} header is this replica's own warm-up token. */
+    boolean admits(String header) {
+        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void write(Receipt receipt) {
-        try {
-            mapper.writeValueAsBytes(receipt);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("receipt could not be serialized", e);
-        }
+    /** Done, failed or skipped; or out of time, so a warm-up that never began cannot keep the replica unready. */
+    boolean finished() {
+        return done || System.nanoTime() - readyAnywayAt > 0;
     }
 
-    /** Rounds run at start. */
-    public int rounds() {
-        return rounds.get();
+    /** Warm-up pushes answered. */
+    int pushes() {
+        return pushes.get();
+    }
+
+    int wanted() {
+        return wanted;
+    }
+
+    /** The token, for the warm-up test. */
+    String token() {
+        return token;
+    }
+
+    /** Whether a warm-up push failed, which stopped the warm-up. */
+    boolean failed() {
+        return failed.get();
     }
 }
