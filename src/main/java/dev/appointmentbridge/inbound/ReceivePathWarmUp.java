@@ -39,8 +39,8 @@ import jakarta.inject.Inject;
  * takes it through the same parse, checks, group-commit queue, writer and statements as any push, in a transaction that
  * rolls back ({@link InboundEventService#rehearse}), so nothing is stored, delivered, logged or counted. A push with
  * any other value of the header is an ordinary push. Each push waits at most {@link #REQUEST_TIMEOUT}; the first that
- * fails stops the warm-up, and the replica becomes ready cold rather than never (readiness also stops waiting after
- * {@link #BUDGET}).
+ * fails stops the warm-up, and the replica becomes ready cold rather than never; so does {@link #BUDGET} running out
+ * (counted from start, so it holds also when the HTTP server never says it started).
  */
 @ApplicationScoped
 public class ReceivePathWarmUp {
@@ -123,7 +123,8 @@ public class ReceivePathWarmUp {
         List<Thread> senders = new ArrayList<>();
         for (int i = 0; i < CONCURRENCY; i++) {
             Thread sender = new Thread(() -> {
-                for (int n = next.getAndIncrement(); n < wanted && !failed.get(); n = next.getAndIncrement()) {
+                for (int n = next.getAndIncrement(); n < wanted && !failed.get() && !outOfTime();
+                        n = next.getAndIncrement()) {
                     if (!send(client, uri, n)) {
                         return;
                     }
@@ -138,7 +139,13 @@ public class ReceivePathWarmUp {
             for (Thread sender : senders) {
                 sender.join();
             }
-            if (!failed.get()) {
+            if (failed.get()) {
+                return;
+            }
+            if (pushes.get() < wanted) {
+                LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: out of its %d s", pushes.get(), wanted,
+                        BUDGET.toSeconds());
+            } else {
                 LOG.infof("Receiving path warmed up: %d pushes in %d ms", pushes.get(),
                         (System.nanoTime() - start) / 1_000_000);
             }
@@ -185,7 +192,11 @@ public class ReceivePathWarmUp {
 
     /** Done, failed or skipped; or out of time, so a warm-up that never began cannot keep the replica unready. */
     boolean finished() {
-        return done || System.nanoTime() - readyAnywayAt > 0;
+        return done || outOfTime();
+    }
+
+    private boolean outOfTime() {
+        return System.nanoTime() - readyAnywayAt > 0;
     }
 
     /** Warm-up pushes answered. */
