@@ -107,66 +107,65 @@ public class Outbox implements OutboxPort {
         return rows;
     }
 
+    /** A planned outbox row: the batch's event it belongs to, its target and what the in-order claim reads. */
+    private record Row(int eventIndex, String target, String status, String appointment, String source) {
+    }
+
     /** The planned rows, in event order. */
     private final class Rows implements Batch {
         /** While an older release that locks after its event insert is live: the same order (ReplicaRegistry). */
         private final boolean lockAfterInsert;
-        private final List<Integer> eventIndexes = new ArrayList<>();
-        private final List<String> names = new ArrayList<>();
-        private final List<String> statuses = new ArrayList<>();
-        private final List<String> appointments = new ArrayList<>();
-        private final List<String> sources = new ArrayList<>();
+        private final List<Row> rows = new ArrayList<>();
 
         Rows(boolean lockAfterInsert) {
             this.lockAfterInsert = lockAfterInsert;
         }
 
         void add(int eventIndex, String target, Format format, NewEvent event) {
-            eventIndexes.add(eventIndex);
-            names.add(target);
-            statuses.add(FormatSupport.canDeliver(format, event.type(), event.patientId()) ? "pending" : "skipped");
-            appointments.add(event.appointmentId());
-            sources.add(event.source());
+            rows.add(new Row(eventIndex, target,
+                    FormatSupport.canDeliver(format, event.type(), event.patientId()) ? "pending" : "skipped",
+                    event.appointmentId(), event.source()));
         }
 
         @Override
         public String locks() {
-            return names.isEmpty() || lockAfterInsert ? "" : DeliveryOrder.LOCK_KEYS_CTE;
+            return rows.isEmpty() || lockAfterInsert ? "" : DeliveryOrder.LOCK_KEYS_CTE;
         }
 
         @Override
         public Map<String, Object> lockParameters() {
-            return names.isEmpty() || lockAfterInsert ? Map.of() : Map.of("lockTargets", names.toArray(new String[0]),
-                    "lockAppointments", appointments.toArray(new String[0]));
+            return rows.isEmpty() || lockAfterInsert ? Map.of()
+                    : Map.of("lockTargets", column(rows, Row::target), "lockAppointments", column(rows, Row::appointment));
         }
 
         @Override
         public void enqueue(List<Long> eventIds) {
-            List<Long> ids = new ArrayList<>(names.size());
-            List<String> rowTargets = new ArrayList<>(names.size());
-            List<String> rowStatuses = new ArrayList<>(names.size());
-            List<String> rowAppointments = new ArrayList<>(names.size());
-            List<String> rowSources = new ArrayList<>(names.size());
-            for (int r = 0; r < names.size(); r++) {
-                Long eventId = eventIds.get(eventIndexes.get(r));
-                if (eventId != null) {
+            List<Long> ids = new ArrayList<>(rows.size());
+            List<Row> stored = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                Long eventId = eventIds.get(row.eventIndex());
+                if (eventId != null) { // null: the event was stored before (a retried push), with its rows
                     ids.add(eventId);
-                    rowTargets.add(names.get(r));
-                    rowStatuses.add(statuses.get(r));
-                    rowAppointments.add(appointments.get(r));
-                    rowSources.add(sources.get(r));
+                    stored.add(row);
                 }
             }
             if (!ids.isEmpty()) {
-                String[] targetArray = rowTargets.toArray(new String[0]);
-                String[] appointmentArray = rowAppointments.toArray(new String[0]);
+                String[] targetArray = column(stored, Row::target);
+                String[] appointmentArray = column(stored, Row::appointment);
                 if (lockAfterInsert) {
                     order.lockKeys(targetArray, appointmentArray);
                 }
-                insert(ids, targetArray, rowStatuses.toArray(new String[0]), appointmentArray,
-                        rowSources.toArray(new String[0]));
+                insert(ids, targetArray, column(stored, Row::status), appointmentArray, column(stored, Row::source));
             }
         }
+    }
+
+    private static String[] column(List<Row> rows, java.util.function.Function<Row, String> field) {
+        String[] values = new String[rows.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field.apply(rows.get(i));
+        }
+        return values;
     }
 
     /** The rows of new events, under the order locks their events' statement took. */
