@@ -59,6 +59,8 @@ public class ReceivePathWarmUp {
     private final String token;
     private final AtomicInteger pushes = new AtomicInteger();
     private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile String failure;
+    private final AtomicBoolean begun = new AtomicBoolean();
     private volatile int wanted;
     private volatile boolean done = true;
     private volatile long readyAnywayAt;
@@ -71,7 +73,7 @@ public class ReceivePathWarmUp {
 
     void arm(@Observes StartupEvent ignored) {
         // A native executable was compiled ahead of time and initialised its classes at build time: nothing to warm.
-        wanted = ImageMode.current() == ImageMode.NATIVE_RUN ? 0 : config.warmUpRounds();
+        wanted = ImageMode.current() == ImageMode.NATIVE_RUN ? 0 : checked(config.warmUpRounds());
         String skipped = wanted == 0 ? null
                 : config.requireApiKey() && config.apiKey().isEmpty() ? "no push can be taken without bridge.inbound.api-key"
                 : !plainHttp() ? "plain HTTP is not served (quarkus.http.host-enabled, quarkus.http.insecure-requests)"
@@ -84,6 +86,13 @@ public class ReceivePathWarmUp {
         done = wanted == 0;
     }
 
+    static int checked(int rounds) {
+        if (rounds < 0) {
+            throw new IllegalArgumentException("bridge.inbound.warm-up-rounds must be 0 (off) or more, is " + rounds);
+        }
+        return rounds;
+    }
+
     private static boolean plainHttp() {
         var cfg = ConfigProvider.getConfig();
         return cfg.getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(true)
@@ -92,7 +101,7 @@ public class ReceivePathWarmUp {
     }
 
     void warmUp(@ObservesAsync HttpServerStart started) {
-        if (done) {
+        if (done || !begun.compareAndSet(false, true)) {
             return;
         }
         String host = started.options().getHost();
@@ -139,10 +148,11 @@ public class ReceivePathWarmUp {
             for (Thread sender : senders) {
                 sender.join();
             }
+            // Logged once every sender has stopped, so the count includes the pushes that were in flight.
             if (failed.get()) {
-                return;
-            }
-            if (pushes.get() < wanted) {
+                // The database is down or saturated, say, or a push timed out: the replica starts cold, not never.
+                LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: %s", pushes.get(), wanted, failure);
+            } else if (pushes.get() < wanted) {
                 LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: out of its %d s", pushes.get(), wanted,
                         BUDGET.toSeconds());
             } else {
@@ -177,9 +187,8 @@ public class ReceivePathWarmUp {
         } catch (java.io.IOException | RuntimeException e) {
             problem = e.getClass().getSimpleName();
         }
-        // The database is down at start, say, or a push timed out: the replica starts cold rather than not at all.
         if (failed.compareAndSet(false, true)) {
-            LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: %s", pushes.get(), wanted, problem);
+            failure = problem;
         }
         return false;
     }
@@ -216,5 +225,11 @@ public class ReceivePathWarmUp {
     /** Whether a warm-up push failed, which stopped the warm-up. */
     boolean failed() {
         return failed.get();
+    }
+
+    /** Why the warm-up stopped short: the failed push's answer or error, or its time running out; else empty. */
+    String stoppedBy() {
+        String why = failure;
+        return why != null ? why : pushes.get() < wanted && outOfTime() ? "out of time" : "";
     }
 }

@@ -19,6 +19,6 @@ public class ReceivePathWarmUpHealth implements HealthCheck {
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("Receiving path warm-up").status(warmUp.finished())
                 .withData("pushes", warmUp.pushes()).withData("of", warmUp.wanted())
-                .withData("stopped_by_failure", warmUp.failed()).build();
+                .withData("stopped_by", warmUp.stoppedBy()).build();
     }
 }

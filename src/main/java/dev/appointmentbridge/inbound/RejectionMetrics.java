@@ -20,6 +20,9 @@ public class RejectionMetrics {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    ReceivePathWarmUp warmUp;
+
     /** The statuses the receiving endpoints refuse with (docs/security.md, "Receiving endpoint"). */
     static final int[] STATUSES = { 400, 401, 409, 413, 415, 422, 503 };
 
@@ -36,7 +39,8 @@ public class RejectionMetrics {
     @ServerResponseFilter
     public void onResponse(ContainerRequestContext request, ContainerResponseContext response) {
         if (response.getStatus() >= 400 && "POST".equals(request.getMethod())
-                && request.getUriInfo().getPath().startsWith("/webhook/")) {
+                && request.getUriInfo().getPath().startsWith("/webhook/")
+                && !warmUp.admits(request.getHeaderString(ReceivePathWarmUp.HEADER))) { // the replica's own warm-up
             count(response.getStatus());
         }
     }

@@ -70,13 +70,31 @@ class ReceivePathWarmUpTest {
         assertEquals(1, count("SELECT count(*) FROM event WHERE appointment_id = 'warm-forged'"));
         assertEquals(1, count("SELECT count(*) FROM delivery WHERE appointment_id = 'warm-forged'"));
         assertEquals("1.0", scheduledCount());
+        // a refused warm-up push is not a refused push in the metrics; another's is
+        given().contentType(ContentType.JSON).header(ReceivePathWarmUp.HEADER, warmUp.token()).body("{}")
+                .post("/webhook/appointment").then().statusCode(422);
+        assertEquals("0.0", metric("bridge_inbound_rejected_total{status=\"422\"} "));
+        given().contentType(ContentType.JSON).header(ReceivePathWarmUp.HEADER, "x").body("{}")
+                .post("/webhook/appointment").then().statusCode(422);
+        assertEquals("1.0", metric("bridge_inbound_rejected_total{status=\"422\"} "));
         execute("DELETE FROM delivery WHERE appointment_id = 'warm-forged'");
     }
 
     private static String scheduledCount() {
-        String line = "bridge_inbound_events_total{type=\"appointment.scheduled\"} ";
+        return metric("bridge_inbound_events_total{type=\"appointment.scheduled\"} ");
+    }
+
+    private static String metric(String line) {
         return Management.given().get("/q/metrics").asString().lines().filter(l -> l.startsWith(line))
                 .map(l -> l.substring(line.length())).findFirst().orElse("absent");
+    }
+
+    @Test
+    void aNegativeRoundCountStopsTheStart() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ReceivePathWarmUp.checked(-1));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("bridge.inbound.warm-up-rounds must be"));
+        assertEquals(0, ReceivePathWarmUp.checked(0));
     }
 
     private static io.restassured.response.Response push(String appointment, String token) {
