@@ -24,6 +24,12 @@ wait_http() {
   echo "timed out waiting for $1" >&2; return 1
 }
 
+# wait_tcp PORT SECONDS: until something listens on 127.0.0.1:PORT (a receiver that delays its answers)
+wait_tcp() {
+  for _ in $(seq 1 $(( $2 * 10 ))); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for port $1" >&2; return 1
+}
+
 # post_events PORT PREFIX COUNT PARALLEL: POST /webhook/appointment COUNT times, unique appointment ids
 post_events() {
   seq 1 "$3" | xargs -P "$4" -I{} curl -fs -o /dev/null -X POST "http://127.0.0.1:$1/webhook/appointment" \

@@ -26,6 +26,10 @@ python3 src/test/native/fakes.py $FAKE & FAKES=$!
 node src/test/signing/receiver.mjs $RECV "$SECRET" "$OUT/verified.txt" >"$OUT/receiver.out" 2>&1 & RECEIVER=$!
 java -cp 'target/quarkus-app/lib/main/*' bench/Receiver.java $SLOW 1500 "$OUT/slow.log" >"$OUT/slow.out" 2>&1 & SLOWRECV=$!
 wait_http "http://127.0.0.1:$FAKE/json/appointments" 30 || fail "the fake sources did not start"
+# The executable is ready in about a second, before the JVM receivers have compiled and bound: a first attempt
+# refused there is retried later, and would still wait for that retry when the SIGTERM check below runs.
+wait_tcp $SLOW 60 || fail "the slow receiver did not start"
+wait_tcp $RECV 60 || fail "the signing receiver did not start"
 for id in f1 f2; do curl -fs -X POST "http://127.0.0.1:$FAKE/control/fhir/create/$id" >/dev/null; done
 curl -fs -X POST "http://127.0.0.1:$FAKE/control/json/create/j1" >/dev/null
 

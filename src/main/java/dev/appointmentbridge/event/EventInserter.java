@@ -53,6 +53,13 @@ public class EventInserter {
     @Inject
     OutboxPort outbox;
 
+    /** Bounds the caller's transaction's waits for a lock and for a statement (SET LOCAL, until it ends). */
+    public void boundWaits(int lockTimeoutMs, int statementTimeoutMs) {
+        dev.appointmentbridge.common.NativeColumn.select(session, "SELECT set_config('lock_timeout', '" + lockTimeoutMs
+                + "', true) || '/' || set_config('statement_timeout', '" + statementTimeoutMs + "', true) AS bounds",
+                "bounds", String.class).getSingleResult();
+    }
+
     /**
      * @return one row per event, in order; {@code duplicate} marks an earlier event found by idempotency key
      * @throws IllegalStateException if a row was skipped without an idempotency key to explain it

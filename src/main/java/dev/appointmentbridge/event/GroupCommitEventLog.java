@@ -45,6 +45,10 @@ public class GroupCommitEventLog {
     @Inject
     MeterRegistry registry;
 
+    /** A rehearsal waits this long at most for a lock (a hung transaction's, an older release's sequence row). */
+    private static final int REHEARSAL_LOCK_TIMEOUT_MS = 1000;
+    private static final int REHEARSAL_STATEMENT_TIMEOUT_MS = 5000;
+
     private BlockingQueue<Pending> queue;
     /** Where a batch's time goes: its statements, then its commit (the WAL flush and any lock held until it). */
     private Timer statementsTime;
@@ -107,12 +111,14 @@ public class GroupCommitEventLog {
                 }
                 batch.add(first);
                 queue.drainTo(batch, config.maxBatch() - 1);
-                if (batch.stream().anyMatch(Pending::rehearsal)) {
-                    rehearse(batch.stream().filter(Pending::rehearsal).toList());
-                    batch.removeIf(Pending::rehearsal);
-                }
+                List<Pending> rehearsals = batch.stream().filter(Pending::rehearsal).toList();
+                batch.removeIf(Pending::rehearsal);
+                // Real pushes first: a rehearsal neither delays nor, failing, endangers them.
                 if (!batch.isEmpty()) {
                     commit(batch);
+                }
+                if (!rehearsals.isEmpty()) {
+                    rehearse(rehearsals);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -172,13 +178,15 @@ public class GroupCommitEventLog {
         List<NewEvent> events = rehearsals.stream().map(Pending::event).toList();
         try {
             QuarkusTransaction.requiringNew().run(() -> {
+                inserter.boundWaits(REHEARSAL_LOCK_TIMEOUT_MS, REHEARSAL_STATEMENT_TIMEOUT_MS);
                 throw new RolledBack(inserter.insert(events));
             });
         } catch (RolledBack done) {
             for (int i = 0; i < rehearsals.size(); i++) {
                 rehearsals.get(i).result().complete(done.rows.get(i));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Only warm-up pushes are in here: they fail, and the writer goes on with the real ones.
             EventLogUnavailableException failure = new EventLogUnavailableException("event log unavailable", e);
             rehearsals.forEach(p -> p.result().completeExceptionally(failure));
         }

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import dev.appointmentbridge.config.InboundConfig;
 import dev.appointmentbridge.event.EventType;
 import io.quarkus.runtime.ImageMode;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,6 +62,9 @@ public class ReceivePathWarmUp {
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile String failure;
     private final AtomicBoolean begun = new AtomicBoolean();
+    /** The token is honoured only while the warm-up sends: afterwards it is worth nothing, leaked or not. */
+    private volatile boolean admitting;
+    private volatile boolean stopping;
     private volatile int wanted;
     private volatile boolean done = true;
     private volatile long readyAnywayAt;
@@ -100,10 +104,23 @@ public class ReceivePathWarmUp {
                         .equalsIgnoreCase("enabled");
     }
 
+    void stop(@Observes ShutdownEvent ignored) {
+        stopping = true;
+    }
+
     void warmUp(@ObservesAsync HttpServerStart started) {
         if (done || !begun.compareAndSet(false, true)) {
             return;
         }
+        try {
+            begin(started);
+        } catch (RuntimeException e) {
+            LOG.warnf("Receiving path warm-up not started: %s", e.getClass().getSimpleName());
+            done = true;
+        }
+    }
+
+    private void begin(HttpServerStart started) {
         String host = started.options().getHost();
         if (host == null || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             host = "127.0.0.1";
@@ -126,13 +143,43 @@ public class ReceivePathWarmUp {
 
     private void run(URI uri) {
         long start = System.nanoTime();
+        admitting = true;
+        try {
+            sendAll(uri);
+        } catch (RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            failed.set(true);
+            failure = e.getClass().getSimpleName();
+        } finally {
+            admitting = false;
+            done = true;
+        }
+        // Logged once every sender has stopped, so the count includes the pushes that were in flight.
+        if (stopping) {
+            LOG.infof("Receiving path warm-up stopped after %d of %d pushes: the replica is stopping", pushes.get(),
+                    wanted);
+        } else if (failed.get()) {
+            // The database is down or saturated, say, or a push timed out: the replica starts cold, not never.
+            LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: %s", pushes.get(), wanted, failure);
+        } else if (pushes.get() < wanted) {
+            LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: out of its %d s", pushes.get(), wanted,
+                    BUDGET.toSeconds());
+        } else {
+            LOG.infof("Receiving path warmed up: %d pushes in %d ms", pushes.get(),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private void sendAll(URI uri) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(REQUEST_TIMEOUT).build();
         AtomicInteger next = new AtomicInteger();
         List<Thread> senders = new ArrayList<>();
         for (int i = 0; i < CONCURRENCY; i++) {
             Thread sender = new Thread(() -> {
-                for (int n = next.getAndIncrement(); n < wanted && !failed.get() && !outOfTime();
+                for (int n = next.getAndIncrement(); n < wanted && !failed.get() && !outOfTime() && !stopping;
                         n = next.getAndIncrement()) {
                     if (!send(client, uri, n)) {
                         return;
@@ -144,25 +191,8 @@ public class ReceivePathWarmUp {
             sender.start();
             senders.add(sender);
         }
-        try {
-            for (Thread sender : senders) {
-                sender.join();
-            }
-            // Logged once every sender has stopped, so the count includes the pushes that were in flight.
-            if (failed.get()) {
-                // The database is down or saturated, say, or a push timed out: the replica starts cold, not never.
-                LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: %s", pushes.get(), wanted, failure);
-            } else if (pushes.get() < wanted) {
-                LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: out of its %d s", pushes.get(), wanted,
-                        BUDGET.toSeconds());
-            } else {
-                LOG.infof("Receiving path warmed up: %d pushes in %d ms", pushes.get(),
-                        (System.nanoTime() - start) / 1_000_000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            done = true;
+        for (Thread sender : senders) {
+            sender.join();
         }
     }
 
@@ -195,7 +225,7 @@ public class ReceivePathWarmUp {
 
     /** Whether a push's {@value #HEADER} header is this replica's own warm-up token. */
     boolean admits(String header) {
-        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+        return admitting && header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8));
     }
 
