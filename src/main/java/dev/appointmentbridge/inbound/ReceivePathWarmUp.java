@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -59,8 +60,8 @@ public class ReceivePathWarmUp {
 
     private final String token;
     private final AtomicInteger pushes = new AtomicInteger();
-    private final AtomicBoolean failed = new AtomicBoolean();
-    private volatile String failure;
+    /** The first failed push's answer or error; null while none failed. */
+    private final AtomicReference<String> failure = new AtomicReference<>();
     private final AtomicBoolean begun = new AtomicBoolean();
     /** The token is honoured only while the warm-up sends: afterwards it is worth nothing, leaked or not. */
     private volatile boolean admitting;
@@ -150,8 +151,7 @@ public class ReceivePathWarmUp {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            failed.set(true);
-            failure = e.getClass().getSimpleName();
+            failure.compareAndSet(null, e.getClass().getSimpleName());
         } finally {
             admitting = false;
             done = true;
@@ -160,9 +160,9 @@ public class ReceivePathWarmUp {
         if (stopping) {
             LOG.infof("Receiving path warm-up stopped after %d of %d pushes: the replica is stopping", pushes.get(),
                     wanted);
-        } else if (failed.get()) {
+        } else if (failed()) {
             // The database is down or saturated, say, or a push timed out: the replica starts cold, not never.
-            LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: %s", pushes.get(), wanted, failure);
+            LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: %s", pushes.get(), wanted, failure.get());
         } else if (pushes.get() < wanted) {
             LOG.warnf("Receiving path warm-up stopped after %d of %d pushes: out of its %d s", pushes.get(), wanted,
                     BUDGET.toSeconds());
@@ -179,7 +179,7 @@ public class ReceivePathWarmUp {
         List<Thread> senders = new ArrayList<>();
         for (int i = 0; i < CONCURRENCY; i++) {
             Thread sender = new Thread(() -> {
-                for (int n = next.getAndIncrement(); n < wanted && !failed.get() && !outOfTime() && !stopping;
+                for (int n = next.getAndIncrement(); n < wanted && !failed() && !outOfTime() && !stopping;
                         n = next.getAndIncrement()) {
                     if (!send(client, uri, n)) {
                         return;
@@ -217,9 +217,7 @@ public class ReceivePathWarmUp {
         } catch (java.io.IOException | RuntimeException e) {
             problem = e.getClass().getSimpleName();
         }
-        if (failed.compareAndSet(false, true)) {
-            failure = problem;
-        }
+        failure.compareAndSet(null, problem);
         return false;
     }
 
@@ -254,12 +252,12 @@ public class ReceivePathWarmUp {
 
     /** Whether a warm-up push failed, which stopped the warm-up. */
     boolean failed() {
-        return failed.get();
+        return failure.get() != null;
     }
 
     /** Why the warm-up stopped short: the failed push's answer or error, or its time running out; else empty. */
     String stoppedBy() {
-        String why = failure;
+        String why = failure.get();
         return why != null ? why : pushes.get() < wanted && outOfTime() ? "out of time" : "";
     }
 }
